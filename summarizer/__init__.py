@@ -1,0 +1,77 @@
+"""summarizer: grounded, structured briefs of negotiation and conflict news articles.
+
+The public API::
+
+    import summarizer
+    brief = summarizer.summarize("article.txt")          # embedded local model
+    brief = summarizer.summarize("a.txt", replay=Path("fixtures/recorded"))
+    print(summarizer.render(brief, "md"))
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    ConfigError,
+    InputError,
+    LocalModelError,
+    ModelOutputError,
+    ModelUnavailableError,
+    RecordingError,
+    ReplayMissError,
+    SummarizerError,
+)
+
+if TYPE_CHECKING:
+    from .article import Article, Sentence
+    from .article import load as load_article
+    from .pipeline import summarize
+    from .render import render
+    from .schema import Brief, DealTerm, Demand, Party, Position
+
+# The heavy parts (pydantic, openai, instructor) load on first use, so `summarizer --help`
+# and `import summarizer` stay fast.
+_LAZY = {
+    "Article": ("article", "Article"),
+    "Sentence": ("article", "Sentence"),
+    "load_article": ("article", "load"),
+    "summarize": ("pipeline", "summarize"),
+    "render": ("render", "render"),
+    "Brief": ("schema", "Brief"),
+    "DealTerm": ("schema", "DealTerm"),
+    "Demand": ("schema", "Demand"),
+    "Party": ("schema", "Party"),
+    "Position": ("schema", "Position"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'summarizer' has no attribute {name!r}")
+    import importlib
+
+    module, attr = _LAZY[name]
+    return getattr(importlib.import_module(f".{module}", __name__), attr)
+
+
+__all__ = [
+    "Article",
+    "Brief",
+    "ConfigError",
+    "DealTerm",
+    "Demand",
+    "InputError",
+    "LocalModelError",
+    "ModelOutputError",
+    "ModelUnavailableError",
+    "Party",
+    "Position",
+    "RecordingError",
+    "ReplayMissError",
+    "Sentence",
+    "SummarizerError",
+    "load_article",
+    "render",
+    "summarize",
+]

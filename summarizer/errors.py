@@ -1,0 +1,62 @@
+"""The one exception hierarchy of summarizer.
+
+Every error a user can cause or meet derives from :class:`SummarizerError`. Each class carries
+the process exit code the CLI maps it to, and a one-line ``hint`` naming the fix. Messages never
+contain API keys: they are built from our own text, never from request headers.
+"""
+
+from __future__ import annotations
+
+
+class SummarizerError(Exception):
+    """Base class: a problem the user can act on. ``str(err)`` is one line."""
+
+    exit_code = 1
+    hint = ""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        if hint is not None:
+            self.hint = hint
+
+
+class InputError(SummarizerError):
+    """The article cannot be read: missing, empty, binary, mis-encoded or too large."""
+
+    exit_code = 2
+
+
+class ConfigError(SummarizerError):
+    """A flag or environment variable has an unusable value."""
+
+    exit_code = 3
+
+
+class ReplayMissError(SummarizerError):
+    """Replay mode met a request that has no recording. Never retried."""
+
+    exit_code = 4
+
+
+class ModelUnavailableError(SummarizerError):
+    """The model server could not be reached or kept failing after bounded retries."""
+
+    exit_code = 5
+
+
+class ModelOutputError(SummarizerError):
+    """The model's answer stayed invalid (schema, evidence, party references) after re-asks."""
+
+    exit_code = 6
+
+
+class LocalModelError(SummarizerError):
+    """The embedded local model (weights or server) could not be found or started."""
+
+    exit_code = 7
+
+
+class RecordingError(SummarizerError):
+    """A recording could not be written or read safely (e.g. it would contain a secret)."""
+
+    exit_code = 8

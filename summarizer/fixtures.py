@@ -1,0 +1,66 @@
+"""Checking a directory of recordings against the current prompts and schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, SummarizerError
+from .recording import recordings
+
+
+@dataclass
+class CheckReport:
+    """What ``summarizer fixtures check`` found."""
+
+    total: int = 0
+    used: set[str] = field(default_factory=set)
+    stale: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.stale and not self.problems
+
+
+def _find(name: str, search: Iterable[Path]) -> Path | None:
+    for root in search:
+        for hit in sorted(root.rglob(name)):
+            return hit
+    return None
+
+
+def check(directory: Path, article_dirs: Iterable[Path]) -> CheckReport:
+    """Replay every article the recordings in ``directory`` were made from.
+
+    A recording that no replay uses is stale (made from an older prompt or schema) or an
+    orphan; a replay that misses means the current code asks something never recorded.
+    """
+    from .pipeline import summarize
+
+    search = list(article_dirs)
+    report = CheckReport()
+    runs: set[tuple[str, str, str]] = set()
+    for rec in recordings(directory):
+        report.total += 1
+        body = rec.request.get("body") or {}
+        fmt = (body.get("response_format") or {}).get("type", "json_schema")
+        runs.add((str(rec.meta.get("article")), str(body.get("model")), fmt))
+    for name, model, fmt in sorted(runs):
+        path = _find(name, search)
+        if path is None:
+            report.problems.append(f"article {name} not found under {', '.join(map(str, search))}")
+            continue
+        try:
+            summarize(
+                path, model=model, replay=directory, replay_used=report.used, response_format=fmt
+            )
+        except InputError:
+            raise
+        except SummarizerError as exc:
+            report.problems.append(f"{name} ({model}): {exc}")
+    report.stale = sorted(
+        rec.path.name for rec in recordings(directory) if rec.key not in report.used
+    )
+    return report

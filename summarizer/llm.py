@@ -1,0 +1,170 @@
+"""The one LLM path: an OpenAI client over our transports, wrapped by instructor."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+from . import recording
+from .article import Article
+from .errors import ModelOutputError, ModelUnavailableError, SummarizerError
+from .schema import Extraction, model_schema
+from .transport import CallLog, MeterTransport, RetryTransport
+
+# Validation failures are sent back to the model this many times before giving up.
+MAX_REASKS = 2
+# Enough for a full brief of a long article; stops a looping small model.
+MAX_TOKENS = 2048
+
+# instructor logs every failed attempt at ERROR; we report failures ourselves, once.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
+logging.getLogger("instructor").propagate = False
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where and how to ask: an OpenAI-compatible server and how it constrains JSON."""
+
+    base_url: str
+    model: str
+    api_key: str | None
+    response_format: str  # "json_schema" or "json_object" (llama-cpp-python's schema form)
+    timeout: float
+    max_attempts: int
+
+
+@dataclass(frozen=True)
+class Tape:
+    """Record to or replay from a directory of recordings (at most one of the two)."""
+
+    record: Path | None = None
+    replay: Path | None = None
+    context: dict[str, Any] | None = None
+    rerecord_hint: str = ""
+    used: set[str] | None = None
+
+
+def _transport(endpoint: Endpoint, tape: Tape, log: CallLog) -> httpx2.BaseTransport:
+    inner: httpx2.BaseTransport
+    if tape.replay is not None:
+        inner = recording.ReplayTransport(
+            tape.replay, rerecord_hint=tape.rerecord_hint, used=tape.used
+        )
+    else:
+        inner = RetryTransport(
+            httpx2.HTTPTransport(retries=0),
+            max_attempts=endpoint.max_attempts,
+            max_seconds=endpoint.timeout * endpoint.max_attempts,
+        )
+        if tape.record is not None:
+            secrets = (endpoint.api_key,) if endpoint.api_key else ()
+            inner = recording.RecordTransport(
+                inner, tape.record, context=tape.context or {}, secrets=secrets
+            )
+    return MeterTransport(inner, log)
+
+
+def _request_options(endpoint: Endpoint) -> dict[str, Any]:
+    options: dict[str, Any] = {"temperature": 0, "max_tokens": MAX_TOKENS, "seed": 0}
+    if endpoint.response_format == "json_object":
+        # llama-cpp-python's server constrains output only through this form; instructor
+        # builds a json_schema response_format, which extra_body replaces in the request body.
+        options["extra_body"] = {
+            "response_format": {"type": "json_object", "schema": model_schema()}
+        }
+    return options
+
+
+def _unwrap(exc: BaseException) -> BaseException:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, SummarizerError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return exc
+
+
+def _failure(exc: BaseException, endpoint: Endpoint) -> SummarizerError:
+    """Map anything the client stack raised to one of our errors, without leaking keys."""
+    import openai
+    from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+
+    found = _unwrap(exc)
+    if isinstance(found, SummarizerError):
+        return found
+    inner = exc
+    while isinstance(inner, InstructorRetryException) and inner.__cause__:
+        inner = inner.__cause__
+    where = endpoint.base_url
+    if isinstance(inner, openai.APITimeoutError):
+        return ModelUnavailableError(
+            f"the model server at {where} did not answer within {endpoint.timeout:g}s "
+            f"({endpoint.max_attempts} attempts)",
+            hint="raise --timeout, or check that the server is not overloaded",
+        )
+    if isinstance(inner, openai.APIConnectionError):
+        return ModelUnavailableError(
+            f"cannot reach the model server at {where} ({endpoint.max_attempts} attempts)",
+            hint="check --base-url / OPENAI_BASE_URL and that the server is running",
+        )
+    if isinstance(inner, openai.AuthenticationError):
+        return ModelUnavailableError(
+            f"the model server at {where} rejected the API key (HTTP 401)",
+            hint="check OPENAI_API_KEY",
+        )
+    if isinstance(inner, openai.APIStatusError):
+        return ModelUnavailableError(
+            f"the model server at {where} answered HTTP {inner.status_code} "
+            f"after {endpoint.max_attempts} attempts",
+            hint="wait and retry, or check the server's logs and the --model name",
+        )
+    if isinstance(inner, IncompleteOutputException):
+        return ModelOutputError(
+            "the model's answer was cut off at the token limit",
+            hint="use a shorter article or a model with more context",
+        )
+    if isinstance(exc, InstructorRetryException):
+        last = str(inner).strip().splitlines()
+        detail = "; ".join(line.strip() for line in last[:3])
+        return ModelOutputError(
+            f"the model's answer was still invalid after {MAX_REASKS} re-asks: {detail}"[:400],
+            hint="try a larger model (--model / --model-path) or record the run to inspect it",
+        )
+    return ModelOutputError(f"unexpected failure talking to the model: {type(inner).__name__}")
+
+
+def extract(
+    article: Article, messages: list[dict[str, str]], endpoint: Endpoint, tape: Tape, log: CallLog
+) -> tuple[Extraction, str]:
+    """Ask the model for an :class:`Extraction` of ``article``; return it and the model name."""
+    import instructor
+    import openai
+
+    http = httpx2.Client(transport=_transport(endpoint, tape, log), timeout=endpoint.timeout)
+    client = openai.OpenAI(
+        api_key=endpoint.api_key or "not-needed",
+        base_url=endpoint.base_url,
+        http_client=http,
+        max_retries=0,  # transient failures are retried once, in RetryTransport
+        timeout=endpoint.timeout,
+    )
+    patched = instructor.from_openai(client, mode=instructor.Mode.JSON_SCHEMA)
+    try:
+        result, completion = patched.chat.completions.create_with_completion(
+            model=endpoint.model,
+            messages=messages,  # type: ignore[arg-type]
+            response_model=Extraction,
+            max_retries=MAX_REASKS,
+            context={"article": article},
+            strict=False,
+            **_request_options(endpoint),
+        )
+    except Exception as exc:  # every failure becomes one of ours, with a one-line message
+        raise _failure(exc, endpoint) from None
+    finally:
+        http.close()
+    return result, str(getattr(completion, "model", None) or endpoint.model)

@@ -1,0 +1,140 @@
+"""``summarize()``: article in, grounded :class:`Brief` out. The CLI only calls this."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from . import article as articles
+from . import config, local, prompts
+from .article import Article
+from .errors import ConfigError
+from .llm import Endpoint, Tape, extract
+from .schema import Brief, Metadata, SentenceRef, Usage
+from .transport import CallLog
+
+Progress = Callable[[str], None]
+# Replay never opens a connection; this placeholder only fills the client's required URL.
+_REPLAY_URL = "http://replay.invalid/v1"
+
+
+def _version() -> str:
+    try:
+        return metadata.version("summarizer")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _alias(settings: config.Settings) -> str:
+    if settings.model:
+        return settings.model
+    if settings.model_path is not None:
+        return settings.model_path.stem.lower()
+    return local.DEFAULT_MODEL
+
+
+@contextmanager
+def _endpoint(
+    settings: config.Settings, replaying: bool, progress: Progress | None
+) -> Iterator[Endpoint]:
+    def make(base_url: str, model: str) -> Endpoint:
+        return Endpoint(
+            base_url=base_url,
+            model=model,
+            api_key=settings.api_key,
+            response_format=settings.response_format or "json_schema",
+            timeout=settings.timeout,
+            max_attempts=settings.max_attempts,
+        )
+
+    if not settings.embedded:
+        base = settings.base_url or "https://api.openai.com/v1"
+        yield make(
+            _REPLAY_URL if replaying else base, settings.model or config.DEFAULT_REMOTE_MODEL
+        )
+        return
+    alias = _alias(settings)
+    if replaying:
+        yield make(_REPLAY_URL, alias)
+        return
+    path = settings.model_path or local.default_model_path(progress)
+    with local.serve(path, alias, progress) as url:
+        yield make(url, alias)
+
+
+def summarize(
+    source: str | Path | Article,
+    *,
+    model: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    model_path: Path | None = None,
+    record: Path | None = None,
+    replay: Path | None = None,
+    timeout: float | None = None,
+    max_attempts: int | None = None,
+    response_format: str | None = None,
+    progress: Progress | None = None,
+    replay_used: set[str] | None = None,
+) -> Brief:
+    """Summarise one article into a grounded :class:`Brief`.
+
+    ``source`` is a path to a ``.txt``/``.md`` file, ``'-'`` for standard input, or an
+    :class:`Article`. With no ``base_url`` and no API key (as flags or in the environment) the
+    embedded local model is started. ``record`` stores every model interaction in a directory;
+    ``replay`` answers every call from one and never touches the network (``replay_used``
+    collects the keys it used). Raises a :class:`~summarizer.errors.SummarizerError` subclass.
+    """
+    if record is not None and replay is not None:
+        raise ConfigError("--record and --replay cannot be used together", hint="pick one")
+    art = source if isinstance(source, Article) else articles.load(source)
+    settings = config.resolve(
+        api_key=api_key,
+        base_url=base_url,
+        model=model,
+        model_path=model_path,
+        timeout=timeout,
+        max_attempts=max_attempts,
+        response_format=response_format,
+    )
+    rerecord = f"summarizer summarize {art.source} --record {replay}"
+    tape = Tape(
+        record=record,
+        replay=replay,
+        context={"article": Path(art.source).name, "article_sha256": art.sha256},
+        rerecord_hint=rerecord,
+        used=replay_used,
+    )
+    log = CallLog()
+    messages = prompts.messages(art)
+    with _endpoint(settings, replay is not None, progress) as endpoint:
+        if progress:
+            progress(f"asking {endpoint.model} for a brief")
+        started = time.monotonic()
+        extraction, model_name = extract(art, messages, endpoint, tape, log)
+        seconds = time.monotonic() - started
+    return Brief(
+        **extraction.model_dump(),
+        title=art.title,
+        source=art.source,
+        sentences=[
+            SentenceRef(id=s.id, start=s.start, end=s.end, text=s.text) for s in art.sentences
+        ],
+        metadata=Metadata(
+            model=model_name,
+            prompt_version=prompts.version(),
+            tool_version=_version(),
+            article_sha256=art.sha256,
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            seconds=round(seconds, 2),
+            usage=Usage(
+                calls=len(log.calls),
+                prompt_tokens=log.prompt_tokens,
+                completion_tokens=log.completion_tokens,
+            ),
+        ),
+    )

@@ -1,0 +1,92 @@
+"""Prompt templates (Jinja2, in ``prompts/``) and the messages built from them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import typing
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from .article import Article
+from .schema import DERIVED_FIELDS, Extraction, model_schema
+
+TEMPLATES = ("system.j2", "user.j2")
+
+
+def _template_dir() -> Path:
+    packaged = resources.files("summarizer") / "prompts"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    # An editable install runs from the source tree, where prompts/ sits beside the package.
+    return Path(__file__).resolve().parent.parent / "prompts"
+
+
+@cache
+def _sources() -> dict[str, str]:
+    root = _template_dir()
+    return {name: (root / name).read_text(encoding="utf-8") for name in TEMPLATES}
+
+
+def _fields(model: type[BaseModel], seen: set[str]) -> str:
+    """``name (description; choices)``; a trailing ``?`` marks an optional field. A field's
+    description is given once, where it first appears, to save tokens."""
+    parts = []
+    for name, info in model.model_fields.items():
+        if name in DERIVED_FIELDS:
+            continue
+        notes = [] if name in seen else [info.description or ""]
+        seen.add(name)
+        # Choices are enforced by the schema; the prompt lists them only where the meaning
+        # of each choice matters (deal-term status).
+        if name == "status":
+            notes.append("|".join(str(a) for a in typing.get_args(info.annotation)))
+        label = name if info.is_required() else f"{name}?"
+        text = "; ".join(n for n in notes if n)
+        parts.append(f"{label} ({text})" if text else label)
+    return ", ".join(parts)
+
+
+@cache
+def field_guide() -> str:
+    """A compact list of the fields the model must fill, derived from the Pydantic models."""
+    seen: set[str] = set()
+    lines = []
+    for name, info in Extraction.model_fields.items():
+        item = typing.get_args(info.annotation)
+        if item and isinstance(item[0], type) and issubclass(item[0], BaseModel):
+            lines.append(f"- {name}: list of {{{_fields(item[0], seen)}}}")
+        else:
+            lines.append(f"- {name}: {info.description}")
+    return "\n".join(lines)
+
+
+@cache
+def version() -> str:
+    """Content hash of the templates and the model-facing schema: changes when either does."""
+    digest = hashlib.sha256()
+    for name, text in sorted(_sources().items()):
+        digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+    digest.update(json.dumps(model_schema(), sort_keys=True).encode())
+    return digest.hexdigest()[:12]
+
+
+def messages(article: Article) -> list[dict[str, str]]:
+    """Render the chat messages for one article."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(_sources()),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+        autoescape=False,  # plain-text prompts, not HTML
+    )
+    system = env.get_template("system.j2").render(field_guide=field_guide())
+    user = env.get_template("user.j2").render(numbered=article.numbered())
+    return [
+        {"role": "system", "content": system.strip()},
+        {"role": "user", "content": user.strip()},
+    ]

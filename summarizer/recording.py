@@ -1,0 +1,259 @@
+"""Record and replay model interactions at the HTTP transport, keyed by the canonical request.
+
+A recording is one readable JSON file, ``<key>.json``, where ``key`` is the SHA-256 of the
+canonical request actually sent: endpoint, model, rendered messages, response format and
+sampling parameters; never keys, URLs, headers or timeouts. Volatile text that instructor puts
+into re-ask messages (the pydantic docs URL, which carries its version) is removed first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import httpx2
+
+from .errors import RecordingError, ReplayMissError
+
+FORMAT = 1
+_VOLATILE = re.compile(r"\s*For further information visit https://errors\.pydantic\.dev/\S+")
+# Things that look like credentials; record mode refuses to write a file containing one.
+_SECRET = re.compile(
+    r"(sk-[A-Za-z0-9_\-]{16,}|Bearer\s+[A-Za-z0-9_\-.=]{8,}|\"authorization\"|api[_-]?key\"\s*:)",
+    re.IGNORECASE,
+)
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        return _VOLATILE.sub("", value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items()}
+    return value
+
+
+def canonical(request: httpx2.Request) -> dict[str, Any]:
+    """The parts of a request that decide the answer, in a stable form."""
+    endpoint = "/".join(request.url.path.strip("/").split("/")[-2:])
+    body = json.loads(request.content or b"null")
+    return {"method": request.method, "endpoint": endpoint, "body": _scrub(body)}
+
+
+def key_of(canon: dict[str, Any]) -> str:
+    """SHA-256 of the canonical request's sorted, compact JSON."""
+    text = json.dumps(canon, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for name in ("summarizer", "openai", "instructor", "pydantic", "httpx2"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _response_digest(body: Any) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Recording:
+    """One stored interaction."""
+
+    path: Path
+    key: str
+    request: dict[str, Any]
+    response: dict[str, Any]
+    meta: dict[str, Any]
+
+    @classmethod
+    def load(cls, path: Path) -> Recording:
+        """Read and integrity-check a recording file."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            request, response, meta = data["request"], data["response"], data["meta"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise RecordingError(
+                f"recording {path} is unreadable ({type(exc).__name__})",
+                hint="delete it and record again with --record",
+            ) from None
+        key = key_of(request)
+        if key != path.stem:
+            raise RecordingError(
+                f"recording {path.name} does not match its key (its request hashes to {key[:12]})",
+                hint="recordings must not be edited by hand; delete it and record again",
+            )
+        if meta.get("response_sha256") != _response_digest(response.get("body")):
+            raise RecordingError(
+                f"recording {path.name} was changed after it was recorded (response digest)",
+                hint="recordings must not be edited by hand; delete it and record again",
+            )
+        return cls(path, key, request, response, meta)
+
+
+class RecordTransport(httpx2.BaseTransport):
+    """Pass requests to ``inner`` and store each successful exchange under ``directory``."""
+
+    def __init__(
+        self,
+        inner: httpx2.BaseTransport,
+        directory: Path,
+        *,
+        context: dict[str, Any],
+        secrets: tuple[str, ...] = (),
+    ) -> None:
+        self._inner = inner
+        self._dir = directory
+        self._context = context
+        self._secrets = tuple(s for s in secrets if s)
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        canon = canonical(request)
+        response = self._inner.handle_request(request)
+        raw = response.read()
+        if response.status_code != 200:
+            return response  # failures are reported, never recorded
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return response
+        key = key_of(canon)
+        record = {
+            "format": FORMAT,
+            "key": key,
+            "request": canon,
+            "response": {"status": response.status_code, "body": body},
+            "meta": {
+                **self._context,
+                "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "model_returned": body.get("model") if isinstance(body, dict) else None,
+                "versions": _versions(),
+                "response_sha256": _response_digest(body),
+            },
+        }
+        text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+        if _SECRET.search(text) or any(s in text for s in self._secrets):
+            raise RecordingError(
+                f"refusing to write recording {key[:12]}: it contains something like an API key",
+                hint="remove credentials from the article or prompt and record again",
+            )
+        _atomic_write(self._dir / f"{key}.json", text)
+        return httpx2.Response(
+            response.status_code, headers=response.headers, content=raw, request=request
+        )
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    if isinstance(value, list) and prefix.endswith("messages"):
+        out = {}
+        for i, v in enumerate(value):
+            out.update(_flatten(v, f"{prefix}[{i}]"))
+        return out
+    return {prefix: value}
+
+
+def difference(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """Field-by-field difference of two canonical requests, one short phrase per field."""
+    fa, fb = _flatten(a), _flatten(b)
+    out = []
+    for name in sorted(fa.keys() | fb.keys()):
+        va, vb = fa.get(name), fb.get(name)
+        if va == vb:
+            continue
+        if isinstance(va, str) and isinstance(vb, str) and len(va) + len(vb) > 80:
+            ratio = difflib.SequenceMatcher(None, va, vb, autojunk=False).ratio()
+            out.append(f"{name} ({ratio:.0%} alike)")
+        else:
+            out.append(f"{name} ({_short(vb)} -> {_short(va)})")
+    return out
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if value is not None else "absent"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class ReplayTransport(httpx2.BaseTransport):
+    """Answer every request from ``directory``; never touches the network."""
+
+    def __init__(self, directory: Path, *, rerecord_hint: str, used: set[str] | None = None):
+        if not directory.is_dir():
+            raise RecordingError(
+                f"replay directory {directory} does not exist",
+                hint="record first with --record DIR, or fix the path",
+            )
+        self._dir = directory
+        self._hint = rerecord_hint
+        self.used: set[str] = used if used is not None else set()
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        canon = canonical(request)
+        key = key_of(canon)
+        path = self._dir / f"{key}.json"
+        if not path.exists():
+            raise self._miss(key, path, canon)
+        rec = Recording.load(path)
+        self.used.add(key)
+        return httpx2.Response(rec.response["status"], json=rec.response["body"], request=request)
+
+    def _miss(self, key: str, path: Path, canon: dict[str, Any]) -> ReplayMissError:
+        nearest: tuple[int, str, list[str]] | None = None
+        for other in sorted(self._dir.glob("*.json")):
+            try:
+                rec = Recording.load(other)
+            except RecordingError:
+                continue
+            diff = difference(canon, rec.request)
+            if nearest is None or len(diff) < nearest[0]:
+                nearest = (len(diff), other.name, diff)
+        where = (
+            f"; nearest recording {nearest[1]} differs in {', '.join(nearest[2][:4])}"
+            if nearest
+            else "; the directory has no recordings"
+        )
+        return ReplayMissError(
+            f"no recording for request {key[:12]} (expected {path}){where}",
+            hint=f"re-record with: {self._hint}",
+        )
+
+    def close(self) -> None:
+        return None
+
+
+def recordings(directory: Path) -> list[Recording]:
+    """Every recording in ``directory``, integrity-checked, in file-name order."""
+    return [Recording.load(p) for p in sorted(directory.glob("*.json"))]

@@ -1,0 +1,109 @@
+"""Renderers: a :class:`Brief` as JSON, a terminal table or a Markdown brief."""
+
+from __future__ import annotations
+
+import io
+from importlib import resources
+from typing import Any
+
+from .errors import ConfigError
+from .schema import Brief
+
+FORMATS = ("table", "json", "md")
+
+
+def _names(brief: Brief) -> dict[str, str]:
+    return {p.id: p.name for p in brief.parties}
+
+
+def _cite(item: Any) -> str:
+    ids = ", ".join(f"S{i}" for i in item.evidence)
+    return f'[{ids}] "{item.quote}"' if item.quote else f"[{ids}]"
+
+
+def to_json(brief: Brief) -> str:
+    """The brief as indented JSON, valid against ``schemas/brief.schema.json``."""
+    return brief.model_dump_json(indent=2) + "\n"
+
+
+def to_markdown(brief: Brief) -> str:
+    """The brief as a Markdown document, every item citing its evidence sentences."""
+    import jinja2
+
+    names = _names(brief)
+
+    def name(ref: str | None) -> str:
+        return "unnamed party" if ref is None else names.get(ref, ref)
+
+    env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    env.filters["party_name"] = name
+    source = (resources.files("summarizer") / "templates" / "brief.md.j2").read_text("utf-8")
+    items = [*brief.positions, *brief.demands, *brief.deal_terms]
+    cited_ids = sorted({i for item in items for i in item.evidence})
+    by_id = {s.id: s for s in brief.sentences}
+    text = env.from_string(source).render(
+        brief=brief, name=name, cite=_cite, cited=[by_id[i] for i in cited_ids if i in by_id]
+    )
+    return text.strip() + "\n"
+
+
+def to_table(brief: Brief, width: int | None = None) -> str:
+    """The brief as rich tables for the terminal."""
+    from rich.console import Console, Group
+    from rich.panel import Panel
+    from rich.table import Table
+
+    names = _names(brief)
+
+    def name(ref: str | None) -> str:
+        return "—" if ref is None else names.get(ref, ref)
+
+    def table(title: str, *columns: str) -> Table:
+        t = Table(title=title, title_justify="left", expand=True, show_lines=False)
+        for col in columns:
+            t.add_column(col, overflow="fold", ratio=3 if col in {"Stance", "What", "Term"} else 1)
+        return t
+
+    parties = table("Parties", "Party", "Kind", "Speaks")
+    for p in brief.parties:
+        parties.add_row(p.name, p.kind.replace("_", " "), ", ".join(p.speakers))
+    positions = table("Positions", "Holder", "Topic", "Stance", "Evidence")
+    for x in brief.positions:
+        positions.add_row(name(x.holder), x.topic, x.stance, _cite(x))
+    demands = table("Demands", "By", "Of", "What", "Evidence")
+    for d in brief.demands:
+        extra = "; ".join(
+            f"{k}: {v}" for k, v in (("if", d.condition), ("by", d.deadline), ("or", d.threat)) if v
+        )
+        demands.add_row(name(d.by), name(d.of), f"{d.what}\n{extra}".strip(), _cite(d))
+    terms = table("Deal terms", "Status", "Term", "Proposed by", "Evidence")
+    for t in brief.deal_terms:
+        terms.add_row(t.status.replace("_", " "), t.term, name(t.proposed_by), _cite(t))
+    meta = brief.metadata
+    footer = (
+        f"{brief.source} · {meta.model} · prompt {meta.prompt_version} · "
+        f"{meta.usage.prompt_tokens}+{meta.usage.completion_tokens} tokens · {meta.seconds}s"
+    )
+    console = Console(width=width or 100, record=True, file=io.StringIO(), color_system=None)
+    console.print(
+        Group(
+            Panel(brief.summary, title=brief.title or "Brief", title_align="left"),
+            parties,
+            positions,
+            demands,
+            terms,
+            footer,
+        )
+    )
+    return console.export_text()
+
+
+def render(brief: Brief, fmt: str = "json", *, width: int | None = None) -> str:
+    """Render ``brief`` as ``json``, ``table`` or ``md``."""
+    if fmt == "json":
+        return to_json(brief)
+    if fmt == "md":
+        return to_markdown(brief)
+    if fmt == "table":
+        return to_table(brief, width)
+    raise ConfigError(f"unknown format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}")

@@ -1,0 +1,280 @@
+"""The brief's Pydantic models: the single source of truth.
+
+The same classes give the JSON Schema sent to the model (:func:`model_schema`, without derived
+fields), the published schema (``schemas/brief.schema.json``), the field guide in the prompt,
+validation of the model's answer against the article, and the renderers' input.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+
+from . import grounding
+from .article import Article
+
+PartyKind = Literal[
+    "state",
+    "government",
+    "armed_group",
+    "organisation",
+    "company",
+    "union",
+    "person",
+    "coalition",
+    "other",
+]
+Status = Literal[
+    "proposed",
+    "under_negotiation",
+    "agreed",
+    "rejected",
+    "disputed",
+    "withdrawn",
+    "implemented",
+]
+
+# Fields the tool fills in after validation; the model is never asked for them.
+DERIVED_FIELDS = frozenset({"quote_span"})
+
+Evidence = Annotated[
+    list[int], Field(min_length=1, max_length=4, description="numbers of the sentences it rests on")
+]
+Quote = Annotated[str | None, Field(description="a few exact words from one")]
+QuoteSpan = Annotated[
+    tuple[int, int] | None,
+    Field(description="[start, end) of the quote in the article text (derived)"),
+]
+PartyRef = Annotated[str, Field(description="party id")]
+
+
+def _article(info: ValidationInfo) -> Article | None:
+    ctx = info.context
+    return ctx.get("article") if isinstance(ctx, dict) else None
+
+
+def _blank_to_none(value: object) -> object:
+    # Models write "none" or "N/A" for an absent condition; that is an absent value.
+    if isinstance(value, str) and value.strip().casefold() in _BLANKS:
+        return None
+    return value
+
+
+_BLANKS = frozenset({"", "none", "null", "n/a", "na", "not specified", "unknown", "-"})
+
+
+class _Item(BaseModel):
+    """Shared grounding checks for positions, demands and deal terms."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    evidence: Evidence
+    quote: Quote = None
+    quote_span: QuoteSpan = None
+
+    _blank_quote = field_validator("quote", mode="before")(_blank_to_none)
+
+    @field_validator("evidence")
+    @classmethod
+    def _ids_exist(cls, ids: list[int], info: ValidationInfo) -> list[int]:
+        article = _article(info)
+        if article is not None:
+            n = len(article.sentences)
+            bad = [i for i in ids if not 1 <= i <= n]
+            if bad:
+                raise ValueError(
+                    f"sentence ids {bad} do not exist; the article has sentences 1-{n}"
+                )
+        return sorted(set(ids))
+
+    @model_validator(mode="after")
+    def _align_quote(self, info: ValidationInfo) -> _Item:
+        article = _article(info)
+        if article is None or not self.quote:
+            return self
+        first, last = article.sentence(self.evidence[0]), article.sentence(self.evidence[-1])
+        span = grounding.align(self.quote, article.text, within=(first.start, last.end))
+        if span is None:
+            raise ValueError(
+                f"quote {self.quote!r} is not in the article; copy it exactly from sentence "
+                f"{self.evidence[0]} or set quote to null"
+            )
+        self.quote_span = span
+        return self
+
+
+class Party(BaseModel):
+    """A side in the negotiation or conflict."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str = Field(description="short lowercase id")
+    name: str
+    kind: PartyKind
+    speakers: list[str] = Field(default_factory=list, description="its people named")
+
+
+class Position(_Item):
+    """Where a party stands on a topic."""
+
+    holder: PartyRef
+    topic: str
+    stance: str
+
+
+class Demand(_Item):
+    """What one party demands of another."""
+
+    by: PartyRef
+    of: str | None = Field(description="party id or null")
+    what: str
+    condition: str | None = None
+    deadline: str | None = None
+    threat: str | None = None
+
+    _blanks = field_validator("of", "condition", "deadline", "threat", mode="before")(
+        _blank_to_none
+    )
+
+
+class DealTerm(_Item):
+    """A term of a proposed or agreed deal."""
+
+    term: str
+    proposed_by: str | None = Field(description="party id or null")
+    binds: list[str] = Field(default_factory=list, description="party ids it binds")
+    status: Status
+
+    _blanks = field_validator("proposed_by", mode="before")(_blank_to_none)
+
+
+class Extraction(BaseModel):
+    """What the model returns for one article."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    summary: str = Field(description="bottom line up front, 1-2 sentences")
+    parties: list[Party] = Field(max_length=10)
+    positions: list[Position] = Field(max_length=12)
+    demands: list[Demand] = Field(max_length=10)
+    deal_terms: list[DealTerm] = Field(max_length=12)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Extraction:
+        ids = [p.id for p in self.parties]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"party ids must be unique, got {ids}")
+        # Small models often cite a party by its name, a speaker or a differently cased id;
+        # map those unambiguous spellings to the id before judging.
+        aliases: dict[str, str] = {}
+        for p in self.parties:
+            for spelling in (p.id, p.name, *p.speakers):
+                aliases.setdefault(spelling.casefold().strip(), p.id)
+
+        def fix(ref: str | None, where: str) -> str | None:
+            if ref is None or ref in ids:
+                return ref
+            if (hit := aliases.get(ref.casefold().strip())) is not None:
+                return hit
+            raise ValueError(f"{where} refers to party {ref!r}, which is not in parties {ids}")
+
+        for i, pos in enumerate(self.positions):
+            pos.holder = fix(pos.holder, f"positions[{i}].holder") or pos.holder
+        for i, dem in enumerate(self.demands):
+            dem.by = fix(dem.by, f"demands[{i}].by") or dem.by
+            dem.of = fix(dem.of, f"demands[{i}].of")
+        for i, term in enumerate(self.deal_terms):
+            term.proposed_by = fix(term.proposed_by, f"deal_terms[{i}].proposed_by")
+            term.binds = [fix(b, f"deal_terms[{i}].binds") or b for b in term.binds]
+        return self
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The schema sent to the model: see :func:`model_schema`."""
+        return model_schema()
+
+
+class SentenceRef(BaseModel):
+    """A numbered sentence of the cleaned article, with its character span."""
+
+    id: int
+    start: int
+    end: int
+    text: str
+
+
+class Usage(BaseModel):
+    """Token usage summed over every model call made for the brief."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class Metadata(BaseModel):
+    """How the brief was made."""
+
+    model: str
+    prompt_version: str
+    tool_version: str
+    article_sha256: str
+    created_at: str
+    seconds: float
+    usage: Usage
+
+
+class Brief(Extraction):
+    """A grounded, structured brief of one article."""
+
+    title: str | None
+    source: str
+    sentences: list[SentenceRef]
+    metadata: Metadata
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The published schema: every field, derived ones included."""
+        return BaseModel.model_json_schema.__func__(cls, *args, **kwargs)  # type: ignore[attr-defined,no-any-return]
+
+
+class _ModelFacing(GenerateJsonSchema):
+    """Drop titles and derived fields: every byte of this schema is sent on every call."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+    def generate(self, schema: Any, mode: Any = "validation") -> JsonSchemaValue:
+        out = super().generate(schema, mode)
+        _strip(out)
+        return out
+
+
+def _strip(node: Any) -> None:
+    if isinstance(node, dict):
+        node.pop("title", None)
+        props = node.get("properties")
+        if isinstance(props, dict):
+            for name in DERIVED_FIELDS & props.keys():
+                del props[name]
+            if "required" in node:
+                node["required"] = [r for r in node["required"] if r not in DERIVED_FIELDS]
+        for value in node.values():
+            _strip(value)
+    elif isinstance(node, list):
+        for value in node:
+            _strip(value)
+
+
+def model_schema() -> dict[str, Any]:
+    """JSON Schema of :class:`Extraction` as sent to the model (no titles, no derived fields)."""
+    return BaseModel.model_json_schema.__func__(  # type: ignore[attr-defined,no-any-return]
+        Extraction, schema_generator=_ModelFacing
+    )
+
+
+def brief_schema_json() -> str:
+    """The published JSON Schema of :class:`Brief`, as written to ``schemas/brief.schema.json``."""
+    return json.dumps(Brief.model_json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,162 @@
+"""HTTP transports under the OpenAI client: transient-failure retries and usage metering.
+
+They sit below ``openai`` and ``instructor``, so everything above them (request building,
+validation, re-asks) runs unchanged whether the bytes come from a server or a recording.
+``openai`` 3.x speaks ``httpx2``, so these are ``httpx2`` transports.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx2
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_random_exponential,
+)
+
+RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504, 529})
+MAX_RETRY_AFTER = 60.0
+
+
+@dataclass
+class Call:
+    """One HTTP exchange with the model server."""
+
+    status: int
+    seconds: float
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    model: str | None = None
+
+
+@dataclass
+class CallLog:
+    """Every call made for one brief, in order; the source of the brief's usage figures."""
+
+    calls: list[Call] = field(default_factory=list)
+
+    @property
+    def prompt_tokens(self) -> int:
+        return sum(c.prompt_tokens for c in self.calls)
+
+    @property
+    def completion_tokens(self) -> int:
+        return sum(c.completion_tokens for c in self.calls)
+
+
+def _retry_after(response: httpx2.Response) -> float | None:
+    raw = response.headers.get("retry-after")
+    if raw is None:
+        return None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
+        if parsed is None:
+            return None
+        seconds = parsed.timestamp() - time.time()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+class _Wait:
+    """Honour Retry-After when the server sends one; else exponential backoff with jitter."""
+
+    def __init__(self) -> None:
+        self._backoff = wait_random_exponential(multiplier=0.5, max=20)
+
+    def __call__(self, state: RetryCallState) -> float:
+        outcome = state.outcome
+        if outcome is not None and not outcome.failed:
+            hinted = _retry_after(outcome.result())
+            if hinted is not None:
+                return hinted
+        return float(self._backoff(state))
+
+
+class RetryTransport(httpx2.BaseTransport):
+    """Retry timeouts, dropped connections, 429 and 5xx answers: bounded attempts and time.
+
+    When the budget is spent the last response is returned (or the last error raised) so the
+    caller reports what actually went wrong.
+    """
+
+    def __init__(
+        self,
+        inner: httpx2.BaseTransport,
+        *,
+        max_attempts: int,
+        max_seconds: float,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._inner = inner
+        self._max_attempts = max_attempts
+        self._max_seconds = max_seconds
+        self._sleep = sleep
+        self.attempts = 0
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        retrying = Retrying(
+            stop=stop_after_attempt(self._max_attempts) | stop_after_delay(self._max_seconds),
+            wait=_Wait(),
+            retry=retry_if_exception_type(httpx2.TransportError)
+            | retry_if_result(lambda r: r.status_code in RETRY_STATUS),
+            retry_error_callback=_last_outcome,
+            reraise=True,
+            sleep=self._sleep,
+        )
+        return retrying(self._send, request)
+
+    def _send(self, request: httpx2.Request) -> httpx2.Response:
+        self.attempts += 1
+        response = self._inner.handle_request(request)
+        if response.status_code in RETRY_STATUS:
+            response.read()  # free the connection before sleeping
+            response.close()
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def _last_outcome(state: RetryCallState) -> Any:
+    assert state.outcome is not None
+    return state.outcome.result()  # re-raises the last exception, or returns the last response
+
+
+class MeterTransport(httpx2.BaseTransport):
+    """Record status, time and token usage of each call into a :class:`CallLog`."""
+
+    def __init__(self, inner: httpx2.BaseTransport, log: CallLog) -> None:
+        self._inner = inner
+        self._log = log
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        started = time.monotonic()
+        response = self._inner.handle_request(request)
+        body = response.read()
+        call = Call(status=response.status_code, seconds=time.monotonic() - started)
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            usage = data.get("usage") or {}
+            call.prompt_tokens = int(usage.get("prompt_tokens") or 0)
+            call.completion_tokens = int(usage.get("completion_tokens") or 0)
+            call.model = data.get("model")
+        self._log.calls.append(call)
+        return response
+
+    def close(self) -> None:
+        self._inner.close()

@@ -1,0 +1,46 @@
+"""Test isolation: a clean environment and config dirs, and no real model call unless a test
+says it starts its own local server (marker ``server``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+
+from summarizer import config
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "us-hamas-direct-talks.txt"
+RECORDED = ROOT / "fixtures" / "recorded"
+EXPECTED = ROOT / "fixtures" / "expected"
+
+
+@pytest.fixture(autouse=True)
+def isolate(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Iterator[None]:
+    for name in list(config.ENV_VARS) + ["OPENAI_ORG_ID", "OPENAI_PROJECT_ID"]:
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    if request.node.get_closest_marker("server") is None:
+        original = httpx2.HTTPTransport.handle_request
+
+        def guarded(self: httpx2.HTTPTransport, req: httpx2.Request) -> httpx2.Response:
+            if req.url.host not in ("127.0.0.1", "localhost"):
+                raise AssertionError(f"test tried a real model call to {req.url.host}")
+            return original(self, req)
+
+        monkeypatch.setattr(httpx2.HTTPTransport, "handle_request", guarded)
+
+        def no_embedded(*args: object, **kwargs: object) -> None:
+            raise AssertionError("test tried to start the embedded model; replay or mark it")
+
+        monkeypatch.setattr("summarizer.local.serve", no_embedded)
+    yield

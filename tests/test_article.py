@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from summarizer import article
+from summarizer.errors import InputError
+
+from .conftest import SEED
+
+
+def test_seed_is_cleaned_and_split_with_exact_offsets() -> None:
+    art = article.load(SEED)
+    assert "text_fields" not in art.text
+    assert art.sentences[1].text.startswith("A high-level discussion between")
+    assert (
+        art.title == "Israel opposes direct US-Hamas talks, Netanyahu’s aide clashes with US envoy"
+    )
+    assert [s.id for s in art.sentences] == list(range(1, len(art.sentences) + 1))
+    for s in art.sentences:
+        assert art.text[s.start : s.end] == s.text
+    assert len(art.sentences) == 22
+    assert art.numbered().splitlines()[2].startswith("3. Sources told American news website Axios")
+
+
+def test_sentences_never_cross_paragraphs_and_keep_order() -> None:
+    art = article.from_text("First para. Second sentence!\n\nNext para? Yes.")
+    assert [s.text for s in art.sentences] == [
+        "First para.",
+        "Second sentence!",
+        "Next para?",
+        "Yes.",
+    ]
+    assert all(a.end <= b.start for a, b in zip(art.sentences, art.sentences[1:], strict=False))
+
+
+def test_clean_normalises_whitespace_and_drops_furniture() -> None:
+    raw = "Title here\r\n\r\n\r\nAdvertisement\nshareThe  talks\u00a0resumed.\u200b\nRead more\n"
+    assert article.clean(raw) == "Title here\n\nThe talks resumed."
+
+
+def test_ordinary_words_that_look_like_icons_are_kept() -> None:
+    assert article.clean("Share prices fell. menu items rose.") == (
+        "Share prices fell. menu items rose."
+    )
+
+
+def test_markdown_markup_is_stripped(tmp_path: Path) -> None:
+    p = tmp_path / "a.md"
+    p.write_text("# Talks stall\n\nThe **union** rejected [the offer](http://x.example).\n")
+    art = article.load(p)
+    assert art.text == "Talks stall\n\nThe union rejected the offer."
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b"", "is empty"),
+        (b"   \n\t\n", "is empty"),
+        (b"abc\x00def", "looks binary"),
+        (b"caf\xe9 talks resumed", "not valid UTF-8"),
+        (b"x" * (article.MAX_BYTES + 1), "the limit is"),
+    ],
+)
+def test_bad_files_get_clear_errors(tmp_path: Path, data: bytes, fragment: str) -> None:
+    p = tmp_path / "bad.txt"
+    p.write_bytes(data)
+    with pytest.raises(InputError, match=fragment) as info:
+        article.load(p)
+    assert "\n" not in str(info.value)
+    assert info.value.hint
+
+
+def test_missing_directory_and_wrong_type(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        article.load(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="is a directory"):
+        article.load(tmp_path)
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF")
+    with pytest.raises(InputError, match="unsupported type"):
+        article.load(pdf)
+
+
+def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
+    p = tmp_path / "u16.txt"
+    p.write_bytes("Talks “resumed” today.".encode("utf-16"))
+    assert article.load(p).text == "Talks “resumed” today."
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"One. Two.")))
+    art = article.load("-")
+    assert art.source == "-"
+    assert [s.text for s in art.sentences] == ["One.", "Two."]

@@ -1,0 +1,125 @@
+"""The CLI as a user runs it: a real subprocess, real exit codes, real stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import RECORDED, ROOT, SEED
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
+    proc = subprocess.run(
+        [sys.executable, "-m", "summarizer", *args],
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    return proc
+
+
+def _one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("error: ")]
+    # Progress lines may come first; the error is one line, and the last.
+    assert len(errors) == 1 and lines[-1] == errors[0], proc.stderr
+    return errors[0]
+
+
+def test_help_lists_commands_env_and_exit_codes() -> None:
+    proc = run("--help")
+    assert proc.returncode == 0
+    for word in ("summarize", "fixtures", "OPENAI_API_KEY", "SUMMARIZER_MODEL", "Exit codes"):
+        assert word in proc.stdout
+
+
+def test_replay_json_to_stdout() -> None:
+    proc = run("summarize", str(SEED), "--replay", str(RECORDED), "--format", "json", "-q")
+    assert proc.returncode == 0, proc.stderr
+    brief = json.loads(proc.stdout)
+    assert brief["parties"] and brief["metadata"]["usage"]["calls"] >= 1
+
+
+def test_replay_table_and_markdown(tmp_path: Path) -> None:
+    proc = run("summarize", str(SEED), "--replay", str(RECORDED))
+    assert proc.returncode == 0, proc.stderr
+    assert "Parties" in proc.stdout and "Deal terms" in proc.stdout
+    out = tmp_path / "brief.md"
+    proc = run("summarize", str(SEED), "--replay", str(RECORDED), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text()
+    assert text.startswith("# Israel opposes direct US-Hamas talks")
+    assert "## Demands" in text and "[S" in text
+
+
+def test_stdin_dash(tmp_path: Path) -> None:
+    proc = run("summarize", "-", "--replay", str(RECORDED), "-f", "json", stdin=SEED.read_bytes())
+    # The same text from stdin cleans to the same article, so the same recording answers it.
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["source"] == "-"
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "fragment"),
+    [
+        (b"", 2, "is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", 2, "looks binary"),
+    ],
+)
+def test_bad_input_one_line_no_output(
+    tmp_path: Path, content: bytes, code: int, fragment: str
+) -> None:
+    src = tmp_path / "article.txt"
+    src.write_bytes(content)
+    out = tmp_path / "out.json"
+    proc = run("summarize", str(src), "--replay", str(RECORDED), "-o", str(out))
+    assert proc.returncode == code
+    assert fragment in _one_line_error(proc)
+    assert not out.exists() and list(tmp_path.iterdir()) == [src]
+
+
+def test_missing_file() -> None:
+    proc = run("summarize", "no/such/article.txt")
+    assert proc.returncode == 2
+    assert "does not exist" in _one_line_error(proc)
+
+
+def test_replay_miss_exit_code_and_no_output(tmp_path: Path) -> None:
+    src = tmp_path / "other.txt"
+    src.write_text("Union and hospital agree a 4 percent raise. The union had demanded 9 percent.")
+    out = tmp_path / "out.json"
+    proc = run("summarize", str(src), "--replay", str(RECORDED), "-o", str(out))
+    assert proc.returncode == 4
+    line = _one_line_error(proc)
+    assert "no recording for request" in line and "re-record with: summarizer summarize" in line
+    assert not out.exists()
+
+
+def test_dead_server_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = run(
+        "summarize", str(SEED), "--base-url", f"http://127.0.0.1:{port}/v1", "--model", "m",
+        "--timeout", "2",
+    )  # fmt: skip
+    assert proc.returncode == 5
+    assert "cannot reach the model server" in _one_line_error(proc)
+
+
+def test_fixtures_check_passes_on_the_shipped_recordings() -> None:
+    proc = run("fixtures", "check", str(RECORDED), "--articles", "seeds")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "recordings used" in proc.stdout

@@ -1,0 +1,77 @@
+"""summarize() end to end on recordings of the real embedded model (replay: no network)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import summarizer
+from summarizer import article, fixtures, grounding, prompts
+from summarizer.errors import ReplayMissError
+
+from .conftest import EXPECTED, RECORDED, ROOT, SEED
+
+VOLATILE = ("created_at", "seconds", "tool_version")
+
+
+def _stable(brief: summarizer.Brief) -> dict[str, object]:
+    data = brief.model_dump(mode="json")
+    for name in VOLATILE:
+        data["metadata"].pop(name)
+    return data
+
+
+def test_replayed_seed_brief_is_grounded() -> None:
+    brief = summarizer.summarize(SEED, replay=RECORDED)
+    art = article.load(SEED)
+    ids = {p.id for p in brief.parties}
+    assert brief.parties and brief.summary
+    for pos in brief.positions:
+        assert pos.holder in ids
+    for dem in brief.demands:
+        assert dem.by in ids and (dem.of is None or dem.of in ids)
+    for term in brief.deal_terms:
+        assert term.proposed_by is None or term.proposed_by in ids
+        assert set(term.binds) <= ids
+    items = [*brief.positions, *brief.demands, *brief.deal_terms]
+    assert items
+    for item in items:
+        assert all(1 <= i <= len(art.sentences) for i in item.evidence)
+        if item.quote:
+            assert item.quote_span is not None
+            start, end = item.quote_span
+            assert grounding.align(item.quote, art.text[start:end]) == (0, end - start)
+    meta = brief.metadata
+    assert (
+        meta.usage.calls >= 1 and meta.usage.prompt_tokens > 0 and meta.usage.completion_tokens > 0
+    )
+    assert meta.prompt_version == prompts.version()
+    assert [s.text for s in brief.sentences] == [s.text for s in art.sentences]
+
+
+def test_replayed_seed_brief_matches_expected_output() -> None:
+    brief = summarizer.summarize(SEED, replay=RECORDED)
+    expected = json.loads((EXPECTED / "us-hamas-direct-talks.brief.json").read_text())
+    assert _stable(brief) == expected, (
+        "the replayed brief changed: if intended, regenerate with "
+        "`python -m tests.regen_expected` and review the diff"
+    )
+
+
+def test_replay_miss_is_not_retried_and_names_the_fix(tmp_path: Path) -> None:
+    changed = tmp_path / "changed.txt"
+    changed.write_text(SEED.read_text() + "\nA new sentence changes the request.\n")
+    with pytest.raises(ReplayMissError) as info:
+        summarizer.summarize(changed, replay=RECORDED)
+    assert "no recording for request" in str(info.value)
+    assert "nearest recording" in str(info.value)
+    assert f"--record {RECORDED}" in info.value.hint
+
+
+def test_recordings_are_all_current_and_used() -> None:
+    report = fixtures.check(RECORDED, [ROOT / "seeds"])
+    assert report.problems == []
+    assert report.stale == [], "stale or unused recordings: re-record them with --record"
+    assert report.total == len(report.used) > 0
