@@ -88,6 +88,9 @@ def summarize(
     timeout: Annotated[
         float | None, typer.Option(help="seconds per model call [env SUMMARIZER_TIMEOUT]")
     ] = None,
+    max_tokens: Annotated[
+        int | None, typer.Option(help="most tokens per answer [env SUMMARIZER_MAX_TOKENS]")
+    ] = None,
     response_format: Annotated[
         str | None,
         typer.Option(help="json_schema or json_object [env SUMMARIZER_RESPONSE_FORMAT]"),
@@ -120,6 +123,7 @@ def summarize(
                 record=record,
                 replay=replay,
                 timeout=timeout,
+                max_tokens=max_tokens,
                 response_format=response_format,
                 progress=None if quiet else progress,
             )

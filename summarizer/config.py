@@ -20,6 +20,7 @@ ENV_MODEL_PATH = "SUMMARIZER_MODEL_PATH"
 ENV_TIMEOUT = "SUMMARIZER_TIMEOUT"
 ENV_MAX_ATTEMPTS = "SUMMARIZER_MAX_ATTEMPTS"
 ENV_RESPONSE_FORMAT = "SUMMARIZER_RESPONSE_FORMAT"
+ENV_MAX_TOKENS = "SUMMARIZER_MAX_TOKENS"
 ENV_CACHE_DIR = "SUMMARIZER_CACHE_DIR"
 ENV_LLAMA_SERVER = "SUMMARIZER_LLAMA_SERVER"
 
@@ -30,6 +31,7 @@ ENV_VARS: dict[str, str] = {
     ENV_MODEL_PATH: "GGUF file for the embedded local server",
     ENV_TIMEOUT: "seconds to wait for one model call (default 300)",
     ENV_MAX_ATTEMPTS: "attempts per call for transient failures (default 4)",
+    ENV_MAX_TOKENS: "most tokens the model may write per call (default 1500)",
     ENV_RESPONSE_FORMAT: "json_schema (default) or json_object (llama-cpp-python servers)",
     ENV_CACHE_DIR: "where the embedded model and the llama-server built for it are kept",
     ENV_LLAMA_SERVER: "llama-server binary for the embedded model (default: built by setup)",
@@ -38,6 +40,8 @@ ENV_VARS: dict[str, str] = {
 DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_MAX_ATTEMPTS = 4
+# Enough for a full brief of a long article; stops a looping model early.
+DEFAULT_MAX_TOKENS = 1500
 RESPONSE_FORMATS = ("json_schema", "json_object")
 
 
@@ -51,6 +55,7 @@ class Settings:
     model_path: Path | None
     timeout: float
     max_attempts: int
+    max_tokens: int
     response_format: str | None
 
     @property
@@ -86,6 +91,7 @@ def resolve(
     model_path: Path | None = None,
     timeout: float | None = None,
     max_attempts: int | None = None,
+    max_tokens: int | None = None,
     response_format: str | None = None,
 ) -> Settings:
     """Merge explicit arguments (flags) over the environment over defaults."""
@@ -104,6 +110,8 @@ def resolve(
         timeout=timeout or _number(ENV_TIMEOUT, _env(ENV_TIMEOUT), DEFAULT_TIMEOUT),
         max_attempts=max_attempts
         or int(_number(ENV_MAX_ATTEMPTS, _env(ENV_MAX_ATTEMPTS), DEFAULT_MAX_ATTEMPTS)),
+        max_tokens=max_tokens
+        or int(_number(ENV_MAX_TOKENS, _env(ENV_MAX_TOKENS), DEFAULT_MAX_TOKENS)),
         response_format=fmt,
     )
 

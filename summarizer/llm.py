@@ -17,8 +17,6 @@ from .transport import CallLog, MeterTransport, RetryTransport
 
 # Validation failures are sent back to the model this many times before giving up.
 MAX_REASKS = 2
-# Enough for a full brief of a long article; stops a looping small model.
-MAX_TOKENS = 2048
 
 # instructor logs every failed attempt at ERROR; we report failures ourselves, once.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
@@ -35,6 +33,7 @@ class Endpoint:
     response_format: str  # "json_schema" or "json_object" (llama-cpp-python's schema form)
     timeout: float
     max_attempts: int
+    max_tokens: int
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def _transport(endpoint: Endpoint, tape: Tape, log: CallLog) -> httpx2.BaseTrans
 
 
 def _request_options(endpoint: Endpoint) -> dict[str, Any]:
-    options: dict[str, Any] = {"temperature": 0, "max_tokens": MAX_TOKENS, "seed": 0}
+    options: dict[str, Any] = {"temperature": 0, "max_tokens": endpoint.max_tokens, "seed": 0}
     if endpoint.response_format == "json_object":
         # llama-cpp-python's server constrains output only through this form; instructor
         # builds a json_schema response_format, which extra_body replaces in the request body.
@@ -124,8 +123,8 @@ def _failure(exc: BaseException, endpoint: Endpoint) -> SummarizerError:
         )
     if isinstance(inner, IncompleteOutputException):
         return ModelOutputError(
-            "the model's answer was cut off at the token limit",
-            hint="use a shorter article or a model with more context",
+            f"the model's answer was cut off at the token limit ({endpoint.max_tokens})",
+            hint="raise --max-tokens, or use a larger model: small ones can loop",
         )
     if isinstance(exc, InstructorRetryException):
         last = str(inner).strip().splitlines()

@@ -49,6 +49,7 @@ def _endpoint(
             response_format=settings.response_format or "json_schema",
             timeout=settings.timeout,
             max_attempts=settings.max_attempts,
+            max_tokens=settings.max_tokens,
         )
 
     if not settings.embedded:
@@ -77,6 +78,7 @@ def summarize(
     replay: Path | None = None,
     timeout: float | None = None,
     max_attempts: int | None = None,
+    max_tokens: int | None = None,
     response_format: str | None = None,
     progress: Progress | None = None,
     replay_used: set[str] | None = None,
@@ -99,6 +101,7 @@ def summarize(
         model_path=model_path,
         timeout=timeout,
         max_attempts=max_attempts,
+        max_tokens=max_tokens,
         response_format=response_format,
     )
     rerecord = f"summarizer summarize {art.source} --record {replay}"

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .article import Article
-from .schema import DERIVED_FIELDS, Extraction, model_schema
+from .schema import Extraction, model_facing, model_schema
 
 TEMPLATES = ("system.j2", "user.j2")
 
@@ -35,9 +35,8 @@ def _fields(model: type[BaseModel], seen: set[str]) -> str:
     """``name (description; choices)``; a trailing ``?`` marks an optional field. A field's
     description is given once, where it first appears, to save tokens."""
     parts = []
-    for name, info in model.model_fields.items():
-        if name in DERIVED_FIELDS:
-            continue
+    for name in model_facing(list(model.model_fields)):
+        info = model.model_fields[name]
         notes = [] if name in seen else [info.description or ""]
         seen.add(name)
         # Choices are enforced by the schema; the prompt lists them only where the meaning

@@ -39,16 +39,33 @@ Status = Literal[
 
 # Fields the tool fills in after validation; the model is never asked for them.
 DERIVED_FIELDS = frozenset({"quote_span"})
+# Asked for last in each item: the model states the item, copies a few words for it, then
+# names the sentence. Asked first, small models number sentences in order instead.
+GROUNDING_FIELDS = ("quote", "evidence")
+
+
+def model_facing(names: list[str]) -> list[str]:
+    """Field names in the order the model is asked for them, derived fields left out."""
+    kept = [n for n in names if n not in DERIVED_FIELDS]
+    return [n for n in kept if n not in GROUNDING_FIELDS] + [
+        n for n in GROUNDING_FIELDS if n in kept
+    ]
+
 
 Evidence = Annotated[
-    list[int], Field(min_length=1, max_length=4, description="numbers of the sentences it rests on")
+    list[int], Field(min_length=1, max_length=3, description="numbers of the sentences it rests on")
 ]
-Quote = Annotated[str | None, Field(description="a few exact words from one")]
+Quote = Annotated[
+    str | None, Field(description="a few exact words from the article", max_length=160)
+]
 QuoteSpan = Annotated[
     tuple[int, int] | None,
     Field(description="[start, end) of the quote in the article text (derived)"),
 ]
-PartyRef = Annotated[str, Field(description="party id")]
+PartyRef = Annotated[str, Field(description="party id", max_length=40)]
+# Length caps bound what a looping model can write: the grammar enforces them while decoding.
+Short = Annotated[str, Field(max_length=160)]
+Clause = Annotated[str | None, Field(max_length=120)]
 
 
 def _article(info: ValidationInfo) -> Article | None:
@@ -111,29 +128,31 @@ class Party(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    id: str = Field(description="short lowercase id")
-    name: str
+    id: str = Field(description="short lowercase id", max_length=40)
+    name: Short
     kind: PartyKind
-    speakers: list[str] = Field(default_factory=list, description="its people named")
+    speakers: list[Short] = Field(
+        default_factory=list, description="its people named", max_length=6
+    )
 
 
 class Position(_Item):
     """Where a party stands on a topic."""
 
     holder: PartyRef
-    topic: str
-    stance: str
+    topic: Short
+    stance: Short
 
 
 class Demand(_Item):
     """What one party demands of another."""
 
     by: PartyRef
-    of: str | None = Field(description="party id or null")
-    what: str
-    condition: str | None = None
-    deadline: str | None = None
-    threat: str | None = None
+    of: str | None = Field(description="party id or null", max_length=40)
+    what: Short
+    condition: Clause = None
+    deadline: Clause = None
+    threat: Clause = None
 
     _blanks = field_validator("of", "condition", "deadline", "threat", mode="before")(
         _blank_to_none
@@ -143,9 +162,9 @@ class Demand(_Item):
 class DealTerm(_Item):
     """A term of a proposed or agreed deal."""
 
-    term: str
-    proposed_by: str | None = Field(description="party id or null")
-    binds: list[str] = Field(default_factory=list, description="party ids it binds")
+    term: Short
+    proposed_by: str | None = Field(description="party id or null", max_length=40)
+    binds: list[str] = Field(default_factory=list, description="party ids it binds", max_length=6)
     status: Status
 
     _blanks = field_validator("proposed_by", mode="before")(_blank_to_none)
@@ -156,7 +175,7 @@ class Extraction(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    summary: str = Field(description="bottom line up front, 1-2 sentences")
+    summary: str = Field(description="bottom line up front, 1-2 sentences", max_length=400)
     parties: list[Party] = Field(max_length=10)
     positions: list[Position] = Field(max_length=12)
     demands: list[Demand] = Field(max_length=10)
@@ -257,8 +276,7 @@ def _strip(node: Any) -> None:
         node.pop("title", None)
         props = node.get("properties")
         if isinstance(props, dict):
-            for name in DERIVED_FIELDS & props.keys():
-                del props[name]
+            node["properties"] = {name: props[name] for name in model_facing(list(props))}
             if "required" in node:
                 node["required"] = [r for r in node["required"] if r not in DERIVED_FIELDS]
         for value in node.values():

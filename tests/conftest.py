@@ -10,6 +10,10 @@ import httpx2
 import pytest
 
 from summarizer import config
+from summarizer.install import built_server
+
+# Found before the isolation below hides the real cache: `summarizer setup` builds it there.
+LLAMA_SERVER = built_server()
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "us-hamas-direct-talks.txt"
@@ -29,7 +33,11 @@ def isolate(
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    if request.node.get_closest_marker("server") is None:
+    if request.node.get_closest_marker("server") is not None:
+        if not LLAMA_SERVER.is_file():
+            pytest.fail(f"no llama-server at {LLAMA_SERVER}: run `summarizer setup` first")
+        monkeypatch.setenv(config.ENV_LLAMA_SERVER, str(LLAMA_SERVER))
+    else:
         original = httpx2.HTTPTransport.handle_request
 
         def guarded(self: httpx2.HTTPTransport, req: httpx2.Request) -> httpx2.Response:

@@ -23,7 +23,9 @@ def test_summarize_through_a_real_local_server(tmp_path: Path) -> None:
         pytest.fail(f"{exc} ({exc.hint})")
     record = tmp_path / "rec"
     try:
-        brief = summarizer.summarize(SEED, model_path=model, record=record, timeout=120)
+        brief = summarizer.summarize(
+            SEED, model_path=model, record=record, timeout=120, max_tokens=300
+        )
     except ModelOutputError:
         # 135M parameters write valid JSON (the grammar forces it) but often nonsense that our
         # validation rejects after the re-asks; the HTTP path is what this test is about.
