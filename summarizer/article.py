@@ -77,21 +77,43 @@ class Article:
         return self.sentences[sid - 1]
 
 
+_HTML_START = re.compile(rb"^\s*(<!doctype html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
+_TAG = re.compile(rb"<[a-zA-Z/][^>]{0,200}>")
+
+
+def _looks_like_html(data: bytes) -> bool:
+    # A saved web page, or text so full of markup (several tags, over one per 20 words) that
+    # the model would read tags, not prose.
+    if _HTML_START.match(data[:1000]):
+        return True
+    tags = len(_TAG.findall(data))
+    return tags >= 5 and tags * 20 > len(data.split())
+
+
+def _too_large(size: int, source: str) -> InputError:
+    return InputError(
+        f"{source} is {size:,} bytes; the limit is {MAX_BYTES:,}",
+        hint="pass only the article's text, not a whole site or archive",
+    )
+
+
 def decode(data: bytes, source: str) -> str:
     """Decode article bytes, refusing binary data and unknown encodings with a clear message."""
     if not data.strip():
         raise InputError(f"{source} is empty", hint="give a file that contains the article text")
     if len(data) > MAX_BYTES:
-        raise InputError(
-            f"{source} is {len(data):,} bytes; the limit is {MAX_BYTES:,}",
-            hint="pass only the article's text, not a whole site or archive",
-        )
+        raise _too_large(len(data), source)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data:
         raise InputError(
             f"{source} looks binary (it contains NUL bytes)",
             hint="give a plain-text (.txt or .md) article",
+        )
+    if _looks_like_html(data):
+        raise InputError(
+            f"{source} is HTML markup, not article text",
+            hint="copy the article's text into a .txt file",
         )
     try:
         return data.decode("utf-8-sig")
@@ -180,7 +202,9 @@ def from_text(text: str, source: str = "<text>", *, markdown: bool = False) -> A
 def load(path: str | Path) -> Article:
     """Read an article from a ``.txt``/``.md`` file, or from standard input when ``path`` is '-'."""
     if str(path) == "-":
-        return from_text(decode(sys.stdin.buffer.read(), "standard input"), "-")
+        # Read one byte past the limit: enough to refuse an oversized input without
+        # holding all of it.
+        return from_text(decode(sys.stdin.buffer.read(MAX_BYTES + 1), "standard input"), "-")
     p = Path(path)
     if p.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise InputError(
@@ -188,6 +212,8 @@ def load(path: str | Path) -> Article:
             hint="give a .txt or .md file, or '-' to read standard input",
         )
     try:
+        if (size := p.stat().st_size) > MAX_BYTES:  # refuse before reading it into memory
+            raise _too_large(size, str(p))
         data = p.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{p} does not exist", hint="check the path") from None

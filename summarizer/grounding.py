@@ -54,8 +54,8 @@ def align(
     Quote marks, dashes, case and white space may differ; surrounding quotes and punctuation on
     the quote are ignored. ``within`` (a span of ``text``) is searched first, then the rest.
     """
-    needle, _ = _fold(quote.strip(_EDGE))
-    if not needle.strip():
+    needle = _fold(quote)[0].strip(_EDGE)
+    if not needle:
         return None
     hay, origin = _fold(text)
     pos = -1

@@ -87,6 +87,14 @@ def _unwrap(exc: BaseException) -> BaseException:
     return exc
 
 
+def _refusal(completion: Any) -> str | None:
+    try:
+        text = completion.choices[0].message.refusal
+    except (AttributeError, IndexError, TypeError):
+        return None
+    return str(text) if text else None
+
+
 def _failure(exc: BaseException, endpoint: Endpoint) -> SummarizerError:
     """Map anything the client stack raised to one of our errors, without leaking keys."""
     import openai
@@ -127,8 +135,14 @@ def _failure(exc: BaseException, endpoint: Endpoint) -> SummarizerError:
             hint="raise --max-tokens, or use a larger model: small ones can loop",
         )
     if isinstance(exc, InstructorRetryException):
-        last = str(inner).strip().splitlines()
-        detail = "; ".join(line.strip() for line in last[:3])
+        refusal = _refusal(getattr(exc, "last_completion", None))
+        if refusal:
+            return ModelOutputError(
+                f"the model refused to answer: {refusal}"[:300],
+                hint="check the article is a news text; try another model",
+            )
+        last = [ln.strip() for ln in str(inner).strip().splitlines() if "errors.pydantic" not in ln]
+        detail = "; ".join(last[:3])
         return ModelOutputError(
             f"the model's answer was still invalid after {MAX_REASKS} re-asks: {detail}"[:400],
             hint="try a larger model (--model / --model-path) or record the run to inspect it",

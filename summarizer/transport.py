@@ -120,9 +120,9 @@ class RetryTransport(httpx2.BaseTransport):
     def _send(self, request: httpx2.Request) -> httpx2.Response:
         self.attempts += 1
         response = self._inner.handle_request(request)
-        if response.status_code in RETRY_STATUS:
-            response.read()  # free the connection before sleeping
-            response.close()
+        # Read the whole body here, so that a connection dropped mid-body is retried too.
+        response.read()
+        response.close()
         return response
 
     def close(self) -> None:

@@ -95,3 +95,30 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     art = article.load("-")
     assert art.source == "-"
     assert [s.text for s in art.sentences] == ["One.", "Two."]
+
+
+def test_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as fh:
+        fh.truncate(20 * 1024 * 1024)  # 20 MB, sparse
+    with pytest.raises(InputError, match="20,971,520 bytes; the limit is 1,000,000"):
+        article.load(big)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<!DOCTYPE html><html><body><p>Talks resumed.</p></body></html>",
+        b"<div><span>Talks</span><a href='x'>resumed</a><img src='y'></div>" * 5,
+    ],
+)
+def test_html_junk_in_a_text_file_is_refused(tmp_path: Path, data: bytes) -> None:
+    p = tmp_path / "page.txt"
+    p.write_bytes(data)
+    with pytest.raises(InputError, match="is HTML markup"):
+        article.load(p)
+
+
+def test_prose_mentioning_a_tag_is_fine() -> None:
+    text = "The ministry said the <b> tag was irrelevant to the talks, which resumed on Monday."
+    assert article.decode(text.encode(), "x") == text
