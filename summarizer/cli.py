@@ -142,6 +142,118 @@ def summarize(
 
 
 @app.command()
+def memo(
+    inputs: Annotated[
+        list[str], typer.Argument(help="articles (.txt, .md, -) or briefs (.json), one negotiation")
+    ],
+    out: Annotated[Path | None, typer.Option("--output", "-o", help="memo.md or memo.html")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="md, html or table (default: from -o)")
+    ] = None,
+    replay: Annotated[Path | None, typer.Option(help="answer from recordings in DIR")] = None,
+    record: Annotated[Path | None, typer.Option(help="store every interaction in DIR")] = None,
+    model: Annotated[str | None, typer.Option(help="model name [env SUMMARIZER_MODEL]")] = None,
+    base_url: Annotated[str | None, typer.Option(help="server URL [env OPENAI_BASE_URL]")] = None,
+    model_path: Annotated[Path | None, typer.Option(help="GGUF for the embedded server")] = None,
+) -> None:
+    """Write a one-page briefing memo from one or more articles or briefs."""
+    from rich.console import Console
+
+    from . import memo as memos
+    from .errors import InputError
+    from .pipeline import summarize as run
+    from .schema import Brief
+
+    chosen = fmt or {".md": "md", ".html": "html", ".htm": "html"}.get(
+        out.suffix.lower() if out else "", "table"
+    )
+    if chosen not in ("md", "html", "table"):
+        _fail(ConfigError(f"unknown memo format {chosen!r}", hint="use md, html or table"))
+    err = Console(stderr=True)
+    briefs = []
+    try:
+        with err.status("building the memo") as status:
+            for item in inputs:
+                status.update(f"reading {item}")
+                if item.endswith(".json"):
+                    try:
+                        briefs.append(Brief.model_validate_json(Path(item).read_bytes()))
+                    except (OSError, ValueError) as exc:
+                        raise InputError(
+                            f"{item} is not a brief JSON ({type(exc).__name__})",
+                            hint="give a file written by `summarizer summarize -f json`",
+                        ) from None
+                    continue
+                briefs.append(
+                    run(item, model=model, base_url=base_url, model_path=model_path,
+                        record=record, replay=replay, progress=lambda m: status.update(m))
+                )  # fmt: skip
+        text = memos.render(memos.build(briefs), chosen)
+        if out is None:
+            sys.stdout.write(text)
+        else:
+            _write_atomic(out, text)
+            err.print(f"wrote {out}")
+    except SummarizerError as exc:
+        _fail(exc)
+
+
+@app.command("eval")
+def eval_(
+    gold_dir: Annotated[Path, typer.Argument(help="directory of *.gold.json and articles")],
+    replay: Annotated[Path | None, typer.Option(help="answer from recordings in DIR")] = None,
+    record: Annotated[Path | None, typer.Option(help="store every interaction in DIR")] = None,
+    model: Annotated[str | None, typer.Option(help="model name [env SUMMARIZER_MODEL]")] = None,
+    base_url: Annotated[str | None, typer.Option(help="server URL [env OPENAI_BASE_URL]")] = None,
+    model_path: Annotated[Path | None, typer.Option(help="GGUF for the embedded server")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
+) -> None:
+    """Score briefs of a gold set: precision, recall and F1 per section."""
+    import json
+
+    from rich.console import Console
+
+    from .evaluate import SECTIONS, evaluate
+    from .pipeline import summarize as run
+
+    err = Console(stderr=True)
+    try:
+        with err.status("evaluating") as status:
+            report = evaluate(
+                gold_dir,
+                lambda path: run(
+                    path, model=model, base_url=base_url, model_path=model_path,
+                    record=record, replay=replay,
+                ),
+                progress=lambda m: status.update(m),
+            )  # fmt: skip
+    except SummarizerError as exc:
+        _fail(exc)
+    figures = report.to_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(figures, indent=2) + "\n")
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{figures['articles']} articles in {gold_dir}", title_justify="left")
+    for col in ("section", "precision", "recall", "F1", "tp", "fp", "fn"):
+        table.add_column(col, justify="left" if col == "section" else "right")
+    for name in (*SECTIONS, "overall"):
+        f = figures["overall"] if name == "overall" else figures["sections"][name]
+        table.add_row(
+            name, f"{f['precision']:.2f}", f"{f['recall']:.2f}", f"{f['f1']:.2f}",
+            str(f["tp"]), str(f["fp"]), str(f["fn"]),
+        )  # fmt: skip
+    out = Console(width=100)
+    out.print(table)
+    out.print(
+        f"deal-term status accuracy {figures['status_accuracy']} · evidence valid "
+        f"{figures['evidence_valid']} · parties not in the article "
+        f"{figures['unmentioned_parties']} · tokens per article {figures['tokens_per_article']}"
+    )
+
+
+@app.command()
 def setup(
     source: Annotated[
         Path | None, typer.Option(help="llama-cpp-python sdist to build from (default: download)")
@@ -188,7 +300,7 @@ def fixtures_check(
     from .fixtures import check
 
     try:
-        report = check(directory, articles or [Path("seeds"), Path("fixtures")])
+        report = check(directory, articles or [Path("seeds"), Path("fixtures/devset")])
     except SummarizerError as exc:
         _fail(exc)
     for line in report.problems:

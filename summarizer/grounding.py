@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _FOLD = str.maketrans(
     {
         "\u2018": "'",
@@ -68,3 +70,28 @@ def align(
     if pos < 0:
         return None
     return origin[pos], origin[pos + len(needle) - 1] + 1
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    "a an the of to for and or in on at by with from its their his her is are was were be "
+    "been has have had that this it as not no".split()
+)
+
+
+def words(text: str) -> set[str]:
+    """Content words of ``text``: lower-case, stop words left out."""
+    return {w for w in _WORD.findall(text.casefold()) if w not in _STOP}
+
+
+def overlap(a: str, b: str) -> float:
+    """Token-overlap F1 of two texts' content words (0 to 1)."""
+    wa, wb = words(a), words(b)
+    common = len(wa & wb)
+    return 2 * common / (len(wa) + len(wb)) if common else 0.0
+
+
+def support(claim: str, sentence: str) -> float:
+    """Share of the claim's content words that the sentence contains (0 to 1)."""
+    wc = words(claim)
+    return len(wc & words(sentence)) / len(wc) if wc else 0.0

@@ -21,6 +21,11 @@ def _cite(item: Any) -> str:
     return f'[{ids}] "{item.quote}"' if item.quote else f"[{ids}]"
 
 
+def template_source(name: str) -> str:
+    """The text of a renderer template shipped in ``summarizer/templates``."""
+    return (resources.files("summarizer") / "templates" / name).read_text("utf-8")
+
+
 def to_json(brief: Brief) -> str:
     """The brief as indented JSON, valid against ``schemas/brief.schema.json``."""
     return brief.model_dump_json(indent=2) + "\n"
@@ -37,7 +42,7 @@ def to_markdown(brief: Brief) -> str:
 
     env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, autoescape=False)
     env.filters["party_name"] = name
-    source = (resources.files("summarizer") / "templates" / "brief.md.j2").read_text("utf-8")
+    source = template_source("brief.md.j2")
     items = [*brief.positions, *brief.demands, *brief.deal_terms]
     cited_ids = sorted({i for item in items for i in item.evidence})
     by_id = {s.id: s for s in brief.sentences}

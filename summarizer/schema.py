@@ -53,7 +53,8 @@ def model_facing(names: list[str]) -> list[str]:
 
 
 Evidence = Annotated[
-    list[int], Field(min_length=1, max_length=3, description="numbers of the sentences it rests on")
+    list[int],
+    Field(min_length=1, max_length=2, description="number of the sentence that states it"),
 ]
 Quote = Annotated[
     str | None, Field(description="a few exact words from the article", max_length=160)

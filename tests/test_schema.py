@@ -124,8 +124,8 @@ def test_placeholder_strings_become_null() -> None:
 
 def test_evidence_is_required_and_deduplicated() -> None:
     data = _answer()
-    data["demands"][0]["evidence"] = [18, 18, 17]
-    assert _validate(data).demands[0].evidence == [17, 18]
+    data["demands"][0]["evidence"] = [18, 18]
+    assert _validate(data).demands[0].evidence == [18]
     data["demands"][0]["evidence"] = []
     with pytest.raises(ValidationError):
         _validate(data)

@@ -1,0 +1,245 @@
+"""Briefing memos: one or more briefs merged into the memo an analyst hands to a reader.
+
+No model call: everything is derived from :class:`~summarizer.schema.Brief` objects. Several
+briefs on one negotiation are merged: the same party under different names becomes one party,
+repeated items collapse and list every source, and deal terms whose status differs across
+sources are flagged as contradictions rather than merged silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import grounding
+from .schema import Brief, Party
+
+# Deal-term statuses in the order a reader wants them: sticking points first.
+STATUS_ORDER = (
+    "disputed",
+    "rejected",
+    "under_negotiation",
+    "proposed",
+    "agreed",
+    "implemented",
+    "withdrawn",
+)
+# Two items are the same when their words overlap this much (and their actors agree).
+SAME_ITEM = 0.6
+_WATCH = re.compile(
+    r"\b(next (week|month|year)|tomorrow|deadline|due|expires?|by (mid-)?(january|february|"
+    r"march|april|may|june|july|august|september|october|november|december)|(on|by|before|"
+    r"until) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|is set to|will (vote|"
+    r"meet|travel|resume|decide)|scheduled|ultimatum|last warning)\b",
+    re.IGNORECASE,
+)
+_SOURCING = re.compile(
+    r"\b(sources? (told|said)|according to|told [A-Z]\w+|said|says|warned|stated|"
+    r"announced|a (former|senior) [\w ]+ (noted|said))\b"
+)
+_ANONYMOUS = re.compile(r"\b(sources?|officials? who|people familiar|anonymity)\b", re.IGNORECASE)
+
+
+@dataclass
+class Cite:
+    """One piece of evidence: a sentence of one source."""
+
+    source: int  # index into Memo.sources
+    sentence: int
+
+
+@dataclass
+class Entry:
+    """A memo line: an item from one or more briefs, with all its evidence."""
+
+    kind: str  # "position", "demand" or "deal_term"
+    item: Any
+    actors: tuple[str | None, ...]
+    cites: list[Cite] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    anchor: str = ""
+
+
+@dataclass
+class Source:
+    """One article behind the memo."""
+
+    brief: Brief
+    label: str
+
+
+@dataclass
+class Memo:
+    """Everything the memo templates render."""
+
+    title: str
+    summary: list[str]
+    parties: list[Party]
+    sources: list[Source]
+    positions: list[Entry]
+    demands: list[Entry]
+    deal_terms: list[Entry]
+    watch: list[tuple[int, int]]  # (source, sentence)
+    sourcing: list[tuple[int, int, bool]]  # (source, sentence, anonymous)
+
+    def party_name(self, pid: str | None) -> str:
+        """Display name of a merged party id."""
+        if pid is None:
+            return "unnamed party"
+        return next((p.name for p in self.parties if p.id == pid), pid)
+
+    def terms_by_status(self) -> list[tuple[str, list[Entry]]]:
+        """Deal terms grouped by status, sticking points first."""
+        return [
+            (status, [e for e in self.deal_terms if e.item.status == status])
+            for status in STATUS_ORDER
+            if any(e.item.status == status for e in self.deal_terms)
+        ]
+
+    def sentence(self, source: int, sid: int) -> str:
+        """The text of sentence ``sid`` of source ``source``."""
+        return next(s.text for s in self.sources[source].brief.sentences if s.id == sid)
+
+    def cited_by(self) -> dict[tuple[int, int], list[str]]:
+        """Sentence -> anchors of the memo entries that cite it (for the evidence view)."""
+        out: dict[tuple[int, int], list[str]] = {}
+        for entry in [*self.positions, *self.demands, *self.deal_terms]:
+            for c in entry.cites:
+                out.setdefault((c.source, c.sentence), []).append(entry.anchor)
+        return out
+
+
+def _party_key(p: Party) -> set[str]:
+    return {p.name.casefold(), p.id.casefold(), *(s.casefold() for s in p.speakers)}
+
+
+def _merge_parties(briefs: list[Brief]) -> tuple[list[Party], list[dict[str, str]]]:
+    """One party per real-world side; per brief, its party id -> merged id."""
+    merged: list[Party] = []
+    keys: list[set[str]] = []
+    maps: list[dict[str, str]] = []
+    for brief in briefs:
+        local: dict[str, str] = {}
+        for p in brief.parties:
+            key = _party_key(p)
+            hit = next((i for i, k in enumerate(keys) if k & key), None)
+            if hit is None:
+                pid = p.id if all(m.id != p.id for m in merged) else f"{p.id}{len(merged)}"
+                merged.append(p.model_copy(update={"id": pid}))
+                keys.append(key)
+                hit = len(merged) - 1
+            else:
+                keys[hit] |= key
+                known = merged[hit]
+                speakers = list(dict.fromkeys([*known.speakers, *p.speakers]))
+                merged[hit] = known.model_copy(update={"speakers": speakers})
+            local[p.id] = merged[hit].id
+        maps.append(local)
+    return merged, maps
+
+
+def _text(kind: str, item: Any) -> str:
+    if kind == "position":
+        return f"{item.topic} {item.stance}"
+    return str(item.what if kind == "demand" else item.term)
+
+
+def _collect(kind: str, attr: str, briefs: list[Brief], maps: list[dict[str, str]]) -> list[Entry]:
+    entries: list[Entry] = []
+    for si, brief in enumerate(briefs):
+        for item in getattr(brief, attr):
+            if kind == "position":
+                actors: tuple[str | None, ...] = (maps[si].get(item.holder),)
+                update: dict[str, Any] = {"holder": actors[0] or item.holder}
+            elif kind == "demand":
+                actors = (maps[si].get(item.by), maps[si].get(item.of) if item.of else None)
+                update = {"by": actors[0] or item.by, "of": actors[1]}
+            else:
+                actors = (maps[si].get(item.proposed_by) if item.proposed_by else None,)
+                update = {
+                    "proposed_by": actors[0],
+                    "binds": [maps[si].get(b, b) for b in item.binds],
+                }
+            item = item.model_copy(update=update)
+            cites = [Cite(si, i) for i in item.evidence]
+            same = next(
+                (
+                    e
+                    for e in entries
+                    if e.actors == actors
+                    and grounding.overlap(_text(kind, e.item), _text(kind, item)) >= SAME_ITEM
+                ),
+                None,
+            )
+            if same is None:
+                entries.append(Entry(kind, item, actors, cites))
+                continue
+            same.cites.extend(c for c in cites if c not in same.cites)
+            if kind == "deal_term" and same.item.status != item.status:
+                same.conflicts.append(
+                    f"source {si + 1} reports this term as {item.status.replace('_', ' ')}"
+                )
+    for n, e in enumerate(entries, 1):
+        e.anchor = f"{kind}-{n}"
+    return entries
+
+
+def _scan(briefs: list[Brief], pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    return [
+        (si, s.id)
+        for si, brief in enumerate(briefs)
+        for s in brief.sentences
+        if pattern.search(s.text)
+    ]
+
+
+def build(briefs: list[Brief]) -> Memo:
+    """Merge one or more briefs (same negotiation) into a :class:`Memo`."""
+    parties, maps = _merge_parties(briefs)
+    sources = [Source(b, b.title or b.source) for b in briefs]
+    sourcing = [
+        (si, sid, bool(_ANONYMOUS.search(briefs[si].sentences[sid - 1].text)))
+        for si, sid in _scan(briefs, _SOURCING)
+    ]
+    return Memo(
+        title=briefs[0].title or briefs[0].source,
+        summary=list(dict.fromkeys(b.summary for b in briefs)),
+        parties=parties,
+        sources=sources,
+        positions=_collect("position", "positions", briefs, maps),
+        demands=_collect("demand", "demands", briefs, maps),
+        deal_terms=_collect("deal_term", "deal_terms", briefs, maps),
+        watch=_scan(briefs, _WATCH),
+        sourcing=sourcing,
+    )
+
+
+def render(memo: Memo, fmt: str) -> str:
+    """Render ``memo`` as ``md``, ``html`` (self-contained evidence view) or ``table``."""
+    import jinja2
+
+    from .render import template_source
+
+    if fmt == "table":
+        return _table(memo)
+    env = jinja2.Environment(
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # HTML: every article and model string is escaped, so markup in either cannot run.
+        autoescape=fmt == "html",
+        undefined=jinja2.StrictUndefined,
+    )
+    template = env.from_string(template_source(f"memo.{fmt}.j2"))
+    return template.render(memo=memo, cited_by=memo.cited_by()).strip() + "\n"
+
+
+def _table(memo: Memo, width: int = 80) -> str:
+    import io
+
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
+    console.print(Markdown(render(memo, "md")))
+    return console.export_text()

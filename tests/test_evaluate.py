@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import summarizer
+from summarizer import article
+from summarizer.evaluate import evaluate, score_brief
+from summarizer.grounding import overlap as text_similarity
+from summarizer.schema import Brief, Extraction, Metadata, Usage
+
+from .conftest import EXPECTED, RECORDED, ROOT, SEED
+
+DEVSET = ROOT / "fixtures" / "devset"
+ART = article.load(SEED)
+GOLD = json.loads((DEVSET / "us-hamas-direct-talks.gold.json").read_text())
+
+
+def _brief(**parts: Any) -> Brief:
+    data: dict[str, Any] = {
+        "summary": "s",
+        "parties": [
+            {"id": "a", "name": "Israel", "kind": "state"},
+            {"id": "b", "name": "Washington officials", "kind": "state", "speakers": ["Trump"]},
+            {"id": "c", "name": "Egypt", "kind": "state"},
+        ],
+        "positions": [],
+        "demands": [],
+        "deal_terms": [],
+    }
+    data.update(parts)
+    ext = Extraction.model_validate(data, context={"article": ART})
+    meta = Metadata(
+        model="m", prompt_version="p", tool_version="t", article_sha256="x",
+        created_at="now", seconds=1.0, usage=Usage(calls=1, prompt_tokens=10, completion_tokens=5),
+    )  # fmt: skip
+    return Brief(**ext.model_dump(), title=None, source="s", sentences=[], metadata=meta)
+
+
+def test_parties_match_through_aliases_and_speakers() -> None:
+    score = score_brief(_brief(), GOLD, ART)
+    parties = score.sections["parties"]
+    # Israel by name, the US through its speaker "Trump"; Egypt is not in the gold set.
+    assert (parties.tp, parties.fp) == (2, 1)
+    assert parties.fn == 1  # Hamas missed; the optional parties are not misses
+    assert score.unmentioned_parties == 1  # Egypt is never mentioned in the article
+
+
+def test_items_match_on_actor_and_evidence_one_to_one() -> None:
+    demand = {"by": "b", "of": None, "what": "free them all", "evidence": [18], "quote": "Trump"}
+    brief = _brief(demands=[demand, dict(demand)])
+    counts = score_brief(brief, GOLD, ART).sections["demands"]
+    # The same gold demand matches once; the duplicate is a false positive.
+    assert (counts.tp, counts.fp) == (1, 1)
+
+
+def test_wrong_actor_never_matches() -> None:
+    demand = {
+        "by": "a", "of": None, "what": "release of the remaining hostages", "evidence": [18],
+        "quote": "demanding the release",
+    }  # fmt: skip
+    counts = score_brief(_brief(demands=[demand]), GOLD, ART).sections["demands"]
+    assert counts.tp == 0 and counts.fp == 1
+
+
+def test_text_similarity_matches_when_evidence_differs() -> None:
+    assert (
+        text_similarity("a ceasefire and prisoner releases", "ceasefire, prisoner releases") == 1.0
+    )
+    assert text_similarity("release hostages", "build a wall") == 0.0
+
+
+def test_deal_term_status_accuracy() -> None:
+    term = {
+        "term": "long-term ceasefire", "proposed_by": None, "status": "agreed", "evidence": [9],
+        "quote": "a long-term ceasefire",
+    }  # fmt: skip
+    score = score_brief(_brief(deal_terms=[term]), GOLD, ART)
+    assert score.status_matched == 1 and score.status_correct == 0
+
+
+def test_devset_scores_are_pinned() -> None:
+    """Replayed recordings of the embedded model over the whole development set.
+
+    A drop fails. An improvement fails too, on purpose: update the pinned figures together
+    with new recordings (README, "Quality").
+    """
+    report = evaluate(DEVSET, lambda path: summarizer.summarize(path, replay=RECORDED))
+    pinned = json.loads((EXPECTED / "devset-scores.json").read_text())
+    got = report.to_dict()
+    for section, figures in pinned["sections"].items():
+        assert got["sections"][section]["f1"] >= figures["f1"], f"{section} F1 dropped"
+    assert got == pinned, "scores changed: update fixtures/expected/devset-scores.json"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DEVSET.glob("*.gold.json")))
+def test_gold_files_are_well_formed(name: str) -> None:
+    gold = json.loads((DEVSET / name).read_text())
+    text = (DEVSET / gold["article"]).read_text()
+    ids = {p["id"] for p in gold["parties"]}
+    for p in gold["parties"]:
+        assert all(a in text for a in p["aliases"])
+    for section, actors in (("positions", ["holder"]), ("demands", ["by", "of"]),
+                            ("deal_terms", ["proposed_by"])):  # fmt: skip
+        for item in gold[section]:
+            assert item["evidence"] in text
+            assert all(item[k] is None or item[k] in ids for k in actors)

@@ -1,0 +1,147 @@
+"""Briefing memos and the HTML evidence view, from replayed briefs (no model call)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import summarizer
+from summarizer import memo
+from summarizer.schema import Brief
+
+from .conftest import RECORDED, SEED
+
+
+@pytest.fixture(scope="module")
+def seed_brief() -> Brief:
+    return summarizer.summarize(SEED, replay=RECORDED)
+
+
+def _second_source(brief: Brief) -> Brief:
+    """The same negotiation as another outlet might report it: other party names, and one
+    deal term with another status."""
+    parties = [
+        p.model_copy(update={"name": p.name.upper(), "id": p.id + "x"}) for p in brief.parties
+    ]
+    rename = {p.id: p.id + "x" for p in brief.parties}
+    terms = [
+        t.model_copy(
+            update={
+                "status": "rejected" if t.status != "rejected" else "agreed",
+                "proposed_by": rename.get(t.proposed_by or "", t.proposed_by),
+            }
+        )
+        for t in brief.deal_terms
+    ]
+    demands = [
+        d.model_copy(update={"by": rename[d.by], "of": rename.get(d.of or "", d.of)})
+        for d in brief.demands
+    ]
+    positions = [p.model_copy(update={"holder": rename[p.holder]}) for p in brief.positions]
+    return brief.model_copy(
+        update={
+            "parties": parties,
+            "deal_terms": terms,
+            "demands": demands,
+            "positions": positions,
+            "source": "other.txt",
+        }
+    )
+
+
+def test_markdown_memo_sections_and_evidence_links(seed_brief: Brief) -> None:
+    text = memo.render(memo.build([seed_brief]), "md")
+    for heading in ("**Bottom line up front.**", "## Parties", "## Positions", "## Demands",
+                    "## Deal terms", "## What to watch", "## Sourcing", "## Evidence"):  # fmt: skip
+        assert heading in text
+    links = set(re.findall(r"\]\(#(s\d+-\d+)\)", text))
+    anchors = set(re.findall(r'<a id="(s\d+-\d+)"></a>', text))
+    cited = {f"s1-{i}" for x in seed_brief.deal_terms for i in x.evidence}
+    assert cited <= links and cited <= anchors
+    # Upcoming events and an ultimatum are things to watch.
+    watch = text.split("## What to watch")[1].split("## Sourcing")[0]
+    assert "set to travel for further negotiations next week" in watch
+    assert "This is your last warning!" in watch
+    # "Sources told Axios" is anonymous sourcing, not an on-record statement.
+    sourcing = text.split("## Sourcing")[1]
+    assert "**Anonymous sources:** Sources told American news website Axios" in sourcing
+    assert "model qwen2.5-coder-1.5b-instruct-q4_k_m" in text
+
+
+def test_deal_terms_sticking_points_first() -> None:
+    order = list(memo.STATUS_ORDER)
+    assert order[:2] == ["disputed", "rejected"]
+
+
+def test_two_sources_merge_parties_collapse_items_and_flag_contradictions(
+    seed_brief: Brief,
+) -> None:
+    merged = memo.build([seed_brief, _second_source(seed_brief)])
+    assert len(merged.parties) == len(seed_brief.parties)
+    assert len(merged.deal_terms) == len(seed_brief.deal_terms)
+    assert len(merged.demands) == len(seed_brief.demands)
+    for entry in merged.deal_terms:
+        assert {c.source for c in entry.cites} == {0, 1}
+        assert entry.conflicts and "source 2 reports this term as" in entry.conflicts[0]
+    text = memo.render(merged, "md")
+    assert "⚠ contradiction" in text and "Source 2:" in text
+
+
+def test_terminal_memo_fits_80_columns(seed_brief: Brief) -> None:
+    text = memo.render(memo.build([seed_brief]), "table")
+    assert "Bottom line up front" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+PLANTED = (
+    "<script>document.body.setAttribute('data-pwned','1')</script>"
+    "<img src=x onerror=\"document.body.setAttribute('data-pwned','2')\">"
+)
+
+
+def _planted(brief: Brief) -> Brief:
+    sentences = [s.model_copy() for s in brief.sentences]
+    sentences[2] = sentences[2].model_copy(update={"text": sentences[2].text + PLANTED})
+    return brief.model_copy(update={"sentences": sentences, "summary": brief.summary + PLANTED})
+
+
+def test_html_escapes_article_and_model_text(seed_brief: Brief) -> None:
+    html = memo.render(memo.build([_planted(seed_brief)]), "html")
+    assert "<script>document.body" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;document.body" in html
+    assert "http://" not in html and "https://" not in html  # nothing to fetch: works offline
+
+
+@pytest.mark.browser
+def test_html_view_in_real_headless_chromium(seed_brief: Brief, tmp_path: Path) -> None:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.fail("chromium is not installed (apt-get install chromium chromium-driver)")
+    page = tmp_path / "memo.html"
+    page.write_text(memo.render(memo.build([_planted(seed_brief)]), "html"), encoding="utf-8")
+    flags = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,900",
+    ]  # fmt: skip
+    shot = tmp_path / "memo.png"
+    subprocess.run(
+        [browser, *flags, f"--screenshot={shot}", page.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    dom = subprocess.run(
+        [browser, *flags, "--dump-dom", page.as_uri()],
+        check=True, capture_output=True, text=True, timeout=120,
+    ).stdout  # fmt: skip
+    # The planted script and onerror handler did not run ...
+    assert "data-pwned" not in dom.split("<main")[0]
+    assert not re.search(r"<body[^>]*data-pwned", dom)
+    # ... while the page itself rendered its highlights and two-way links.
+    assert len(re.findall(r'class="sent cited"', dom)) >= 1
+    assert re.search(r'<li id="deal_term-1" data-cites="s1-\d+', dom)
+    assert 'data-cited-by="' in dom
