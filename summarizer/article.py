@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
+import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -146,11 +146,18 @@ def clean(text: str, *, markdown: bool = False) -> str:
     return _MANY_NEWLINES.sub("\n\n", text).strip()
 
 
-@cache
-def _segmenter() -> pysbd.Segmenter:
-    import pysbd
+_local = threading.local()
 
-    return pysbd.Segmenter(language="en", clean=False)
+
+def _segmenter() -> pysbd.Segmenter:
+    # pysbd keeps per-call state on the segmenter: one per thread, or concurrent batch
+    # workers corrupt each other's sentences.
+    seg: pysbd.Segmenter | None = getattr(_local, "segmenter", None)
+    if seg is None:
+        import pysbd
+
+        seg = _local.segmenter = pysbd.Segmenter(language="en", clean=False)
+    return seg
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -21,7 +22,7 @@ app = typer.Typer(
         f"\n\nEnvironment (a flag wins over its variable):\n\n{_ENV_HELP}"
         "\n\nExit codes: 0 ok, 1 other error, 2 bad input, 3 bad configuration, 4 replay miss, "
         "5 model server unavailable, 6 invalid model output, 7 local model problem, "
-        "8 recording problem, 130 interrupted."
+        "8 recording problem, 9 some batch articles failed, 10 batch cost limit, 130 interrupted."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -139,6 +140,102 @@ def summarize(
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130) from None
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="article files, folders or globs")],
+    out: Annotated[Path, typer.Option("--out", help="directory for briefs and index.jsonl")],
+    concurrency: Annotated[int, typer.Option(help="articles in flight at once")] = 4,
+    max_cost: Annotated[
+        float | None, typer.Option(help="stop before the estimated cost passes this (USD)")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="bypass the response cache")] = False,
+    prices: Annotated[
+        Path | None, typer.Option(help="JSON price table [env SUMMARIZER_PRICES]")
+    ] = None,
+    replay: Annotated[Path | None, typer.Option(help="answer from recordings in DIR")] = None,
+    record: Annotated[Path | None, typer.Option(help="store every interaction in DIR")] = None,
+    model: Annotated[str | None, typer.Option(help="model name [env SUMMARIZER_MODEL]")] = None,
+    base_url: Annotated[str | None, typer.Option(help="server URL [env OPENAI_BASE_URL]")] = None,
+    model_path: Annotated[Path | None, typer.Option(help="GGUF for the embedded server")] = None,
+    timeout: Annotated[float | None, typer.Option(help="seconds per model call")] = None,
+) -> None:
+    """Summarise many articles concurrently into DIR; re-running resumes."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from . import prices as price_tables
+    from .batch import Outcome, Totals, expand, run
+    from .errors import BatchIncompleteError
+
+    err = Console(stderr=True)
+    started = time.monotonic()
+    try:
+        table = price_tables.load(prices)
+        count = len(expand(inputs))
+        columns = (
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), TextColumn("{task.fields[stats]}"),
+        )  # fmt: skip
+        with Progress(*columns, console=err, transient=False) as bar:
+            task = bar.add_task("articles", total=count, stats="")
+
+            def update(outcome: Outcome, totals: Totals) -> None:
+                elapsed = max(time.monotonic() - started, 1e-6)
+                finished = totals.done + totals.failed
+                cost = f"${totals.cost_usd:.4f}"
+                stats = (
+                    f"ok {totals.done} failed {totals.failed} skipped {totals.skipped} · "
+                    f"{finished / elapsed * 60:.1f}/min · {totals.tokens:,} tokens · {cost}"
+                )
+                bar.update(task, advance=1, stats=stats)
+                if outcome.status == "failed":
+                    bar.console.print(f"[red]failed[/] {outcome.source}: {outcome.error}")
+
+            outcomes = run(
+                inputs, out, concurrency=concurrency, max_cost=max_cost, on_update=update,
+                model=model, base_url=base_url, model_path=model_path, replay=replay,
+                record=record, timeout=timeout, price_table=table,
+                cache=None if no_cache or replay is not None else config.response_cache_dir(),
+            )  # fmt: skip
+    except SummarizerError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        err.print("interrupted: finished articles are kept; re-run to resume")
+        raise typer.Exit(130) from None
+    summary = Table(title="batch summary", title_justify="left")
+    for col in ("status", "articles", "tokens", "est. cost"):
+        summary.add_column(col, justify="left" if col == "status" else "right")
+    for status in ("ok", "failed", "skipped"):
+        rows = [o for o in outcomes if o.status == status]
+        tokens = sum(o.prompt_tokens + o.completion_tokens for o in rows)
+        cost = sum(o.cost_usd or 0.0 for o in rows)
+        summary.add_row(status, str(len(rows)), f"{tokens:,}", f"${cost:.4f}")
+    err.print(summary)
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        _fail(BatchIncompleteError(
+            f"{len(failed)} of {len(outcomes)} articles failed; see {out / 'index.jsonl'}",
+            hint="fix the cause and re-run: finished articles are skipped",
+        ))  # fmt: skip
+
+
+@app.command()
+def cache(
+    clear: Annotated[bool, typer.Option(help="delete every cached response")] = False,
+) -> None:
+    """Show the response cache's size, or clear it."""
+    directory = config.response_cache_dir()
+    files = sorted(directory.glob("*.json")) if directory.is_dir() else []
+    size = sum(f.stat().st_size for f in files)
+    if clear:
+        for f in files:
+            f.unlink(missing_ok=True)
+        print(f"cleared {len(files)} cached responses ({size:,} bytes) from {directory}")
+    else:
+        print(f"{len(files)} cached responses, {size:,} bytes, in {directory}")
 
 
 @app.command()

@@ -23,6 +23,7 @@ ENV_RESPONSE_FORMAT = "SUMMARIZER_RESPONSE_FORMAT"
 ENV_MAX_TOKENS = "SUMMARIZER_MAX_TOKENS"
 ENV_CACHE_DIR = "SUMMARIZER_CACHE_DIR"
 ENV_LLAMA_SERVER = "SUMMARIZER_LLAMA_SERVER"
+ENV_PRICES = "SUMMARIZER_PRICES"
 
 ENV_VARS: dict[str, str] = {
     ENV_API_KEY: "API key for a remote OpenAI-compatible server (never written anywhere)",
@@ -35,6 +36,7 @@ ENV_VARS: dict[str, str] = {
     ENV_RESPONSE_FORMAT: "json_schema (default) or json_object (llama-cpp-python servers)",
     ENV_CACHE_DIR: "where the embedded model and the llama-server built for it are kept",
     ENV_LLAMA_SERVER: "llama-server binary for the embedded model (default: built by setup)",
+    ENV_PRICES: "JSON price table overriding the defaults: model -> [USD/M in, USD/M out]",
 }
 
 DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
@@ -114,6 +116,11 @@ def resolve(
         or int(_number(ENV_MAX_TOKENS, _env(ENV_MAX_TOKENS), DEFAULT_MAX_TOKENS)),
         response_format=fmt,
     )
+
+
+def response_cache_dir() -> Path:
+    """Directory of the batch response cache (recordings keyed like record/replay)."""
+    return cache_dir() / "responses"
 
 
 def cache_dir() -> Path:

@@ -60,3 +60,15 @@ class RecordingError(SummarizerError):
     """A recording could not be written or read safely (e.g. it would contain a secret)."""
 
     exit_code = 8
+
+
+class BatchIncompleteError(SummarizerError):
+    """A batch finished, but some articles failed (each is reported in the index)."""
+
+    exit_code = 9
+
+
+class CostLimitError(SummarizerError):
+    """A batch stopped before its estimated cost would pass ``--max-cost``."""
+
+    exit_code = 10

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import ssl
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,13 @@ class Tape:
     context: dict[str, Any] | None = None
     rerecord_hint: str = ""
     used: set[str] | None = None
+    cache: Path | None = None
+
+
+@cache
+def _tls() -> ssl.SSLContext:
+    # Loading the CA bundle takes ~25 ms; once per process, not once per article.
+    return httpx2.create_ssl_context()
 
 
 def _transport(endpoint: Endpoint, tape: Tape, log: CallLog) -> httpx2.BaseTransport:
@@ -55,14 +64,18 @@ def _transport(endpoint: Endpoint, tape: Tape, log: CallLog) -> httpx2.BaseTrans
         )
     else:
         inner = RetryTransport(
-            httpx2.HTTPTransport(retries=0),
+            httpx2.HTTPTransport(retries=0, verify=_tls()),
             max_attempts=endpoint.max_attempts,
             max_seconds=endpoint.timeout * endpoint.max_attempts,
         )
+        secrets = (endpoint.api_key,) if endpoint.api_key else ()
         if tape.record is not None:
-            secrets = (endpoint.api_key,) if endpoint.api_key else ()
             inner = recording.RecordTransport(
                 inner, tape.record, context=tape.context or {}, secrets=secrets
+            )
+        if tape.cache is not None:
+            inner = recording.CacheTransport(
+                inner, tape.cache, context=tape.context or {}, secrets=secrets
             )
     return MeterTransport(inner, log)
 

@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import article as articles
-from . import config, local, prompts
+from . import config, local, prices, prompts
 from .article import Article
 from .errors import ConfigError
 from .llm import Endpoint, Tape, extract
@@ -82,6 +82,8 @@ def summarize(
     response_format: str | None = None,
     progress: Progress | None = None,
     replay_used: set[str] | None = None,
+    cache: Path | None = None,
+    price_table: dict[str, tuple[float, float]] | None = None,
 ) -> Brief:
     """Summarise one article into a grounded :class:`Brief`.
 
@@ -89,7 +91,9 @@ def summarize(
     :class:`Article`. With no ``base_url`` and no API key (as flags or in the environment) the
     embedded local model is started. ``record`` stores every model interaction in a directory;
     ``replay`` answers every call from one and never touches the network (``replay_used``
-    collects the keys it used). Raises a :class:`~summarizer.errors.SummarizerError` subclass.
+    collects the keys it used). ``cache`` is a response-cache directory: an identical request
+    is answered from it without a call. Raises a :class:`~summarizer.errors.SummarizerError`
+    subclass.
     """
     if record is not None and replay is not None:
         raise ConfigError("--record and --replay cannot be used together", hint="pick one")
@@ -111,6 +115,7 @@ def summarize(
         context={"article": Path(art.source).name, "article_sha256": art.sha256},
         rerecord_hint=rerecord,
         used=replay_used,
+        cache=cache,
     )
     log = CallLog()
     messages = prompts.messages(art)
@@ -120,6 +125,11 @@ def summarize(
         started = time.monotonic()
         extraction, model_name = extract(art, messages, endpoint, tape, log)
         seconds = time.monotonic() - started
+    billed = log.billed()
+    cost = prices.cost(
+        price_table if price_table is not None else prices.load(),
+        endpoint.model, billed[0], billed[1], local=settings.embedded,
+    )  # fmt: skip
     return Brief(
         **extraction.model_dump(),
         title=art.title,
@@ -136,8 +146,10 @@ def summarize(
             seconds=round(seconds, 2),
             usage=Usage(
                 calls=len(log.calls),
+                cached_calls=sum(1 for c in log.calls if c.cached),
                 prompt_tokens=log.prompt_tokens,
                 completion_tokens=log.completion_tokens,
+                cost_usd=cost,
             ),
         ),
     )

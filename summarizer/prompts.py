@@ -14,6 +14,9 @@ from pydantic import BaseModel
 from .article import Article
 from .schema import Extraction, model_facing, model_schema
 
+if typing.TYPE_CHECKING:
+    import jinja2
+
 TEMPLATES = ("system.j2", "user.j2")
 
 
@@ -73,18 +76,27 @@ def version() -> str:
     return digest.hexdigest()[:12]
 
 
-def messages(article: Article) -> list[dict[str, str]]:
-    """Render the chat messages for one article."""
+@cache
+def _system() -> str:
+    return _environment().get_template("system.j2").render(field_guide=field_guide())
+
+
+@cache
+def _environment() -> jinja2.Environment:
     import jinja2
 
-    env = jinja2.Environment(
+    return jinja2.Environment(
         loader=jinja2.DictLoader(_sources()),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
         autoescape=False,  # plain-text prompts, not HTML
     )
-    system = env.get_template("system.j2").render(field_guide=field_guide())
-    user = env.get_template("user.j2").render(numbered=article.numbered())
+
+
+def messages(article: Article) -> list[dict[str, str]]:
+    """Render the chat messages for one article (templates compiled once per process)."""
+    system = _system()
+    user = _environment().get_template("user.j2").render(numbered=article.numbered())
     return [
         {"role": "system", "content": system.strip()},
         {"role": "user", "content": user.strip()},

@@ -23,6 +23,7 @@ from typing import Any
 import httpx2
 
 from .errors import RecordingError, ReplayMissError
+from .transport import CACHE_HEADER
 
 FORMAT = 1
 _VOLATILE = re.compile(r"\s*For further information visit https://errors\.pydantic\.dev/\S+")
@@ -252,6 +253,40 @@ class ReplayTransport(httpx2.BaseTransport):
 
     def close(self) -> None:
         return None
+
+
+class CacheTransport(httpx2.BaseTransport):
+    """A content-addressed response cache: recordings looked up first, made on a miss.
+
+    It shares the recordings' key and format, so an unchanged article, prompt and model
+    costs no second call, and a cache entry can be inspected like any recording.
+    """
+
+    def __init__(self, inner: httpx2.BaseTransport, directory: Path, *, context: dict[str, Any],
+                 secrets: tuple[str, ...] = ()) -> None:  # fmt: skip
+        self._dir = directory
+        self._record = RecordTransport(inner, directory, context=context, secrets=secrets)
+        self.hits = 0
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        path = self._dir / f"{key_of(canonical(request))}.json"
+        if path.exists():
+            try:
+                rec = Recording.load(path)
+            except RecordingError:
+                path.unlink(missing_ok=True)  # a damaged entry is only a cache miss
+            else:
+                self.hits += 1
+                return httpx2.Response(
+                    rec.response["status"],
+                    json=rec.response["body"],
+                    headers={CACHE_HEADER: "hit"},
+                    request=request,
+                )
+        return self._record.handle_request(request)
+
+    def close(self) -> None:
+        self._record.close()
 
 
 def recordings(directory: Path) -> list[Recording]:

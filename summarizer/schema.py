@@ -8,6 +8,7 @@ validation of the model's answer against the article, and the renderers' input.
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -230,8 +231,12 @@ class Usage(BaseModel):
     """Token usage summed over every model call made for the brief."""
 
     calls: int = 0
+    cached_calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cost_usd: float | None = Field(
+        default=None, description="estimated, for calls not answered from the cache"
+    )
 
 
 class Metadata(BaseModel):
@@ -287,11 +292,19 @@ def _strip(node: Any) -> None:
             _strip(value)
 
 
-def model_schema() -> dict[str, Any]:
-    """JSON Schema of :class:`Extraction` as sent to the model (no titles, no derived fields)."""
-    return BaseModel.model_json_schema.__func__(  # type: ignore[attr-defined,no-any-return]
+@cache
+def _model_schema_json() -> str:
+    schema = BaseModel.model_json_schema.__func__(  # type: ignore[attr-defined]
         Extraction, schema_generator=_ModelFacing
     )
+    return json.dumps(schema)
+
+
+def model_schema() -> dict[str, Any]:
+    """JSON Schema of :class:`Extraction` as sent to the model (no titles, no derived fields).
+
+    Built once per process; each caller gets its own copy to change as it likes."""
+    return json.loads(_model_schema_json())  # type: ignore[no-any-return]
 
 
 def brief_schema_json() -> str:

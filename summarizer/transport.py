@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,30 @@ from tenacity import (
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504, 529})
 MAX_RETRY_AFTER = 60.0
+CACHE_HEADER = "x-summarizer-cache"
+
+
+class Gate:
+    """Per-host pause shared by every concurrent call in this process: when a server answers
+    429, all workers wait out its Retry-After instead of hammering it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until: dict[str, float] = {}
+
+    def wait(self, host: str, sleep: Callable[[float], None]) -> None:
+        with self._lock:
+            delay = self._until.get(host, 0.0) - time.monotonic()
+        if delay > 0:
+            sleep(delay)
+
+    def pause(self, host: str, seconds: float) -> None:
+        with self._lock:
+            until = time.monotonic() + seconds
+            self._until[host] = max(self._until.get(host, 0.0), until)
+
+
+GATE = Gate()
 
 
 @dataclass
@@ -38,6 +63,7 @@ class Call:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     model: str | None = None
+    cached: bool = False
 
 
 @dataclass
@@ -53,6 +79,11 @@ class CallLog:
     @property
     def completion_tokens(self) -> int:
         return sum(c.completion_tokens for c in self.calls)
+
+    def billed(self) -> tuple[int, int]:
+        """Prompt and completion tokens of the calls a server answered (not the cache)."""
+        live = [c for c in self.calls if not c.cached]
+        return sum(c.prompt_tokens for c in live), sum(c.completion_tokens for c in live)
 
 
 def _retry_after(response: httpx2.Response) -> float | None:
@@ -98,8 +129,10 @@ class RetryTransport(httpx2.BaseTransport):
         max_attempts: int,
         max_seconds: float,
         sleep: Callable[[float], None] = time.sleep,
+        gate: Gate = GATE,
     ) -> None:
         self._inner = inner
+        self._gate = gate
         self._max_attempts = max_attempts
         self._max_seconds = max_seconds
         self._sleep = sleep
@@ -119,7 +152,11 @@ class RetryTransport(httpx2.BaseTransport):
 
     def _send(self, request: httpx2.Request) -> httpx2.Response:
         self.attempts += 1
+        host = request.url.host
+        self._gate.wait(host, self._sleep)
         response = self._inner.handle_request(request)
+        if response.status_code == 429:
+            self._gate.pause(host, _retry_after(response) or 1.0)
         # Read the whole body here, so that a connection dropped mid-body is retried too.
         response.read()
         response.close()
@@ -145,7 +182,11 @@ class MeterTransport(httpx2.BaseTransport):
         started = time.monotonic()
         response = self._inner.handle_request(request)
         body = response.read()
-        call = Call(status=response.status_code, seconds=time.monotonic() - started)
+        call = Call(
+            status=response.status_code,
+            seconds=time.monotonic() - started,
+            cached=response.headers.get(CACHE_HEADER) == "hit",
+        )
         try:
             data = json.loads(body)
         except ValueError:

@@ -20,6 +20,7 @@ def _stable(brief: summarizer.Brief) -> dict[str, object]:
     data = brief.model_dump(mode="json")
     for name in VOLATILE:
         data["metadata"].pop(name)
+    data["source"] = Path(data["source"]).name  # where the checkout lives does not matter
     return data
 
 

@@ -36,13 +36,15 @@ def test_article_instructions_cannot_reach_the_system_prompt() -> None:
 def test_version_changes_with_a_template(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     before = prompts.version()
     assert len(before) == 12
-    for name in prompts.TEMPLATES:
-        (tmp_path / name).write_text("changed {{ numbered }} {{ field_guide }}")
+    (tmp_path / "system.j2").write_text("changed {{ field_guide }}")
+    (tmp_path / "user.j2").write_text("{{ numbered }}")
     monkeypatch.setattr(prompts, "_template_dir", lambda: tmp_path)
-    prompts._sources.cache_clear()
-    prompts.version.cache_clear()
+    caches = (prompts._sources, prompts.version, prompts._environment, prompts._system)
+    for cached in caches:
+        cached.cache_clear()
     try:
         assert prompts.version() != before
+        assert prompts.messages(article.load(SEED))[0]["content"].startswith("changed")
     finally:
-        prompts._sources.cache_clear()
-        prompts.version.cache_clear()
+        for cached in caches:
+            cached.cache_clear()

@@ -77,6 +77,7 @@ def completion(content: str | None, finish: str = "stop", refusal: str | None = 
 @dataclass
 class Script:
     actions: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    default: tuple[str, dict[str, Any]] = ("status", {"code": 500})
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
 
@@ -95,8 +96,9 @@ class _Handler(BaseHTTPRequestHandler):
         script = self.server.script
         script.requests.append(json.loads(self.rfile.read(length) or b"{}"))
         script.headers.append({k.lower(): v for k, v in self.headers.items()})
-        action, args = script.actions.pop(0) if script.actions else ("status", {"code": 500})
+        action, args = script.actions.pop(0) if script.actions else script.default
         if action == "good":
+            time.sleep(args.get("delay", 0))
             self._send(200, completion(json.dumps(GOOD_BRIEF)))
         elif action == "answer":
             self._send(200, completion(json.dumps(args["brief"])))
@@ -146,9 +148,13 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def fault_server(*actions: str | tuple[str, dict[str, Any]]) -> Iterator[tuple[str, Script]]:
-    """Serve the scripted ``actions`` on a free loopback port; yield (base URL, script)."""
-    script = Script([(a, {}) if isinstance(a, str) else a for a in actions])
+def fault_server(
+    *actions: str | tuple[str, dict[str, Any]],
+    default: tuple[str, dict[str, Any]] = ("status", {"code": 500}),
+) -> Iterator[tuple[str, Script]]:
+    """Serve the scripted ``actions``, then ``default`` for every later request, on a free
+    loopback port; yield (base URL, script)."""
+    script = Script([(a, {}) if isinstance(a, str) else a for a in actions], default)
     server = _Server(("127.0.0.1", 0), _Handler)
     server.script = script
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -158,3 +164,14 @@ def fault_server(*actions: str | tuple[str, dict[str, Any]]) -> Iterator[tuple[s
     finally:
         server.shutdown()
         server.server_close()
+
+
+if __name__ == "__main__":  # a standalone good-answer server for bench/batch.py
+    import argparse
+
+    parser = argparse.ArgumentParser(description="fault server answering 'good' after a delay")
+    parser.add_argument("--delay", type=float, default=0.5)
+    args = parser.parse_args()
+    with fault_server(default=("good", {"delay": args.delay})) as (url, _):
+        print(url, flush=True)
+        threading.Event().wait()

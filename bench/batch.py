@@ -1,0 +1,94 @@
+"""Batch and start-up figures.
+
+    python bench/batch.py
+
+(a) batch efficiency: N articles against a local OpenAI-compatible server that answers after
+a fixed delay, at concurrency 16, as ideal time / measured time (ideal = N x delay /
+concurrency), with the batch process's peak memory, for N = 200 and N = 1000;
+(b) `summarizer --help` wall time next to `python -c pass`;
+(c) the seed's recorded brief replayed end to end through the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "us-hamas-direct-talks.txt"
+DELAY, CONCURRENCY = 0.5, 16
+
+# The clock starts after the imports (reported apart, as "import_s"): the figure is the
+# batch's steady throughput, not the interpreter's start-up.
+CHILD = """
+import resource, sys, time
+from pathlib import Path
+t0 = time.monotonic()
+from summarizer import batch, pipeline
+import instructor, openai
+imported = time.monotonic() - t0
+started = time.monotonic()
+out = batch.run([sys.argv[1]], Path(sys.argv[2]), concurrency=int(sys.argv[3]),
+                base_url=sys.argv[4], model="bench", cache=None)
+elapsed = time.monotonic() - started
+assert all(o.status == "ok" for o in out), [o.error for o in out if o.status != "ok"][:3]
+print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, imported)
+"""
+
+
+def batch_efficiency(url: str, n: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        text = SEED.read_text(encoding="utf-8")
+        for i in range(n):
+            (folder / f"a{i:04d}.txt").write_text(f"{text}\nBench note {i}.\n", encoding="utf-8")
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD, str(folder), str(Path(tmp) / "out"),
+             str(CONCURRENCY), url],
+            capture_output=True, text=True, check=True, cwd=ROOT,
+        )  # fmt: skip
+        elapsed, peak, imported = map(float, proc.stdout.split())
+    ideal = n * DELAY / CONCURRENCY
+    return {"articles": n, "ideal_s": round(ideal, 2), "measured_s": round(elapsed, 2),
+            "efficiency": round(ideal / elapsed, 3), "peak_rss_mb": round(peak, 1),
+            "import_s": round(imported, 2)}  # fmt: skip
+
+
+def wall(command: list[str], runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True, cwd=ROOT)
+        times.append(time.perf_counter() - started)
+    return round(statistics.median(times), 3)
+
+
+def main() -> None:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.faults.server", "--delay", str(DELAY)],
+        stdout=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip()
+        for n in (200, 1000):
+            print(json.dumps({"bench": "batch", **batch_efficiency(url, n)}))
+    finally:
+        server.terminate()
+        server.wait()
+    exe = str(Path(sys.executable).with_name("summarizer"))
+    print(json.dumps({"bench": "startup", "python_c_pass_s": wall([sys.executable, "-c", "pass"]),
+                      "summarizer_help_s": wall([exe, "--help"])}))  # fmt: skip
+    replay = [exe, "summarize", str(SEED), "--replay", str(ROOT / "fixtures" / "recorded"),
+              "-f", "json", "-q"]  # fmt: skip
+    print(json.dumps({"bench": "replay_seed", "wall_s": wall(replay, runs=5)}))
+
+
+if __name__ == "__main__":
+    main()

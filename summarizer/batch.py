@@ -1,0 +1,241 @@
+"""Many articles: bounded concurrency, atomic per-article output, an index, resumption.
+
+Each article's brief is written atomically to ``OUT/<name>.json`` and a line is appended to
+``OUT/index.jsonl`` when it finishes (ok or failed), so an interrupted run loses nothing that
+had finished and leaves no half-written file; re-running skips every article whose brief is
+already there for the same article text. One failing article never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from . import article as articles
+from . import config, local
+from .errors import CostLimitError, InputError, SummarizerError
+from .schema import Brief
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
+
+
+@dataclass
+class Outcome:
+    """What happened to one article."""
+
+    name: str
+    source: str
+    status: str  # "ok", "failed" or "skipped"
+    seconds: float = 0.0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None
+    cached_calls: int = 0
+    error: str | None = None
+    exit_code: int = 0
+
+
+@dataclass
+class Totals:
+    """Running totals, for the progress bar and the summary."""
+
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    tokens: int = 0
+    cost_usd: float = 0.0
+
+
+def expand(inputs: Iterable[str]) -> list[Path]:
+    """Files, folders (their articles, sorted) and globs, each article once."""
+    found: list[Path] = []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in ARTICLE_SUFFIXES))
+        elif any(ch in raw for ch in "*?["):
+            root = Path(raw).anchor or "."
+            pattern = raw[len(root) :] if Path(raw).is_absolute() else raw
+            found.extend(sorted(Path(root).glob(pattern)))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(f"{raw} does not exist", hint="give files, folders or globs")
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    if not unique:
+        raise InputError("no articles found in the inputs", hint="give .txt or .md files")
+    return unique
+
+
+def output_names(paths: list[Path]) -> dict[Path, str]:
+    """A file name per article: its stem, made unique with a short hash where stems clash."""
+    stems: dict[str, int] = {}
+    for p in paths:
+        stems[p.stem] = stems.get(p.stem, 0) + 1
+    return {
+        p: p.stem if stems[p.stem] == 1 else f"{p.stem}-{hashlib.sha1(bytes(p)).hexdigest()[:8]}"
+        for p in paths
+    }
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _finished(out: Path, source: Path) -> bool:
+    """True when ``out`` holds a brief of the current text of ``source``."""
+    if not out.is_file():
+        return False
+    try:
+        brief = json.loads(out.read_text(encoding="utf-8"))
+        current = articles.load(source).sha256
+    except (OSError, ValueError, SummarizerError):
+        return False
+    return bool(brief.get("metadata", {}).get("article_sha256") == current)
+
+
+class _Index:
+    """``index.jsonl``: one line per finished article, appended and flushed at once."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+
+    def add(self, outcome: Outcome) -> None:
+        line = json.dumps(asdict(outcome), ensure_ascii=False) + "\n"
+        with self._lock, self._path.open("a", encoding="utf-8") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+@contextmanager
+def _shared_server(options: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """With the embedded model, start one server for the whole batch, not one per article."""
+    settings = config.resolve(
+        api_key=options.get("api_key"),
+        base_url=options.get("base_url"),
+        model=options.get("model"),
+        model_path=options.get("model_path"),
+    )
+    if not settings.embedded or options.get("replay") is not None:
+        yield options
+        return
+    path = settings.model_path or local.default_model_path()
+    alias = settings.model or (
+        settings.model_path.stem.lower() if settings.model_path else local.DEFAULT_MODEL
+    )
+    with local.serve(path, alias) as url:
+        yield {**options, "base_url": url, "model": alias}
+
+
+def run(
+    inputs: Iterable[str],
+    out_dir: Path,
+    *,
+    concurrency: int = 4,
+    max_cost: float | None = None,
+    summarize: Callable[..., Brief] | None = None,
+    on_update: Callable[[Outcome, Totals], None] | None = None,
+    **options: Any,
+) -> list[Outcome]:
+    """Summarise every article in ``inputs`` into ``out_dir``; see the module docstring.
+
+    ``options`` go to :func:`summarizer.summarize`. Raises
+    :class:`~summarizer.errors.CostLimitError` when the next article would likely take the
+    estimated cost past ``max_cost`` (finished work is kept).
+    """
+    if summarize is None:
+        from .pipeline import summarize as default
+
+        summarize = default
+    call: Callable[..., Brief] = summarize
+    if concurrency < 1:
+        raise InputError("--concurrency must be at least 1")
+    paths = expand(inputs)
+    names = output_names(paths)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    index = _Index(out_dir / "index.jsonl")
+    totals = Totals()
+    outcomes: list[Outcome] = []
+    lock = threading.Lock()
+
+    def report(outcome: Outcome) -> None:
+        with lock:
+            outcomes.append(outcome)
+            if outcome.status == "skipped":
+                totals.skipped += 1
+            else:
+                totals.done += outcome.status == "ok"
+                totals.failed += outcome.status == "failed"
+                totals.tokens += outcome.prompt_tokens + outcome.completion_tokens
+                totals.cost_usd += outcome.cost_usd or 0.0
+        if on_update:
+            on_update(outcome, totals)
+
+    def one(path: Path, opts: dict[str, Any]) -> None:
+        name = names[path]
+        started = time.monotonic()
+        try:
+            brief = call(path, **opts)
+        except SummarizerError as exc:
+            outcome = Outcome(
+                name, str(path), "failed", round(time.monotonic() - started, 2),
+                error=f"{exc}{' — ' + exc.hint if exc.hint else ''}", exit_code=exc.exit_code,
+            )  # fmt: skip
+        else:
+            _write_atomic(out_dir / f"{name}.json", brief.model_dump_json(indent=2) + "\n")
+            usage = brief.metadata.usage
+            outcome = Outcome(
+                name, str(path), "ok", round(time.monotonic() - started, 2),
+                usage.prompt_tokens, usage.completion_tokens, usage.cost_usd, usage.cached_calls,
+            )  # fmt: skip
+        index.add(outcome)
+        report(outcome)
+
+    todo = []
+    for path in paths:
+        if _finished(out_dir / f"{names[path]}.json", path):
+            report(Outcome(names[path], str(path), "skipped"))
+        else:
+            todo.append(path)
+    with _shared_server(options) as opts, ThreadPoolExecutor(concurrency) as pool:
+        pending: set[Future[None]] = set()
+        queue = iter(todo)
+        try:
+            for path in queue:
+                if max_cost is not None and totals.done:
+                    average = totals.cost_usd / totals.done
+                    if totals.cost_usd + average * (len(pending) + 1) > max_cost:
+                        raise CostLimitError(
+                            f"stopped before the estimated cost passes ${max_cost:g} "
+                            f"(${totals.cost_usd:.4f} spent on {totals.done} articles)",
+                            hint="raise --max-cost and re-run: finished articles are skipped",
+                        )
+                pending.add(pool.submit(one, path, opts))
+                if len(pending) >= concurrency:
+                    _, pending = wait(pending, return_when=FIRST_COMPLETED)
+            wait(pending)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            wait(pending)  # let in-flight articles finish and be written, or fail cleanly
+            raise
+    return outcomes

@@ -1,0 +1,131 @@
+"""Batch runs: concurrency, failures, resumption after a kill, cache, cost limit."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from summarizer import batch
+from summarizer.errors import CostLimitError
+
+from .conftest import RECORDED, ROOT, SEED
+from .faults.server import fault_server
+
+DEVSET = ROOT / "fixtures" / "devset"
+
+
+def _index(out: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in (out / "index.jsonl").read_text().splitlines()]
+
+
+def _copies(tmp_path: Path, n: int) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(n):
+        shutil.copy(SEED, folder / f"a{i:03d}.txt")
+    return folder
+
+
+def test_replayed_batch_writes_every_brief_and_resumes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    outcomes = batch.run([str(DEVSET / "*.txt")], out, concurrency=4, replay=RECORDED)
+    assert sorted(o.status for o in outcomes) == ["ok"] * 8
+    assert len(list(out.glob("*.json"))) == 8
+    assert {e["status"] for e in _index(out)} == {"ok"}
+    files = [str(p) for p in sorted(DEVSET.glob("*.txt"))]
+    again = batch.run(files, out, concurrency=4, replay=RECORDED)
+    assert [o.status for o in again] == ["skipped"] * 8
+    assert len(_index(out)) == 8  # nothing re-done
+
+
+def test_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "good.txt")
+    (folder / "empty.txt").write_text("")
+    out = tmp_path / "out"
+    outcomes = {o.name: o for o in batch.run([str(folder)], out, replay=RECORDED)}
+    assert outcomes["good"].status == "ok" and (out / "good.json").exists()
+    assert outcomes["empty"].status == "failed" and outcomes["empty"].exit_code == 2
+    assert "is empty" in (outcomes["empty"].error or "")
+    assert not (out / "empty.json").exists()
+
+
+def test_same_stem_in_two_folders_gets_two_outputs(tmp_path: Path) -> None:
+    for sub in ("x", "y"):
+        (tmp_path / sub).mkdir()
+        shutil.copy(SEED, tmp_path / sub / "seed.txt")
+    names = batch.output_names(batch.expand([str(tmp_path / "x"), str(tmp_path / "y")]))
+    assert len(set(names.values())) == 2
+
+
+def test_killed_batch_reruns_to_every_article_exactly_once(tmp_path: Path) -> None:
+    articles, out = _copies(tmp_path, 12), tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    command = [
+        sys.executable, "-m", "summarizer", "batch", str(articles), "--out", str(out),
+        "--concurrency", "2", "--no-cache", "--model", "fault-model",
+    ]  # fmt: skip
+    with fault_server(default=("good", {"delay": 0.4})) as (url, script):
+        proc = subprocess.Popen(
+            [*command, "--base-url", url], env=env, stderr=subprocess.DEVNULL, cwd=ROOT
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if (out / "index.jsonl").exists() and len(_index(out)) >= 3:
+                break
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        first = _index(out)
+        assert 3 <= len(first) < 12, "the kill came too late to test anything"
+        assert not list(out.glob(".*.tmp")), "a half-written file was left behind"
+        for brief in out.glob("*.json"):
+            json.loads(brief.read_text())  # every file there is whole
+        rerun = subprocess.run(
+            [*command, "--base-url", url], env=env, capture_output=True, cwd=ROOT
+        )
+        assert rerun.returncode == 0, rerun.stderr
+    entries = _index(out)
+    done = [e["name"] for e in entries if e["status"] == "ok"]
+    assert sorted(done) == [f"a{i:03d}" for i in range(12)]  # each exactly once
+    assert len(list(out.glob("a*.json"))) == 12
+
+
+def test_response_cache_answers_unchanged_requests(tmp_path: Path) -> None:
+    articles, cache = _copies(tmp_path, 3), tmp_path / "cache"
+    with fault_server(default=("good", {})) as (url, script):
+        # One at a time: identical requests in flight together would all miss the cache.
+        first = batch.run(
+            [str(articles)], tmp_path / "o1", base_url=url, model="m", cache=cache, concurrency=1
+        )
+        assert len(script.requests) == 1  # identical articles: one call, then cache hits
+        second = batch.run([str(articles)], tmp_path / "o2", base_url=url, model="m", cache=cache)
+        assert len(script.requests) == 1
+    assert sum(o.cached_calls for o in first) == 2
+    assert all(o.cached_calls == 1 for o in second)
+
+
+def test_max_cost_stops_before_it_is_passed(tmp_path: Path) -> None:
+    articles = tmp_path / "in"
+    articles.mkdir()
+    for i in range(6):  # distinct texts, so no cache hit makes them free
+        (articles / f"b{i}.txt").write_text(SEED.read_text() + f"\nNote {i}.\n")
+    prices = {"priced": (1000.0, 1000.0)}  # 150 tokens a call: $0.15 per article
+    with fault_server(default=("good", {})) as (url, _):
+        with pytest.raises(CostLimitError, match=r"stopped before the estimated cost passes \$0.4"):
+            batch.run(
+                [str(articles)], tmp_path / "out", base_url=url,
+                model="priced", max_cost=0.4, concurrency=1, price_table=prices,
+            )  # fmt: skip
+    done = [e for e in _index(tmp_path / "out") if e["status"] == "ok"]
+    assert 1 <= len(done) <= 2
+    assert sum(float(e["cost_usd"] or 0) for e in done) <= 0.4
