@@ -190,7 +190,27 @@ def extract(
             **_request_options(endpoint),
         )
     except Exception as exc:  # every failure becomes one of ours, with a one-line message
-        raise _failure(exc, endpoint) from None
+        salvaged = _unverified_quotes_only(exc, article)
+        if salvaged is None:
+            raise _failure(exc, endpoint) from None
+        result, completion = salvaged
     finally:
         http.close()
     return result, str(getattr(completion, "model", None) or endpoint.model)
+
+
+def _unverified_quotes_only(exc: Exception, article: Article) -> tuple[Extraction, Any] | None:
+    """After the re-asks: if the last answer's only fault is quotes not found in the article,
+    keep it with those items marked unverified (fail closed, not fail whole)."""
+    from instructor.core.exceptions import InstructorRetryException
+    from pydantic import ValidationError
+
+    completion = getattr(exc, "last_completion", None)
+    if not isinstance(exc, InstructorRetryException) or completion is None:
+        return None
+    try:
+        text = completion.choices[0].message.content
+        context = {"article": article, "lenient": True}
+        return Extraction.model_validate_json(text, context=context, strict=False), completion
+    except (AttributeError, IndexError, TypeError, ValidationError):
+        return None

@@ -18,7 +18,11 @@ def _names(brief: Brief) -> dict[str, str]:
 
 def _cite(item: Any) -> str:
     ids = ", ".join(f"S{i}" for i in item.evidence)
-    return f'[{ids}] "{item.quote}"' if item.quote else f"[{ids}]"
+    if not item.quote:
+        return f"[{ids}]"
+    if not item.verified:
+        return f'[{ids}] "{item.quote}" (UNVERIFIED: quote not found in the article)'
+    return f'[{ids}] "{item.quote}"'
 
 
 def template_source(name: str) -> str:

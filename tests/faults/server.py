@@ -4,7 +4,8 @@ Hand-made, not recorded: each request to ``/v1/chat/completions`` takes the next
 the script. Actions: ``good`` (a valid brief for the seed article, hand-written), ``status``
 (any HTTP status, optional Retry-After), ``hang`` (sleep past the client's timeout), ``drop``
 (close the connection without answering), ``truncate`` (promise more bytes than are sent),
-``length`` (finish_reason "length"), ``refusal``, ``bad_schema``, ``bad_evidence``, and
+``length`` (finish_reason "length"), ``refusal``, ``bad_schema``, ``bad_evidence``,
+``bad_quote`` (a quote that is not in the article), and
 ``answer`` (any brief the test passes).
 """
 
@@ -125,6 +126,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, completion(None, refusal="I can't help with that."))
         elif action == "bad_schema":
             self._send(200, completion(json.dumps({"summary": 5, "parties": "none"})))
+        elif action == "bad_quote":
+            bad = json.loads(json.dumps(GOOD_BRIEF))
+            bad["positions"][0]["quote"] = "Israel welcomed the direct talks"
+            self._send(200, completion(json.dumps(bad)))
         elif action == "bad_evidence":
             bad = json.loads(json.dumps(GOOD_BRIEF))
             bad["positions"][0]["evidence"] = [99]

@@ -76,6 +76,18 @@ def test_validation_errors_are_re_asked_with_the_exact_error() -> None:
     assert brief.metadata.usage.calls == 2
 
 
+def test_unfound_quote_is_re_asked_then_kept_as_unverified() -> None:
+    with fault_server("bad_quote", "bad_quote", "bad_quote") as (url, script):
+        brief = _run(url)
+    assert len(script.requests) == 3  # two re-asks first
+    assert "is not in the article" in script.requests[1]["messages"][-1]["content"]
+    pos = brief.positions[0]
+    assert pos.verified is False and pos.quote_span is None
+    assert all(x.verified for x in [*brief.demands, *brief.deal_terms])
+    assert brief.metadata.usage.calls == 3
+    assert "UNVERIFIED" in summarizer.render(brief, "md")
+
+
 def test_schema_breaking_json_is_re_asked_then_fails() -> None:
     with fault_server("bad_schema", "bad_schema", "bad_schema") as (url, script):
         with pytest.raises(ModelOutputError, match="still invalid after 2 re-asks"):
