@@ -182,6 +182,9 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
 
 
 def _title(text: str) -> str | None:
+    # An editor's note in brackets before the headline ("[Synthetic article ...]") is not it.
+    if text.startswith("[") and "]" in text.partition("\n")[0]:
+        text = text.partition("\n")[2].lstrip("\n")
     first, _, rest = text.partition("\n")
     # A first line with no closing punctuation followed by more text reads as a headline.
     if rest.strip() and len(first) <= 200 and not first.rstrip().endswith((".", "!", "?", '"')):

@@ -7,12 +7,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from . import config
 from .errors import ConfigError, SummarizerError
+
+if TYPE_CHECKING:
+    from .schema import Brief
 
 _ENV_HELP = "\n\n".join(f"{name}: {text}" for name, text in config.ENV_VARS.items())
 
@@ -238,6 +241,43 @@ def cache(
         print(f"{len(files)} cached responses, {size:,} bytes, in {directory}")
 
 
+def _brief_from(item: str, **options: object) -> Brief:
+    """A brief JSON file as it is, or an article summarised with ``options``."""
+    from .errors import InputError
+    from .pipeline import summarize as run
+    from .schema import Brief
+
+    if not item.endswith(".json"):
+        return run(item, **options)  # type: ignore[arg-type]
+    try:
+        return Brief.model_validate_json(Path(item).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise InputError(
+            f"{item} is not a brief JSON ({type(exc).__name__})",
+            hint="give a file written by `summarizer summarize -f json`",
+        ) from None
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="the earlier article or brief (.json)")],
+    new: Annotated[str, typer.Argument(help="the later article or brief (.json)")],
+    replay: Annotated[Path | None, typer.Option(help="answer from recordings in DIR")] = None,
+    model: Annotated[str | None, typer.Option(help="model name [env SUMMARIZER_MODEL]")] = None,
+    base_url: Annotated[str | None, typer.Option(help="server URL [env OPENAI_BASE_URL]")] = None,
+) -> None:
+    """Show what changed between two briefs of one negotiation, what changed first."""
+    from . import diff as diffs
+
+    try:
+        before, after = (
+            _brief_from(x, model=model, base_url=base_url, replay=replay) for x in (old, new)
+        )
+    except SummarizerError as exc:
+        _fail(exc)
+    sys.stdout.write(diffs.render(diffs.compare(before, after), before, after))
+
+
 @app.command()
 def memo(
     inputs: Annotated[
@@ -257,9 +297,6 @@ def memo(
     from rich.console import Console
 
     from . import memo as memos
-    from .errors import InputError
-    from .pipeline import summarize as run
-    from .schema import Brief
 
     chosen = fmt or {".md": "md", ".html": "html", ".htm": "html"}.get(
         out.suffix.lower() if out else "", "table"
@@ -272,18 +309,9 @@ def memo(
         with err.status("building the memo") as status:
             for item in inputs:
                 status.update(f"reading {item}")
-                if item.endswith(".json"):
-                    try:
-                        briefs.append(Brief.model_validate_json(Path(item).read_bytes()))
-                    except (OSError, ValueError) as exc:
-                        raise InputError(
-                            f"{item} is not a brief JSON ({type(exc).__name__})",
-                            hint="give a file written by `summarizer summarize -f json`",
-                        ) from None
-                    continue
                 briefs.append(
-                    run(item, model=model, base_url=base_url, model_path=model_path,
-                        record=record, replay=replay, progress=lambda m: status.update(m))
+                    _brief_from(item, model=model, base_url=base_url, model_path=model_path,
+                                record=record, replay=replay)
                 )  # fmt: skip
         text = memos.render(memos.build(briefs), chosen)
         if out is None:
@@ -397,7 +425,8 @@ def fixtures_check(
     from .fixtures import check
 
     try:
-        report = check(directory, articles or [Path("seeds"), Path("fixtures/devset")])
+        default = [Path("seeds"), Path("fixtures/devset"), Path("fixtures/diff")]
+        report = check(directory, articles or default)
     except SummarizerError as exc:
         _fail(exc)
     for line in report.problems:

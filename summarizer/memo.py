@@ -111,10 +111,12 @@ class Memo:
 
 
 def _party_key(p: Party) -> set[str]:
-    return {p.name.casefold(), p.id.casefold(), *(s.casefold() for s in p.speakers)}
+    # Names and speakers, not ids: ids are local to a brief (a small model numbers them "1",
+    # "2" in whatever order it meets the parties).
+    return {p.name.casefold(), *(s.casefold() for s in p.speakers)}
 
 
-def _merge_parties(briefs: list[Brief]) -> tuple[list[Party], list[dict[str, str]]]:
+def merge_parties(briefs: list[Brief]) -> tuple[list[Party], list[dict[str, str]]]:
     """One party per real-world side; per brief, its party id -> merged id."""
     merged: list[Party] = []
     keys: list[set[str]] = []
@@ -196,7 +198,7 @@ def _scan(briefs: list[Brief], pattern: re.Pattern[str]) -> list[tuple[int, int]
 
 def build(briefs: list[Brief]) -> Memo:
     """Merge one or more briefs (same negotiation) into a :class:`Memo`."""
-    parties, maps = _merge_parties(briefs)
+    parties, maps = merge_parties(briefs)
     sources = [Source(b, b.title or b.source) for b in briefs]
     sourcing = [
         (si, sid, bool(_ANONYMOUS.search(briefs[si].sentences[sid - 1].text)))

@@ -121,7 +121,15 @@ def test_dead_server_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_fixtures_check_passes_on_the_shipped_recordings() -> None:
     proc = run(
-        "fixtures", "check", str(RECORDED), "--articles", "seeds", "--articles", "fixtures/devset"
+        "fixtures",
+        "check",
+        str(RECORDED),
+        "--articles",
+        "seeds",
+        "--articles",
+        "fixtures/devset",
+        "--articles",
+        "fixtures/diff",
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "recordings used" in proc.stdout

@@ -72,7 +72,9 @@ def test_replay_miss_is_not_retried_and_names_the_fix(tmp_path: Path) -> None:
 
 
 def test_recordings_are_all_current_and_used() -> None:
-    report = fixtures.check(RECORDED, [ROOT / "seeds", ROOT / "fixtures" / "devset"])
+    report = fixtures.check(
+        RECORDED, [ROOT / "seeds", ROOT / "fixtures" / "devset", ROOT / "fixtures" / "diff"]
+    )
     assert report.problems == []
     assert report.stale == [], "stale or unused recordings: re-record them with --record"
     assert report.total == len(report.used) > 0
