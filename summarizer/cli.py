@@ -373,7 +373,8 @@ def eval_(
     out.print(table)
     out.print(
         f"deal-term status accuracy {figures['status_accuracy']} · evidence valid "
-        f"{figures['evidence_valid']} · parties not in the article "
+        f"{figures['evidence_valid']} · attribution {figures['attribution_accuracy']} · "
+        f"modality {figures['modality_accuracy']} · parties not in the article "
         f"{figures['unmentioned_parties']} · tokens per article {figures['tokens_per_article']}"
     )
 

@@ -66,6 +66,9 @@ class ArticleScore:
     items_valid: int = 0
     unmentioned_parties: int = 0
     tokens: int = 0
+    # On matched items whose gold annotation has the field: [judged, correct].
+    attribution: list[int] = field(default_factory=lambda: [0, 0])
+    modality: list[int] = field(default_factory=lambda: [0, 0])
 
 
 @dataclass
@@ -99,6 +102,11 @@ class Report:
                 "fn": c.fn,
             }
 
+        def accuracy(name: str) -> float | None:
+            judged = sum(getattr(a, name)[0] for a in self.articles)
+            right = sum(getattr(a, name)[1] for a in self.articles)
+            return round(right / judged, 3) if judged else None
+
         matched = sum(a.status_matched for a in self.articles)
         items = sum(a.items for a in self.articles)
         return {
@@ -111,6 +119,8 @@ class Report:
             "evidence_valid": round(sum(a.items_valid for a in self.articles) / items, 3)
             if items
             else None,
+            "attribution_accuracy": accuracy("attribution"),
+            "modality_accuracy": accuracy("modality"),
             "unmentioned_parties": sum(a.unmentioned_parties for a in self.articles),
             "tokens_per_article": round(sum(a.tokens for a in self.articles) / len(self.articles))
             if self.articles
@@ -203,13 +213,13 @@ def score_brief(brief: Brief, gold: dict[str, Any], art: Article) -> ArticleScor
         lambda p, g: 1.0,
     )
     result.sections["parties"] = party_counts
-    result.sections["positions"], _ = _match(
+    result.sections["positions"], positions = _match(
         brief.positions,
         gold["positions"],
         lambda x, g: same(x.holder, g["holder"]),
         scorer(lambda x: f"{x.topic} {x.stance}", "stance"),
     )
-    result.sections["demands"], _ = _match(
+    result.sections["demands"], demands = _match(
         brief.demands,
         gold["demands"],
         lambda x, g: (
@@ -223,6 +233,12 @@ def score_brief(brief: Brief, gold: dict[str, Any], art: Article) -> ArticleScor
         lambda x, g: same(x.proposed_by, g["proposed_by"]),
         scorer(lambda x: x.term, "term"),
     )
+    for x, g in [*positions, *demands, *terms]:
+        for name in ("attribution", "modality"):
+            if name in g:
+                tally = getattr(result, name)
+                tally[0] += 1
+                tally[1] += getattr(x, name) == g[name]
     result.status_matched = len(terms)
     result.status_correct = sum(1 for x, g in terms if x.status == g["status"])
     items = [*brief.positions, *brief.demands, *brief.deal_terms]

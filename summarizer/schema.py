@@ -14,8 +14,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 
+from . import attribution as reading
 from . import grounding
 from .article import Article
+from .attribution import AttributionKind, Event, Modality
 
 PartyKind = Literal[
     "state",
@@ -39,7 +41,9 @@ Status = Literal[
 ]
 
 # Fields the tool fills in after validation; the model is never asked for them.
-DERIVED_FIELDS = frozenset({"quote_span", "verified"})
+DERIVED_FIELDS = frozenset(
+    {"quote_span", "verified", "attribution", "attributed_by", "modality", "modality_cue", "event"}
+)
 # Asked for last in each item: the model states the item, copies a few words for it, then
 # names the sentence. Asked first, small models number sentences in order instead.
 GROUNDING_FIELDS = ("quote", "evidence")
@@ -97,6 +101,15 @@ class _Item(BaseModel):
         default=True,
         description="false when the quote was still not in the article after re-asks (derived)",
     )
+    attribution: AttributionKind | None = Field(
+        default=None, description="who asserted it, read off the evidence (derived)"
+    )
+    attributed_by: str | None = Field(default=None, description="the attributing phrase")
+    modality: Modality | None = Field(
+        default=None, description="how firmly it is asserted; past = superseded (derived)"
+    )
+    modality_cue: str | None = Field(default=None, description="the words that show it")
+    event: Event | None = Field(default=None, description="PLOVER event type (derived)")
 
     _blank_quote = field_validator("quote", mode="before")(_blank_to_none)
 
@@ -133,6 +146,24 @@ class _Item(BaseModel):
         self.quote_span = span
         return self
 
+    def _event(self, negated: bool) -> Event:
+        raise NotImplementedError
+
+    @model_validator(mode="after")
+    def _read_evidence(self, info: ValidationInfo) -> _Item:
+        """Attribution, modality and event type, from the sentence the item rests on."""
+        article = _article(info)
+        if article is None:
+            return self
+        sid = self.evidence[0]
+        if self.quote_span is not None:
+            sid = next(s.id for s in article.sentences if s.end > self.quote_span[0])
+        text = article.sentence(sid).text
+        self.attribution, self.attributed_by = reading.attribution(text)
+        self.modality, self.modality_cue = reading.modality(text)
+        self.event = self._event(self.modality == "negated")
+        return self
+
 
 class Party(BaseModel):
     """A side in the negotiation or conflict."""
@@ -154,6 +185,9 @@ class Position(_Item):
     topic: Short
     stance: Short
 
+    def _event(self, negated: bool) -> Event:
+        return reading.event("position", stance=self.stance, negated=negated)
+
 
 class Demand(_Item):
     """What one party demands of another."""
@@ -169,6 +203,9 @@ class Demand(_Item):
         _blank_to_none
     )
 
+    def _event(self, negated: bool) -> Event:
+        return reading.event("demand", threat=self.threat)
+
 
 class DealTerm(_Item):
     """A term of a proposed or agreed deal."""
@@ -179,6 +216,9 @@ class DealTerm(_Item):
     status: Status
 
     _blanks = field_validator("proposed_by", mode="before")(_blank_to_none)
+
+    def _event(self, negated: bool) -> Event:
+        return reading.event("deal_term", status=self.status)
 
 
 class Extraction(BaseModel):

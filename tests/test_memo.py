@@ -143,5 +143,20 @@ def test_html_view_in_real_headless_chromium(seed_brief: Brief, tmp_path: Path) 
     assert not re.search(r"<body[^>]*data-pwned", dom)
     # ... while the page itself rendered its highlights and two-way links.
     assert len(re.findall(r'class="sent cited"', dom)) >= 1
-    assert re.search(r'<li id="deal_term-1" data-cites="s1-\d+', dom)
+    assert re.search(r'<li id="deal_term-1"[^>]* data-cites="s1-\d+', dom)
     assert 'data-cited-by="' in dom
+
+
+def test_superseded_positions_are_never_shown_as_current(seed_brief: Brief) -> None:
+    past = [p for p in seed_brief.positions if p.modality == "past"]
+    assert past, "the recorded seed brief has a position read as past"
+    text = memo.render(memo.build([seed_brief]), "md")
+    current, earlier = (
+        text.split("## Positions")[1]
+        .split("## Demands")[0]
+        .split("**Earlier positions (superseded, not current)**")
+    )
+    for p in past:
+        assert p.stance in earlier and f"{p.topic}: {p.stance} " not in current
+    html = memo.render(memo.build([seed_brief]), "html")
+    assert 'class="anonymous"' in html and "anonymous sources: “Sources told”" in html
