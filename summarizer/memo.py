@@ -59,6 +59,7 @@ class Entry:
     cites: list[Cite] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     anchor: str = ""
+    answers: list[str] = field(default_factory=list)  # demands: where each one stands
 
 
 @dataclass
@@ -175,7 +176,7 @@ def _collect(kind: str, attr: str, briefs: list[Brief], maps: list[dict[str, str
                 None,
             )
             if same is None:
-                entries.append(Entry(kind, item, actors, cites))
+                entries.append(Entry(kind, item, actors, cites, answers=_answers(brief, item)))
                 continue
             same.cites.extend(c for c in cites if c not in same.cites)
             if kind == "deal_term" and same.item.status != item.status:
@@ -185,6 +186,16 @@ def _collect(kind: str, attr: str, briefs: list[Brief], maps: list[dict[str, str
     for n, e in enumerate(entries, 1):
         e.anchor = f"{kind}-{n}"
     return entries
+
+
+def _answers(brief: Brief, item: Any) -> list[str]:
+    """For a demand: each answer in its brief, as "kind: text"."""
+    out = []
+    for r in getattr(item, "responses", []):
+        answer = getattr(brief, r.section)[r.index]
+        text = answer.term if r.section == "deal_terms" else f"{answer.topic}: {answer.stance}"
+        out.append(f"{r.kind.replace('_', '-')}: {text} (S{answer.evidence[0]})")
+    return out
 
 
 def _scan(briefs: list[Brief], pattern: re.Pattern[str]) -> list[tuple[int, int]]:

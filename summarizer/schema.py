@@ -42,8 +42,15 @@ Status = Literal[
 
 # Fields the tool fills in after validation; the model is never asked for them.
 DERIVED_FIELDS = frozenset(
-    {"quote_span", "verified", "attribution", "attributed_by", "modality", "modality_cue", "event"}
-)
+    {
+        "quote_span", "verified", "attribution", "attributed_by", "modality", "modality_cue",
+        "event", "responses",
+    }
+)  # fmt: skip
+# How the demanded party's answer reads, by its event type; a term it proposes itself in
+# answer is a counter-offer. Items share this much wording with a demand to answer it.
+RESPONSE_KINDS = {"AGREE": "acceptance", "REJECT": "rejection", "CONCEDE": "concession"}
+ANSWERS = 0.3
 # Asked for last in each item: the model states the item, copies a few words for it, then
 # names the sentence. Asked first, small models number sentences in order instead.
 GROUNDING_FIELDS = ("quote", "evidence")
@@ -189,6 +196,14 @@ class Position(_Item):
         return reading.event("position", stance=self.stance, negated=negated)
 
 
+class Response(BaseModel):
+    """An item of the same brief that answers a demand (derived by the tool)."""
+
+    kind: Literal["acceptance", "rejection", "concession", "counter_offer"]
+    section: Literal["positions", "deal_terms"]
+    index: int = Field(description="0-based index of the item in its section")
+
+
 class Demand(_Item):
     """What one party demands of another."""
 
@@ -201,6 +216,10 @@ class Demand(_Item):
 
     _blanks = field_validator("of", "condition", "deadline", "threat", mode="before")(
         _blank_to_none
+    )
+
+    responses: list[Response] = Field(
+        default_factory=list, description="items answering it in the same brief (derived)"
     )
 
     def _event(self, negated: bool) -> Event:
@@ -259,7 +278,32 @@ class Extraction(BaseModel):
         for i, term in enumerate(self.deal_terms):
             term.proposed_by = fix(term.proposed_by, f"deal_terms[{i}].proposed_by")
             term.binds = [fix(b, f"deal_terms[{i}].binds") or b for b in term.binds]
+        self._link_responses()
         return self
+
+    def _link_responses(self) -> None:
+        """Point each demand at what answers it: an item by the demanded party (or, for a
+        term, one that binds it) that shares the demand's wording."""
+        for dem in self.demands:
+            if dem.of is None:
+                continue
+            dem.responses = []
+            candidates: list[tuple[str, int, Any, str, str | None]] = [
+                ("positions", i, p, f"{p.topic} {p.stance}", p.holder)
+                for i, p in enumerate(self.positions)
+            ] + [
+                ("deal_terms", i, t, t.term, t.proposed_by if t.proposed_by else None)
+                for i, t in enumerate(self.deal_terms)
+            ]
+            for section, i, item, text, actor in candidates:
+                binds = getattr(item, "binds", [])
+                if dem.of not in (actor, *binds) or grounding.overlap(dem.what, text) < ANSWERS:
+                    continue
+                kind = RESPONSE_KINDS.get(item.event or "")
+                if kind is None and section == "deal_terms" and actor == dem.of:
+                    kind = "counter_offer"
+                if kind is not None:
+                    dem.responses.append(Response(kind=kind, section=section, index=i))  # type: ignore[arg-type]
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -323,6 +367,16 @@ class _ModelFacing(GenerateJsonSchema):
     def generate(self, schema: Any, mode: Any = "validation") -> JsonSchemaValue:
         out = super().generate(schema, mode)
         _strip(out)
+        # Definitions only derived fields used (e.g. Response) go too.
+        defs = out.get("$defs", {})
+        text = json.dumps({k: v for k, v in out.items() if k != "$defs"})
+        while True:
+            used = {n for n in defs if f"#/$defs/{n}" in text}
+            if used == set(defs):
+                break
+            defs = {n: defs[n] for n in used}
+            text = json.dumps({**{k: v for k, v in out.items() if k != "$defs"}, "d": defs})
+        out["$defs"] = defs
         return out
 
 

@@ -129,3 +129,25 @@ def test_evidence_is_required_and_deduplicated() -> None:
     data["demands"][0]["evidence"] = []
     with pytest.raises(ValidationError):
         _validate(data)
+
+
+def test_demands_link_to_the_demanded_partys_answers() -> None:
+    data = _answer()
+    data["deal_terms"] = [
+        {
+            "evidence": [18],
+            "term": "release of the remaining hostages",
+            "proposed_by": "hamas",
+            "status": "rejected",
+        },
+        {"evidence": [9], "term": "long-term ceasefire", "proposed_by": None, "status": "proposed"},
+    ]
+    result = _validate(data)
+    (response,) = result.demands[0].responses
+    assert (response.kind, response.section, response.index) == ("rejection", "deal_terms", 0)
+
+
+def test_model_never_sees_derived_fields_or_their_definitions() -> None:
+    text = json.dumps(model_schema())
+    for name in ("responses", "Response", "attribution", "modality", "event", "verified"):
+        assert f'"{name}"' not in text and f"/{name}" not in text, name
