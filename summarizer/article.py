@@ -9,7 +9,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 
@@ -19,7 +19,11 @@ if TYPE_CHECKING:
 # Articles are news stories; anything larger is almost certainly not one (a dump, a log, a
 # book) and would not fit a small model's context anyway.
 MAX_BYTES = 1_000_000
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", "")
+# A saved web page carries scripts, styles and furniture around the article.
+MAX_PAGE_BYTES = 5_000_000
+HTML_SUFFIXES = (".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", "", *HTML_SUFFIXES)
+FETCH_TIMEOUT = 20.0
 
 # Icon-font ligature names that web pages render as icons and that copy-paste turns into text
 # glued to the next word ("text_fieldsA high-level ..."). Only removed when glued to a capital
@@ -67,6 +71,10 @@ class Article:
     sentences: tuple[Sentence, ...]
     title: str | None
     sha256: str
+    byline: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    url: str | None = None
 
     def numbered(self) -> str:
         """The text as the model sees it: one ``n. sentence`` per line."""
@@ -192,25 +200,100 @@ def _title(text: str) -> str | None:
     return None
 
 
-def from_text(text: str, source: str = "<text>", *, markdown: bool = False) -> Article:
-    """Build an :class:`Article` from text already in memory."""
+def from_text(
+    text: str, source: str = "<text>", *, markdown: bool = False, **meta: str | None
+) -> Article:
+    """Build an :class:`Article` from text already in memory. ``meta`` may give ``title``,
+    ``byline``, ``publisher``, ``published`` and ``url``."""
     cleaned = clean(text, markdown=markdown)
     if not cleaned:
         raise InputError(
             f"{source} has no article text after cleaning",
             hint="give a file that contains the article text",
         )
+    title = meta.pop("title", None) or _title(cleaned)
     return Article(
         source=source,
         text=cleaned,
         sentences=split_sentences(cleaned),
-        title=_title(cleaned),
+        title=title,
         sha256=hashlib.sha256(cleaned.encode()).hexdigest(),
+        **meta,
     )
 
 
+def from_html(data: bytes, source: str, url: str | None = None) -> Article:
+    """Extract the article body and its metadata from a web page (trafilatura)."""
+    import trafilatura
+
+    if not data.strip():
+        raise InputError(f"{source} is empty", hint="give a saved web page")
+    if len(data) > MAX_PAGE_BYTES:
+        raise InputError(
+            f"{source} is {len(data):,} bytes; the limit for a page is {MAX_PAGE_BYTES:,}",
+            hint="save only the article's page",
+        )
+    doc = trafilatura.bare_extraction(
+        data, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
+    found: dict[str, Any] = {}
+    if doc is not None:
+        found = doc.as_dict() if hasattr(doc, "as_dict") else doc
+    text = found.get("text") or ""
+    if len(text.split()) < 20:
+        raise InputError(
+            f"no article text found in {source}",
+            hint="the page may need a browser to render it; save the article's text as .txt",
+        )
+    return from_text(
+        text,
+        source,
+        title=found.get("title"),
+        byline=found.get("author"),
+        publisher=found.get("sitename") or found.get("hostname"),
+        published=found.get("date"),
+        url=url or found.get("url"),
+    )
+
+
+def fetch(url: str) -> Article:
+    """Download ``url`` (timeouts, a size cap) and extract its article."""
+    import httpx2
+
+    try:
+        with httpx2.stream(
+            "GET", url, timeout=FETCH_TIMEOUT, follow_redirects=True,
+            headers={"User-Agent": "summarizer (article brief)"},
+        ) as response:  # fmt: skip
+            if response.status_code >= 400:
+                raise InputError(
+                    f"{url} answered HTTP {response.status_code}",
+                    hint="check the address, or save the page and pass the file",
+                )
+            body = b""
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_PAGE_BYTES:
+                    raise InputError(
+                        f"{url} is larger than {MAX_PAGE_BYTES:,} bytes",
+                        hint="save only the article's page and pass the file",
+                    )
+            kind = response.headers.get("content-type", "")
+    except httpx2.TransportError as exc:
+        raise InputError(
+            f"cannot fetch {url} ({type(exc).__name__})",
+            hint="check the address and the network, or save the page and pass the file",
+        ) from None
+    if "html" in kind or not kind:
+        return from_html(body, url, url=url)
+    return from_text(decode(body, url), url, url=url)
+
+
 def load(path: str | Path) -> Article:
-    """Read an article from a ``.txt``/``.md`` file, or from standard input when ``path`` is '-'."""
+    """Read an article from a ``.txt``/``.md``/``.html`` file, an ``http(s)://`` URL, or
+    standard input when ``path`` is '-'."""
+    if str(path).startswith(("http://", "https://")):
+        return fetch(str(path))
     if str(path) == "-":
         # Read one byte past the limit: enough to refuse an oversized input without
         # holding all of it.
@@ -219,10 +302,11 @@ def load(path: str | Path) -> Article:
     if p.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise InputError(
             f"{p} has an unsupported type {p.suffix!r}",
-            hint="give a .txt or .md file, or '-' to read standard input",
+            hint="give a .txt, .md or .html file, a URL, or '-' to read standard input",
         )
     try:
-        if (size := p.stat().st_size) > MAX_BYTES:  # refuse before reading it into memory
+        limit = MAX_PAGE_BYTES if p.suffix.lower() in HTML_SUFFIXES else MAX_BYTES
+        if (size := p.stat().st_size) > limit:  # refuse before reading it into memory
             raise _too_large(size, str(p))
         data = p.read_bytes()
     except FileNotFoundError:
@@ -231,6 +315,8 @@ def load(path: str | Path) -> Article:
         raise InputError(f"{p} is a directory", hint="give one article file") from None
     except OSError as exc:
         raise InputError(f"{p} cannot be read: {exc.strerror}") from None
+    if p.suffix.lower() in HTML_SUFFIXES:
+        return from_html(data, str(p))
     return from_text(
         decode(data, str(p)), str(p), markdown=p.suffix.lower() in (".md", ".markdown")
     )

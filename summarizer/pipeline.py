@@ -134,6 +134,10 @@ def summarize(
         **extraction.model_dump(),
         title=art.title,
         source=art.source,
+        byline=art.byline,
+        publisher=art.publisher,
+        published=art.published,
+        url=art.url,
         sentences=[
             SentenceRef(id=s.id, start=s.start, end=s.end, text=s.text) for s in art.sentences
         ],

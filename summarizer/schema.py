@@ -349,6 +349,10 @@ class Brief(Extraction):
 
     title: str | None
     source: str
+    byline: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    url: str | None = None
     sentences: list[SentenceRef]
     metadata: Metadata
 

@@ -160,3 +160,19 @@ def test_superseded_positions_are_never_shown_as_current(seed_brief: Brief) -> N
         assert p.stance in earlier and f"{p.topic}: {p.stance} " not in current
     html = memo.render(memo.build([seed_brief]), "html")
     assert 'class="anonymous"' in html and "anonymous sources: “Sources told”" in html
+
+
+def test_memo_from_a_saved_page_carries_its_metadata(tmp_path: Path) -> None:
+    import sys
+
+    from .conftest import ROOT
+
+    out = tmp_path / "memo.md"
+    proc = subprocess.run(
+        [sys.executable, "-m", "summarizer", "memo",
+         "fixtures/pages/us-hamas-direct-talks.handmade.html", "--replay", str(RECORDED),
+         "-o", str(out)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "— Example Middle East Monitor, Staff Reporter, 2025-03-13" in out.read_text()
