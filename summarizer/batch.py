@@ -23,6 +23,7 @@ from typing import Any
 from . import article as articles
 from . import config, local
 from .errors import CostLimitError, InputError, SummarizerError
+from .files import write_atomic
 from .schema import Brief
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
@@ -85,18 +86,6 @@ def output_names(paths: list[Path]) -> dict[Path, str]:
         p: p.stem if stems[p.stem] == 1 else f"{p.stem}-{hashlib.sha1(bytes(p)).hexdigest()[:8]}"
         for p in paths
     }
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _finished(out: Path, source: Path) -> bool:
@@ -172,6 +161,9 @@ def run(
     paths = expand(inputs)
     names = output_names(paths)
     out_dir.mkdir(parents=True, exist_ok=True)
+    # A killed run can leave a temporary file (never a partial brief): clear them.
+    for stale in out_dir.glob(".*.json.*.tmp"):
+        stale.unlink(missing_ok=True)
     index = _Index(out_dir / "index.jsonl")
     totals = Totals()
     outcomes: list[Outcome] = []
@@ -201,7 +193,9 @@ def run(
                 error=f"{exc}{' — ' + exc.hint if exc.hint else ''}", exit_code=exc.exit_code,
             )  # fmt: skip
         else:
-            _write_atomic(out_dir / f"{name}.json", brief.model_dump_json(indent=2) + "\n")
+            write_atomic(
+                out_dir / f"{name}.json", brief.model_dump_json(indent=2) + "\n", durable=True
+            )
             usage = brief.metadata.usage
             outcome = Outcome(
                 name, str(path), "ok", round(time.monotonic() - started, 2),

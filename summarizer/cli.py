@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -13,6 +11,7 @@ import typer
 
 from . import config
 from .errors import ConfigError, SummarizerError
+from .files import write_atomic
 
 if TYPE_CHECKING:
     from .schema import Brief
@@ -43,19 +42,6 @@ def _fail(exc: SummarizerError) -> NoReturn:
     hint = f" — {exc.hint}" if exc.hint else ""
     Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(exc) + hint)}")
     raise typer.Exit(exc.exit_code)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write all or nothing: a failure never leaves a half-written output file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _format_for(out: Path | None, fmt: str | None) -> str:
@@ -133,7 +119,7 @@ def summarize(
             )
         text = render(brief, chosen)
         if out is not None:
-            _write_atomic(out, text)
+            write_atomic(out, text)
             if not quiet:
                 err.print(f"wrote {out}")
         else:
@@ -317,7 +303,7 @@ def memo(
         if out is None:
             sys.stdout.write(text)
         else:
-            _write_atomic(out, text)
+            write_atomic(out, text)
             err.print(f"wrote {out}")
     except SummarizerError as exc:
         _fail(exc)
@@ -411,7 +397,7 @@ def schema(
     if write is None:
         sys.stdout.write(text)
     else:
-        _write_atomic(write, text)
+        write_atomic(write, text)
 
 
 @fixtures_app.command("check")

@@ -11,9 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -23,6 +21,7 @@ from typing import Any
 import httpx2
 
 from .errors import RecordingError, ReplayMissError
+from .files import write_atomic
 from .transport import CACHE_HEADER
 
 FORMAT = 1
@@ -65,17 +64,6 @@ def _versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             continue
     return out
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _response_digest(body: Any) -> str:
@@ -164,7 +152,7 @@ class RecordTransport(httpx2.BaseTransport):
                 f"refusing to write recording {key[:12]}: it contains something like an API key",
                 hint="remove credentials from the article or prompt and record again",
             )
-        _atomic_write(self._dir / f"{key}.json", text)
+        write_atomic(self._dir / f"{key}.json", text)
         return httpx2.Response(
             response.status_code, headers=response.headers, content=raw, request=request
         )

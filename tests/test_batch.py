@@ -87,9 +87,8 @@ def test_killed_batch_reruns_to_every_article_exactly_once(tmp_path: Path) -> No
         proc.wait()
         first = _index(out)
         assert 3 <= len(first) < 12, "the kill came too late to test anything"
-        assert not list(out.glob(".*.tmp")), "a half-written file was left behind"
         for brief in out.glob("*.json"):
-            json.loads(brief.read_text())  # every file there is whole
+            json.loads(brief.read_text())  # every brief there is whole
         rerun = subprocess.run(
             [*command, "--base-url", url], env=env, capture_output=True, cwd=ROOT
         )
@@ -98,6 +97,7 @@ def test_killed_batch_reruns_to_every_article_exactly_once(tmp_path: Path) -> No
     done = [e["name"] for e in entries if e["status"] == "ok"]
     assert sorted(done) == [f"a{i:03d}" for i in range(12)]  # each exactly once
     assert len(list(out.glob("a*.json"))) == 12
+    assert not list(out.glob(".*.tmp"))  # nothing temporary is left behind
 
 
 def test_response_cache_answers_unchanged_requests(tmp_path: Path) -> None:
