@@ -34,6 +34,19 @@ app = typer.Typer(
 fixtures_app = typer.Typer(help="Inspect recorded model interactions.", no_args_is_help=True)
 app.add_typer(fixtures_app, name="fixtures")
 
+# Options shared by the commands that talk to a model.
+ModelOpt = Annotated[str | None, typer.Option(help="model name [env SUMMARIZER_MODEL]")]
+BaseUrlOpt = Annotated[
+    str | None, typer.Option(help="OpenAI-compatible server URL [env OPENAI_BASE_URL]")
+]
+ModelPathOpt = Annotated[
+    Path | None, typer.Option(help="GGUF for the embedded server [env SUMMARIZER_MODEL_PATH]")
+]
+RecordOpt = Annotated[Path | None, typer.Option(help="store every model interaction in DIR")]
+ReplayOpt = Annotated[
+    Path | None, typer.Option(help="answer every model call from recordings in DIR; no network")
+]
+
 
 def _fail(exc: SummarizerError) -> NoReturn:
     from rich.console import Console
@@ -62,19 +75,11 @@ def summarize(
     out: Annotated[
         Path | None, typer.Option("--output", "-o", help="write here, not stdout")
     ] = None,
-    model: Annotated[str | None, typer.Option(help="model name [env SUMMARIZER_MODEL]")] = None,
-    base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible server URL [env OPENAI_BASE_URL]")
-    ] = None,
-    model_path: Annotated[
-        Path | None, typer.Option(help="GGUF for the embedded server [env SUMMARIZER_MODEL_PATH]")
-    ] = None,
-    record: Annotated[
-        Path | None, typer.Option(help="store every model interaction in DIR")
-    ] = None,
-    replay: Annotated[
-        Path | None, typer.Option(help="answer every model call from recordings in DIR; no network")
-    ] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    model_path: ModelPathOpt = None,
+    record: RecordOpt = None,
+    replay: ReplayOpt = None,
     timeout: Annotated[
         float | None, typer.Option(help="seconds per model call [env SUMMARIZER_TIMEOUT]")
     ] = None,
@@ -143,11 +148,11 @@ def batch(
     prices: Annotated[
         Path | None, typer.Option(help="JSON price table [env SUMMARIZER_PRICES]")
     ] = None,
-    replay: Annotated[Path | None, typer.Option(help="answer from recordings in DIR")] = None,
-    record: Annotated[Path | None, typer.Option(help="store every interaction in DIR")] = None,
-    model: Annotated[str | None, typer.Option(help="model name [env SUMMARIZER_MODEL]")] = None,
-    base_url: Annotated[str | None, typer.Option(help="server URL [env OPENAI_BASE_URL]")] = None,
-    model_path: Annotated[Path | None, typer.Option(help="GGUF for the embedded server")] = None,
+    replay: ReplayOpt = None,
+    record: RecordOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    model_path: ModelPathOpt = None,
     timeout: Annotated[float | None, typer.Option(help="seconds per model call")] = None,
 ) -> None:
     """Summarise many articles concurrently into DIR; re-running resumes."""
@@ -248,9 +253,9 @@ def _brief_from(item: str, **options: object) -> Brief:
 def diff(
     old: Annotated[str, typer.Argument(help="the earlier article or brief (.json)")],
     new: Annotated[str, typer.Argument(help="the later article or brief (.json)")],
-    replay: Annotated[Path | None, typer.Option(help="answer from recordings in DIR")] = None,
-    model: Annotated[str | None, typer.Option(help="model name [env SUMMARIZER_MODEL]")] = None,
-    base_url: Annotated[str | None, typer.Option(help="server URL [env OPENAI_BASE_URL]")] = None,
+    replay: ReplayOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
 ) -> None:
     """Show what changed between two briefs of one negotiation, what changed first."""
     from . import diff as diffs
@@ -273,11 +278,11 @@ def memo(
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help="md, html or table (default: from -o)")
     ] = None,
-    replay: Annotated[Path | None, typer.Option(help="answer from recordings in DIR")] = None,
-    record: Annotated[Path | None, typer.Option(help="store every interaction in DIR")] = None,
-    model: Annotated[str | None, typer.Option(help="model name [env SUMMARIZER_MODEL]")] = None,
-    base_url: Annotated[str | None, typer.Option(help="server URL [env OPENAI_BASE_URL]")] = None,
-    model_path: Annotated[Path | None, typer.Option(help="GGUF for the embedded server")] = None,
+    replay: ReplayOpt = None,
+    record: RecordOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    model_path: ModelPathOpt = None,
 ) -> None:
     """Write a one-page briefing memo from one or more articles or briefs."""
     from rich.console import Console
@@ -312,11 +317,11 @@ def memo(
 @app.command("eval")
 def eval_(
     gold_dir: Annotated[Path, typer.Argument(help="directory of *.gold.json and articles")],
-    replay: Annotated[Path | None, typer.Option(help="answer from recordings in DIR")] = None,
-    record: Annotated[Path | None, typer.Option(help="store every interaction in DIR")] = None,
-    model: Annotated[str | None, typer.Option(help="model name [env SUMMARIZER_MODEL]")] = None,
-    base_url: Annotated[str | None, typer.Option(help="server URL [env OPENAI_BASE_URL]")] = None,
-    model_path: Annotated[Path | None, typer.Option(help="GGUF for the embedded server")] = None,
+    replay: ReplayOpt = None,
+    record: RecordOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    model_path: ModelPathOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
 ) -> None:
     """Score briefs of a gold set: precision, recall and F1 per section."""
