@@ -26,7 +26,7 @@ from .errors import CostLimitError, InputError, SummarizerError
 from .files import write_atomic
 from .schema import Brief
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown")
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 
 
 @dataclass

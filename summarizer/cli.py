@@ -67,7 +67,9 @@ def _format_for(out: Path | None, fmt: str | None) -> str:
 
 @app.command()
 def summarize(
-    source: Annotated[str, typer.Argument(help="article file (.txt, .md) or - for stdin")],
+    source: Annotated[
+        str, typer.Argument(help="article: .txt, .md or .html file, http(s) URL, or - for stdin")
+    ],
     fmt: Annotated[
         str | None,
         typer.Option("--format", "-f", help="table, json or md (default: from -o, else table)"),
@@ -272,7 +274,8 @@ def diff(
 @app.command()
 def memo(
     inputs: Annotated[
-        list[str], typer.Argument(help="articles (.txt, .md, -) or briefs (.json), one negotiation")
+        list[str],
+        typer.Argument(help="articles (files, URLs, -) or briefs (.json), one negotiation"),
     ],
     out: Annotated[Path | None, typer.Option("--output", "-o", help="memo.md or memo.html")] = None,
     fmt: Annotated[
