@@ -371,6 +371,8 @@ def eval_(
         f"modality {figures['modality_accuracy']} · parties not in the article "
         f"{figures['unmentioned_parties']} · tokens per article {figures['tokens_per_article']}"
     )
+    for article in figures["failed"]:
+        out.print(f"[red]no brief for {article}[/] (scored as an empty brief)")
 
 
 @app.command()

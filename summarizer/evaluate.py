@@ -19,7 +19,7 @@ from typing import Any
 from . import grounding
 from .article import Article
 from .article import load as load_article
-from .errors import InputError
+from .errors import InputError, ModelOutputError
 from .schema import Brief
 
 SECTIONS = ("parties", "positions", "demands", "deal_terms")
@@ -69,6 +69,7 @@ class ArticleScore:
     # On matched items whose gold annotation has the field: [judged, correct].
     attribution: list[int] = field(default_factory=lambda: [0, 0])
     modality: list[int] = field(default_factory=lambda: [0, 0])
+    error: str | None = None  # set when no brief could be made
 
 
 @dataclass
@@ -122,6 +123,7 @@ class Report:
             "attribution_accuracy": accuracy("attribution"),
             "modality_accuracy": accuracy("modality"),
             "unmentioned_parties": sum(a.unmentioned_parties for a in self.articles),
+            "failed": [a.article for a in self.articles if a.error],
             "tokens_per_article": round(sum(a.tokens for a in self.articles) / len(self.articles))
             if self.articles
             else 0,
@@ -286,6 +288,20 @@ def evaluate(
     for gold, path in load_gold(directory):
         if progress:
             progress(f"scoring {path.name}")
-        brief = summarize(path)
+        try:
+            brief = summarize(path)
+        except ModelOutputError as exc:
+            # An article the model failed on scores as an empty brief: every required gold
+            # item is a miss. The run goes on, and the failure is reported. (Anything else —
+            # a replay miss, a dead server — stops the evaluation.)
+            scores.append(_failed(gold, str(exc)))
+            continue
         scores.append(score_brief(brief, gold, load_article(path)))
     return Report(scores)
+
+
+def _failed(gold: dict[str, Any], error: str) -> ArticleScore:
+    result = ArticleScore(article=gold["article"], error=error)
+    for name in SECTIONS:
+        result.sections[name].fn = sum(1 for g in gold[name] if not g.get("optional"))
+    return result

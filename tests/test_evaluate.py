@@ -107,3 +107,25 @@ def test_gold_files_are_well_formed(name: str) -> None:
         for item in gold[section]:
             assert item["evidence"] in text
             assert all(item[k] is None or item[k] in ids for k in actors)
+
+
+def test_an_article_the_model_failed_on_scores_as_empty_and_the_run_goes_on() -> None:
+    from pathlib import Path
+
+    from summarizer.errors import ModelOutputError, ReplayMissError
+
+    def flaky(path: Path) -> summarizer.Brief:
+        if path.name.startswith("tamsara"):
+            raise ModelOutputError("still invalid after 2 re-asks")
+        return summarizer.summarize(path, replay=RECORDED)
+
+    figures = evaluate(DEVSET, flaky).to_dict()
+    assert figures["failed"] == ["tamsara-kpf-prisoner-exchange.txt"]
+    pinned = json.loads((EXPECTED / "devset-scores.json").read_text())
+    assert figures["overall"]["fn"] > pinned["overall"]["fn"]  # its gold items are misses
+
+    def missing(path: Path) -> summarizer.Brief:
+        raise ReplayMissError("no recording")
+
+    with pytest.raises(ReplayMissError):  # a setup problem stops the run instead
+        evaluate(DEVSET, missing)
