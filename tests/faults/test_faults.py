@@ -179,3 +179,13 @@ def test_injected_text_cannot_redirect_output(tmp_path: Path) -> None:
     # The article reaches the model only as data in the user message.
     assert "Ignore previous" in script.requests[0]["messages"][-1]["content"]
     assert "Ignore previous" not in script.requests[0]["messages"][0]["content"]
+
+
+def test_json_object_form_for_llama_cpp_python_servers() -> None:
+    """llama-cpp-python's server constrains output only with json_object + schema."""
+    with fault_server("good", "good") as (url, script):
+        _run(url, response_format="json_object")
+        _run(url)
+    constrained, default = (r["response_format"] for r in script.requests)
+    assert constrained["type"] == "json_object" and "properties" in constrained["schema"]
+    assert default["type"] == "json_schema" and "properties" in default["json_schema"]["schema"]
