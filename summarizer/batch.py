@@ -128,9 +128,7 @@ def _shared_server(options: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield options
         return
     path = settings.model_path or local.default_model_path()
-    alias = settings.model or (
-        settings.model_path.stem.lower() if settings.model_path else local.DEFAULT_MODEL
-    )
+    alias = local.alias(settings.model, settings.model_path)
     with local.serve(path, alias) as url:
         yield {**options, "base_url": url, "model": alias}
 

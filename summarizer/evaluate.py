@@ -145,10 +145,6 @@ def _party_map(brief: Brief, gold: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def _gold_span(art: Article, evidence: str) -> tuple[int, int] | None:
-    return grounding.align(evidence, art.text)
-
-
 def _item_spans(art: Article, item: Any) -> list[tuple[int, int]]:
     spans = [(art.sentence(i).start, art.sentence(i).end) for i in item.evidence]
     if item.quote_span is not None:
@@ -196,12 +192,20 @@ def score_brief(brief: Brief, gold: dict[str, Any], art: Article) -> ArticleScor
     def same(mine: str | None, theirs: str | None) -> bool:
         return actor(mine) == theirs
 
+    gold_spans: dict[str, tuple[int, int] | None] = {}
+
+    def gold_span(evidence: str) -> tuple[int, int] | None:
+        # Aligned once per gold item, not once per candidate pair.
+        if evidence not in gold_spans:
+            gold_spans[evidence] = grounding.align(evidence, art.text)
+        return gold_spans[evidence]
+
     def scorer(
         text_of: Callable[[Any], str], gold_key: str
     ) -> Callable[[Any, dict[str, Any]], float]:
         def score(x: Any, g: dict[str, Any]) -> float:
             sim = grounding.overlap(text_of(x), g[gold_key])
-            if _overlaps(_item_spans(art, x), _gold_span(art, g["evidence"])):
+            if _overlaps(_item_spans(art, x), gold_span(g["evidence"])):
                 return 1.0 + sim
             return sim if sim >= TEXT_MATCH else 0.0
 

@@ -129,6 +129,16 @@ def server_binary() -> Path:
     )
 
 
+def alias(model: str | None, model_path: Path | None) -> str:
+    """The name the embedded server answers to: the model asked for, else the GGUF's stem,
+    else the default model's name. Recordings are keyed by it, so every path uses this."""
+    if model:
+        return model
+    if model_path is not None:
+        return model_path.stem.lower()
+    return DEFAULT_MODEL
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

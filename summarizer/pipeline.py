@@ -29,14 +29,6 @@ def _version() -> str:
         return "0+unknown"
 
 
-def _alias(settings: config.Settings) -> str:
-    if settings.model:
-        return settings.model
-    if settings.model_path is not None:
-        return settings.model_path.stem.lower()
-    return local.DEFAULT_MODEL
-
-
 @contextmanager
 def _endpoint(
     settings: config.Settings, replaying: bool, progress: Progress | None
@@ -58,7 +50,7 @@ def _endpoint(
             _REPLAY_URL if replaying else base, settings.model or config.DEFAULT_REMOTE_MODEL
         )
         return
-    alias = _alias(settings)
+    alias = local.alias(settings.model, settings.model_path)
     if replaying:
         yield make(_REPLAY_URL, alias)
         return
