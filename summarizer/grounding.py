@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _FOLD = str.maketrans(
@@ -27,8 +28,35 @@ _FOLD = str.maketrans(
 _EDGE = " \t\n\"'.,;:"
 
 
-def _fold(text: str) -> tuple[str, list[int]]:
-    """Fold quotes, dashes, case and runs of white space; map each folded char to its origin."""
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=64)
+def _fold(text: str) -> tuple[str, tuple[int, ...]]:
+    """Fold quotes, dashes, case and runs of white space; map each folded char to its origin.
+
+    Cached: every quote of a brief is aligned against the same article text."""
+    folded = text.translate(_FOLD).lower()
+    if len(folded) != len(text):
+        return _fold_slowly(text)
+    # str methods run in C; only the white-space runs are visited in Python.
+    out: list[str] = []
+    origin: list[int] = []
+    done = 0
+    for run in _SPACES.finditer(folded):
+        start, end = run.span()
+        out.append(folded[done:start])
+        origin.extend(range(done, start))
+        out.append(" ")
+        origin.append(start)
+        done = end
+    out.append(folded[done:])
+    origin.extend(range(done, len(folded)))
+    return "".join(out), tuple(origin)
+
+
+def _fold_slowly(text: str) -> tuple[str, tuple[int, ...]]:
+    # lower() lengthens a few characters (e.g. 'İ'): fold one at a time, one-to-one.
     out: list[str] = []
     origin: list[int] = []
     prev_space = False
@@ -42,10 +70,9 @@ def _fold(text: str) -> tuple[str, list[int]]:
             continue
         prev_space = False
         folded = ch.translate(_FOLD).lower()
-        # lower() can lengthen a few characters (e.g. 'İ'); keep a one-to-one map.
         out.append(folded[0] if folded else ch)
         origin.append(i)
-    return "".join(out), origin
+    return "".join(out), tuple(origin)
 
 
 def align(

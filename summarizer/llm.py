@@ -237,6 +237,15 @@ def _client(endpoint: Endpoint) -> tuple[_Switch, Any]:
     return cache[key]
 
 
+@cache
+def _response_model() -> type[Extraction]:
+    # instructor wraps a plain model in a new class on every call (pydantic create_model,
+    # ~2 ms); handing it one already wrapped skips that.
+    from instructor.v2.core.function_calls import response_schema
+
+    return response_schema(Extraction)
+
+
 def extract(
     article: Article, messages: list[dict[str, str]], endpoint: Endpoint, tape: Tape, log: CallLog
 ) -> tuple[Extraction, str]:
@@ -247,7 +256,7 @@ def extract(
         result, completion = patched.chat.completions.create_with_completion(
             model=endpoint.model,
             messages=messages,
-            response_model=Extraction,
+            response_model=_response_model(),
             max_retries=MAX_REASKS,
             context={"article": article},
             strict=False,

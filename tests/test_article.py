@@ -8,7 +8,9 @@ import pytest
 from summarizer import article
 from summarizer.errors import InputError
 
-from .conftest import SEED
+from .conftest import ROOT, SEED
+
+DEVSET = ROOT / "fixtures" / "devset"
 
 
 def test_seed_is_cleaned_and_split_with_exact_offsets() -> None:
@@ -188,3 +190,20 @@ def test_oversized_url_is_refused(site: str, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(article, "MAX_PAGE_BYTES", 1000)
     with pytest.raises(InputError, match="larger than 1,000 bytes"):
         article.load(f"{site}/us-hamas-direct-talks.handmade.html")
+
+
+def test_lines_without_an_inner_sentence_end_skip_pysbd_and_lose_nothing() -> None:
+    # The fast path must split every dev-set line exactly as pysbd does, and skip it often.
+    lines = [
+        line
+        for path in sorted(DEVSET.glob("*.txt")) + [SEED]
+        for line in article.load(path).text.split("\n")
+        if line.strip()
+    ]
+    skipped = 0
+    for line in lines:
+        expected = [p.strip() for p in article._segmenter().segment(line) if p.strip()]
+        assert [p.strip() for p in article._pieces(line) if p.strip()] == expected, line
+        skipped += not article._INNER_END.search(line.strip())
+    assert skipped >= len(lines) // 4
+    assert article._pieces("He said no. She agreed.") == ["He said no. ", "She agreed."]

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from summarizer import article
 from summarizer.grounding import _EDGE as EDGE
-from summarizer.grounding import _fold, align
+from summarizer.grounding import _fold, _fold_slowly, align
 
 WORD = st.text(alphabet=st.sampled_from("abcdefghij’'\"“”-"), min_size=1, max_size=8)
 SENTENCE = st.lists(WORD, min_size=1, max_size=8).map(" ".join).map(lambda s: s[:1].upper() + s[1:])
@@ -55,3 +55,11 @@ def test_a_quote_taken_from_the_text_aligns_where_it_came_from(
     s, e = span
     assert start <= s and e <= end  # found where it came from, not elsewhere
     assert _fold(text[s:e])[0] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ İß’“—-\t\n\u00a0\u2028 .x"), max_size=40))
+def test_fast_folding_equals_folding_one_character_at_a_time(text: str) -> None:
+    # The fast path must give the same folded text and origin map as the plain loop,
+    # and fall back to it where lower() changes a character's length ('İ').
+    assert _fold(text) == _fold_slowly(text)
