@@ -4,7 +4,8 @@
 
 Prints, per run: wall time (server start + model load + generation), generation time alone,
 prompt and completion tokens, model calls, the prompt's size relative to the article's own
-tokens, completion tokens per extracted item, and the server's peak memory.
+tokens, completion tokens per extracted item, and the server's peak memory. With
+``--judgments`` the brief also gets its key-judgments pass; the figures then cover both calls.
 """
 
 from __future__ import annotations
@@ -36,11 +37,14 @@ def article_tokens() -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument(
+        "--judgments", action="store_true", help="add the key-judgments pass (a second call)"
+    )
     args = parser.parse_args()
     n_article = article_tokens()
     for run in range(1, args.runs + 1):
         started = time.monotonic()
-        brief = summarizer.summarize(SEED)
+        brief = summarizer.summarize(SEED, judgments=args.judgments)
         wall = time.monotonic() - started
         usage = brief.metadata.usage
         items = len(brief.positions) + len(brief.demands) + len(brief.deal_terms)
@@ -56,8 +60,12 @@ def main() -> None:
                     "prompt_tokens": usage.prompt_tokens,
                     "completion_tokens": usage.completion_tokens,
                     "article_tokens": n_article,
-                    "prompt_to_article": round(first_prompt / n_article, 2),
+                    # (of the brief's own call; the judgments pass repeats the conversation)
+                    "prompt_to_article": None
+                    if args.judgments
+                    else round(first_prompt / n_article, 2),
                     "items": items,
+                    "judgments": len(brief.judgments),
                     "completion_tokens_per_item": round(
                         usage.completion_tokens / max(items + len(brief.parties), 1), 1
                     ),

@@ -93,6 +93,12 @@ def summarize(
         typer.Option(help="json_schema or json_object [env SUMMARIZER_RESPONSE_FORMAT]"),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress on stderr")] = False,
+    judgments: Annotated[
+        bool,
+        typer.Option(
+            "--judgments", help="also ask for up to 3 key judgments (a second model call)"
+        ),
+    ] = False,
 ) -> None:
     """Summarise one article into a grounded brief."""
     from rich.console import Console
@@ -123,6 +129,7 @@ def summarize(
                 max_tokens=max_tokens,
                 response_format=response_format,
                 progress=None if quiet else progress,
+                judgments=judgments,
             )
         text = render(brief, chosen)
         if out is not None:
@@ -286,6 +293,10 @@ def memo(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     model_path: ModelPathOpt = None,
+    judgments: Annotated[
+        bool,
+        typer.Option(help="key judgments of the latest article (one more model call per article)"),
+    ] = True,
 ) -> None:
     """Write a one-page briefing memo from one or more articles or briefs."""
     from rich.console import Console
@@ -305,7 +316,7 @@ def memo(
                 status.update(f"reading {item}")
                 briefs.append(
                     _brief_from(item, model=model, base_url=base_url, model_path=model_path,
-                                record=record, replay=replay)
+                                record=record, replay=replay, judgments=judgments)
                 )  # fmt: skip
         text = memos.render(memos.build(briefs), chosen)
         if out is None:

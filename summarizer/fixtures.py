@@ -41,21 +41,24 @@ def check(directory: Path, article_dirs: Iterable[Path]) -> CheckReport:
 
     search = list(article_dirs)
     report = CheckReport()
-    runs: set[tuple[str, str, str]] = set()
+    runs: dict[tuple[str, str, str], bool] = {}
     for rec in recordings(directory):
         report.total += 1
         body = rec.request.get("body") or {}
         fmt = (body.get("response_format") or {}).get("type", "json_schema")
-        runs.add((str(rec.meta.get("article")), str(body.get("model")), fmt))
-    for name, model, fmt in sorted(runs):
+        run = (str(rec.meta.get("article")), str(body.get("model")), fmt)
+        # An article recorded with its key-judgments pass is replayed with it.
+        runs[run] = runs.get(run, False) or rec.meta.get("pass") == "judgments"
+    for (name, model, fmt), judgments in sorted(runs.items()):
         path = _find(name, search)
         if path is None:
             report.problems.append(f"article {name} not found under {', '.join(map(str, search))}")
             continue
         try:
             summarize(
-                path, model=model, replay=directory, replay_used=report.used, response_format=fmt
-            )
+                path, model=model, replay=directory, replay_used=report.used,
+                response_format=fmt, judgments=judgments,
+            )  # fmt: skip
         except InputError:
             raise
         except SummarizerError as exc:

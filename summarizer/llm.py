@@ -9,18 +9,20 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx2
+from pydantic import BaseModel
 
 from . import recording
 from .article import Article
 from .errors import ModelOutputError, ModelUnavailableError, SummarizerError
-from .schema import Extraction, model_schema
+from .schema import model_schema
 from .transport import CallLog, MeterTransport, RetryTransport
 
 # Validation failures are sent back to the model this many times before giving up.
 MAX_REASKS = 2
+M = TypeVar("M", bound=BaseModel)
 
 # instructor logs every failed attempt at ERROR; we report failures ourselves, once.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
@@ -82,13 +84,13 @@ def _transport(endpoint: Endpoint, tape: Tape, log: CallLog) -> httpx2.BaseTrans
     return MeterTransport(inner, log)
 
 
-def _request_options(endpoint: Endpoint) -> dict[str, Any]:
+def _request_options(endpoint: Endpoint, model: type[BaseModel]) -> dict[str, Any]:
     options: dict[str, Any] = {"temperature": 0, "max_tokens": endpoint.max_tokens, "seed": 0}
     if endpoint.response_format == "json_object":
         # llama-cpp-python's server constrains output only through this form; instructor
         # builds a json_schema response_format, which extra_body replaces in the request body.
         options["extra_body"] = {
-            "response_format": {"type": "json_object", "schema": model_schema()}
+            "response_format": {"type": "json_object", "schema": model_schema(model)}
         }
     return options
 
@@ -176,7 +178,7 @@ class _Switch(httpx2.BaseTransport):
         self.current: httpx2.BaseTransport | None = None
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        assert self.current is not None, "a request outside extract()"
+        assert self.current is not None, "a request outside ask()"
         return self.current.handle_request(request)
 
 
@@ -238,44 +240,73 @@ def _client(endpoint: Endpoint) -> tuple[_Switch, Any]:
 
 
 @cache
-def _response_model() -> type[Extraction]:
+def _response_model(model: type[M]) -> type[M]:
     # instructor wraps a plain model in a new class on every call (pydantic create_model,
     # ~2 ms); handing it one already wrapped skips that.
     from instructor.v2.core.function_calls import response_schema
 
-    return response_schema(Extraction)
+    return response_schema(model)
 
 
-def extract(
-    article: Article, messages: list[dict[str, str]], endpoint: Endpoint, tape: Tape, log: CallLog
-) -> tuple[Extraction, str]:
-    """Ask the model for an :class:`Extraction` of ``article``; return it and the model name."""
+@dataclass
+class Answer(Generic[M]):
+    """A validated answer, the model's own text of it and the model that wrote it."""
+
+    value: M
+    text: str
+    model: str
+
+
+def ask(
+    model: type[M],
+    article: Article,
+    messages: list[dict[str, str]],
+    endpoint: Endpoint,
+    tape: Tape,
+    log: CallLog,
+) -> Answer[M]:
+    """Ask for an answer that validates as ``model`` against ``article`` (re-asking with the
+    validation error, at most :data:`MAX_REASKS` times)."""
     switch, patched = _client(endpoint)
     switch.current = _transport(endpoint, tape, log)
     try:
         result, completion = patched.chat.completions.create_with_completion(
             model=endpoint.model,
             messages=messages,
-            response_model=_response_model(),
+            response_model=_response_model(model),
             max_retries=MAX_REASKS,
             context={"article": article},
             strict=False,
-            **_request_options(endpoint),
+            **_request_options(endpoint, model),
         )
     except Exception as exc:  # every failure becomes one of ours, with a one-line message
-        salvaged = _unverified_quotes_only(exc, article)
+        salvaged = _unverified_items_only(model, exc, article)
         if salvaged is None:
             raise _failure(exc, endpoint) from None
         result, completion = salvaged
     finally:
         switch.current.close()
         switch.current = None
-    return result, str(getattr(completion, "model", None) or endpoint.model)
+    return Answer(
+        value=result,
+        text=_content(completion),
+        model=str(getattr(completion, "model", None) or endpoint.model),
+    )
 
 
-def _unverified_quotes_only(exc: Exception, article: Article) -> tuple[Extraction, Any] | None:
-    """After the re-asks: if the last answer's only fault is quotes not found in the article,
-    keep it with those items marked unverified (fail closed, not fail whole)."""
+def _content(completion: Any) -> str:
+    try:
+        return str(completion.choices[0].message.content or "")
+    except (AttributeError, IndexError):
+        return ""
+
+
+def _unverified_items_only(
+    model: type[M], exc: Exception, article: Article
+) -> tuple[M, Any] | None:
+    """After the re-asks: if the last answer's only faults are items whose quote is not in
+    the article or whose words are more estimative than their sentence, keep it with those
+    items marked unverified (fail closed, not fail whole)."""
     from instructor.core.exceptions import InstructorRetryException
     from pydantic import ValidationError
 
@@ -285,6 +316,6 @@ def _unverified_quotes_only(exc: Exception, article: Article) -> tuple[Extractio
     try:
         text = completion.choices[0].message.content
         context = {"article": article, "lenient": True}
-        return Extraction.model_validate_json(text, context=context, strict=False), completion
+        return model.model_validate_json(text, context=context, strict=False), completion
     except (AttributeError, IndexError, TypeError, ValidationError):
         return None

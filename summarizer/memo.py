@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import grounding
-from .schema import Brief, Party
+from .schema import LIKELIHOODS, Brief, KeyJudgment, Party
 
 # Deal-term statuses in the order a reader wants them: sticking points first.
 STATUS_ORDER = (
@@ -83,6 +83,15 @@ class Memo:
     deal_terms: list[Entry]
     watch: list[tuple[int, int]]  # (source, sentence)
     sourcing: list[tuple[int, int, bool]]  # (source, sentence, anonymous)
+    # What changed from each source to the next (oldest first): (later source, lines).
+    changes: list[tuple[int, list[str]]] = field(default_factory=list)
+    # The latest source's key judgments: (source, judgment).
+    judgments: list[tuple[int, KeyJudgment]] = field(default_factory=list)
+
+    @staticmethod
+    def likelihood_range(word: str) -> str:
+        """The probability an ICD 203 likelihood word stands for."""
+        return LIKELIHOODS[word]
 
     def party_name(self, pid: str | None) -> str:
         """Display name of a merged party id."""
@@ -108,6 +117,9 @@ class Memo:
         for entry in [*self.positions, *self.demands, *self.deal_terms]:
             for c in entry.cites:
                 out.setdefault((c.source, c.sentence), []).append(entry.anchor)
+        for n, (si, judgment) in enumerate(self.judgments, 1):
+            for sid in judgment.evidence:
+                out.setdefault((si, sid), []).append(f"kj{n}")
         return out
 
 
@@ -207,8 +219,40 @@ def _scan(briefs: list[Brief], pattern: re.Pattern[str]) -> list[tuple[int, int]
     ]
 
 
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")  # fmt: skip
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]+, (" + "|".join(_MONTHS) + r")\.? (\d{1,2})\b", re.IGNORECASE
+)
+
+
+def _dateline(brief: Brief) -> tuple[int, int] | None:
+    """(month, day) from a news dateline ("PORT HALDEN, March 21 - ...") near the top."""
+    for sentence in brief.sentences[:4]:
+        if m := _DATELINE.match(sentence.text):
+            return _MONTHS.index(m.group(1).lower()) + 1, int(m.group(2))
+    return None
+
+
+def by_date(briefs: list[Brief]) -> list[Brief]:
+    """Oldest first: by publication date when every brief has one (ISO dates sort as text),
+    else by dateline (month and day, one negotiation within a year) when every brief has
+    one, else as given."""
+    if all(b.published for b in briefs):
+        return sorted(briefs, key=lambda b: str(b.published))
+    datelines = [_dateline(b) for b in briefs]
+    if all(datelines):
+        order = sorted(range(len(briefs)), key=lambda i: datelines[i] or (0, 0))
+        return [briefs[i] for i in order]
+    return list(briefs)
+
+
 def build(briefs: list[Brief]) -> Memo:
-    """Merge one or more briefs (same negotiation) into a :class:`Memo`."""
+    """Merge one or more briefs (same negotiation) into a :class:`Memo`: sources oldest
+    first, what changed between them, and the latest source's key judgments."""
+    from .diff import compare
+
+    briefs = by_date(briefs)
     parties, maps = merge_parties(briefs)
     sources = [Source(b, b.title or b.source) for b in briefs]
     sourcing = [
@@ -225,6 +269,19 @@ def build(briefs: list[Brief]) -> Memo:
         deal_terms=_collect("deal_term", "deal_terms", briefs, maps),
         watch=_scan(briefs, _WATCH),
         sourcing=sourcing,
+        changes=[
+            (i, [*c.terms, *c.demands, *c.positions])
+            for i in range(1, len(briefs))
+            if not (c := compare(briefs[i - 1], briefs[i])).empty
+        ],
+        judgments=next(
+            (
+                [(i, j) for j in b.judgments]
+                for i, b in reversed(list(enumerate(briefs)))
+                if b.judgments
+            ),
+            [],
+        ),  # fmt: skip
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -13,8 +14,8 @@ from . import article as articles
 from . import config, local, prices, prompts
 from .article import Article
 from .errors import ConfigError
-from .llm import Endpoint, Tape, extract
-from .schema import Brief, Metadata, SentenceRef, Usage
+from .llm import Endpoint, Tape, ask
+from .schema import Brief, Extraction, Judgments, KeyJudgment, Metadata, SentenceRef, Usage
 from .transport import CallLog
 
 Progress = Callable[[str], None]
@@ -76,6 +77,7 @@ def summarize(
     replay_used: set[str] | None = None,
     cache: Path | None = None,
     price_table: dict[str, tuple[float, float]] | None = None,
+    judgments: bool = False,
 ) -> Brief:
     """Summarise one article into a grounded :class:`Brief`.
 
@@ -84,8 +86,9 @@ def summarize(
     embedded local model is started. ``record`` stores every model interaction in a directory;
     ``replay`` answers every call from one and never touches the network (``replay_used``
     collects the keys it used). ``cache`` is a response-cache directory: an identical request
-    is answered from it without a call. Raises a :class:`~summarizer.errors.SummarizerError`
-    subclass.
+    is answered from it without a call. ``judgments`` adds a second call for at most three
+    key judgments (ICD 203 likelihood and a confidence level, each citing sentences).
+    Raises a :class:`~summarizer.errors.SummarizerError` subclass.
     """
     if record is not None and replay is not None:
         raise ConfigError("--record and --replay cannot be used together", hint="pick one")
@@ -100,7 +103,7 @@ def summarize(
         max_tokens=max_tokens,
         response_format=response_format,
     )
-    rerecord = f"summarizer summarize {art.source} --record {replay}"
+    rerecord = f"summarizer summarize {art.source}{' --judgments' * judgments} --record {replay}"
     tape = Tape(
         record=record,
         replay=replay,
@@ -115,7 +118,15 @@ def summarize(
         if progress:
             progress(f"asking {endpoint.model} for a brief")
         started = time.monotonic()
-        extraction, model_name = extract(art, messages, endpoint, tape, log)
+        answer = ask(Extraction, art, messages, endpoint, tape, log)
+        extraction, model_name = answer.value, answer.model
+        judged: list[KeyJudgment] = []
+        if judgments:
+            if progress:
+                progress(f"asking {endpoint.model} for key judgments")
+            follow = prompts.judgment_messages(messages, answer.text)
+            second = replace(tape, context={**(tape.context or {}), "pass": "judgments"})
+            judged = ask(Judgments, art, follow, endpoint, second, log).value.judgments
         seconds = time.monotonic() - started
     billed = log.billed()
     cost = prices.cost(
@@ -133,6 +144,7 @@ def summarize(
         sentences=[
             SentenceRef(id=s.id, start=s.start, end=s.end, text=s.text) for s in art.sentences
         ],
+        judgments=judged,
         metadata=Metadata(
             model=model_name,
             prompt_version=prompts.version(),

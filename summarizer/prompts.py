@@ -12,12 +12,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .article import Article
-from .schema import Extraction, model_facing, model_schema
+from .schema import Extraction, Judgments, KeyJudgment, model_facing, model_schema
 
 if typing.TYPE_CHECKING:
     import jinja2
 
-TEMPLATES = ("system.j2", "user.j2")
+TEMPLATES = ("system.j2", "user.j2", "judgments.j2")
 
 
 def _template_dir() -> Path:
@@ -43,8 +43,8 @@ def _fields(model: type[BaseModel], seen: set[str]) -> str:
         notes = [] if name in seen else [info.description or ""]
         seen.add(name)
         # Choices are enforced by the schema; the prompt lists them only where the meaning
-        # of each choice matters (deal-term status).
-        if name == "status":
+        # of each choice matters (deal-term status, the likelihood scale, confidence).
+        if name in ("status", "likelihood", "confidence"):
             notes.append("|".join(str(a) for a in typing.get_args(info.annotation)))
         label = name if info.is_required() else f"{name}?"
         text = "; ".join(n for n in notes if n)
@@ -72,7 +72,8 @@ def version() -> str:
     digest = hashlib.sha256()
     for name, text in sorted(_sources().items()):
         digest.update(name.encode() + b"\0" + text.encode() + b"\0")
-    digest.update(json.dumps(model_schema(), sort_keys=True).encode())
+    for model in (Extraction, Judgments):
+        digest.update(json.dumps(model_schema(model), sort_keys=True).encode())
     return digest.hexdigest()[:12]
 
 
@@ -100,4 +101,15 @@ def messages(article: Article) -> list[dict[str, str]]:
     return [
         {"role": "system", "content": system.strip()},
         {"role": "user", "content": user.strip()},
+    ]
+
+
+def judgment_messages(messages: list[dict[str, str]], answer: str) -> list[dict[str, str]]:
+    """The key-judgments pass: the brief's own conversation (the model's answer verbatim, so
+    a server that caches the prompt reuses it) and one more request."""
+    ask = _environment().get_template("judgments.j2").render(fields=_fields(KeyJudgment, set()))
+    return [
+        *messages,
+        {"role": "assistant", "content": answer},
+        {"role": "user", "content": ask.strip()},
     ]

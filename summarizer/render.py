@@ -48,7 +48,10 @@ def to_markdown(brief: Brief) -> str:
     env.filters["party_name"] = name
     source = template_source("brief.md.j2")
     items = [*brief.positions, *brief.demands, *brief.deal_terms]
-    cited_ids = sorted({i for item in items for i in item.evidence})
+    cited_ids = sorted(
+        {i for item in items for i in item.evidence}
+        | {i for j in brief.judgments for i in j.evidence}
+    )
     by_id = {s.id: s for s in brief.sentences}
     text = env.from_string(source).render(
         brief=brief, name=name, cite=_cite, cited=[by_id[i] for i in cited_ids if i in by_id]
@@ -88,6 +91,12 @@ def to_table(brief: Brief, width: int | None = None) -> str:
     terms = table("Deal terms", "Status", "Term", "Proposed by", "Evidence")
     for t in brief.deal_terms:
         terms.add_row(t.status.replace("_", " "), t.term, name(t.proposed_by), _cite(t))
+    judged = table("Key judgments (analysis, not reported fact)", "Likelihood", "Confidence",
+                   "Judgment", "Evidence")  # fmt: skip
+    for j in brief.judgments:
+        judged.add_row(
+            j.likelihood, j.confidence, j.judgment, ", ".join(f"S{i}" for i in j.evidence)
+        )
     meta = brief.metadata
     footer = (
         f"{brief.source} · {meta.model} · prompt {meta.prompt_version} · "
@@ -101,6 +110,7 @@ def to_table(brief: Brief, width: int | None = None) -> str:
             positions,
             demands,
             terms,
+            *([judged] if brief.judgments else []),
             footer,
         )
     )

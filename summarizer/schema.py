@@ -8,8 +8,9 @@ validation of the model's answer against the article, and the renderers' input.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
@@ -80,6 +81,44 @@ PartyRef = Annotated[str, Field(description="party id", max_length=40)]
 Short = Annotated[str, Field(max_length=160)]
 Clause = Annotated[str | None, Field(max_length=120)]
 
+# ICD 203's likelihood scale, each word with the probability it stands for.
+LIKELIHOODS = {
+    "almost no chance": "1-5%",
+    "very unlikely": "5-20%",
+    "unlikely": "20-45%",
+    "roughly even chance": "45-55%",
+    "likely": "55-80%",
+    "very likely": "80-95%",
+    "almost certain": "95-99%",
+}
+Likelihood = Literal[
+    "almost no chance",
+    "very unlikely",
+    "unlikely",
+    "roughly even chance",
+    "likely",
+    "very likely",
+    "almost certain",
+]
+Confidence = Literal["low", "moderate", "high"]
+# Estimative words: a judgment's, never a reported fact's unless the article used them.
+_ESTIMATIVE = re.compile(
+    r"\b(?:almost no chance|(?:very |highly )?(?:un)?likely|(?:roughly )?even chance|"
+    r"almost certain(?:ly)?|probabl[ey]|improbable|remote chance)\b",
+    re.IGNORECASE,
+)
+
+
+def estimative_words(text: str) -> list[str]:
+    """The estimative expressions (ICD 203 and kin) in ``text``, lower-case."""
+    return [m.group(0).lower() for m in _ESTIMATIVE.finditer(text)]
+
+
+def _new_estimates(claim: str, source: str) -> list[str]:
+    """Estimative words in ``claim`` that ``source`` does not use."""
+    said = source.lower()
+    return [w for w in estimative_words(claim) if w not in said]
+
 
 def _article(info: ValidationInfo) -> Article | None:
     ctx = info.context
@@ -96,6 +135,16 @@ def _blank_to_none(value: object) -> object:
 _BLANKS = frozenset({"", "none", "null", "n/a", "na", "not specified", "unknown", "-"})
 
 
+def _ids_exist(ids: list[int], info: ValidationInfo) -> list[int]:
+    article = _article(info)
+    if article is not None:
+        n = len(article.sentences)
+        bad = [i for i in ids if not 1 <= i <= n]
+        if bad:
+            raise ValueError(f"sentence ids {bad} do not exist; the article has sentences 1-{n}")
+    return sorted(set(ids))
+
+
 class _Item(BaseModel):
     """Shared grounding checks for positions, demands and deal terms."""
 
@@ -106,7 +155,10 @@ class _Item(BaseModel):
     quote_span: QuoteSpan = None
     verified: bool = Field(
         default=True,
-        description="false when the quote was still not in the article after re-asks (derived)",
+        description=(
+            "false when, after re-asks, the quote was still not in the article or the item "
+            "still used estimative words its sentence does not (derived)"
+        ),
     )
     attribution: AttributionKind | None = Field(
         default=None, description="who asserted it, read off the evidence (derived)"
@@ -120,18 +172,28 @@ class _Item(BaseModel):
 
     _blank_quote = field_validator("quote", mode="before")(_blank_to_none)
 
-    @field_validator("evidence")
-    @classmethod
-    def _ids_exist(cls, ids: list[int], info: ValidationInfo) -> list[int]:
+    _ids = field_validator("evidence")(_ids_exist)
+
+    # The text fields a model writes for the item, checked for estimative words.
+    _CLAIMS: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _no_new_estimates(self, info: ValidationInfo) -> _Item:
         article = _article(info)
-        if article is not None:
-            n = len(article.sentences)
-            bad = [i for i in ids if not 1 <= i <= n]
-            if bad:
-                raise ValueError(
-                    f"sentence ids {bad} do not exist; the article has sentences 1-{n}"
-                )
-        return sorted(set(ids))
+        if article is None:
+            return self
+        claim = " ".join(str(getattr(self, name) or "") for name in self._CLAIMS)
+        cited = " ".join(article.sentence(i).text for i in self.evidence)
+        new = _new_estimates(claim, cited)
+        if new:
+            if isinstance(info.context, dict) and info.context.get("lenient"):
+                self.verified = False
+                return self
+            raise ValueError(
+                f"{new[0]!r} is estimative language that sentence {self.evidence[0]} does "
+                "not use; report only what the article states"
+            )
+        return self
 
     @model_validator(mode="after")
     def _align_quote(self, info: ValidationInfo) -> _Item:
@@ -192,6 +254,8 @@ class Position(_Item):
     topic: Short
     stance: Short
 
+    _CLAIMS = ("topic", "stance")
+
     def _event(self, negated: bool) -> Event:
         return reading.event("position", stance=self.stance, negated=negated)
 
@@ -214,6 +278,7 @@ class Demand(_Item):
     deadline: Clause = None
     threat: Clause = None
 
+    _CLAIMS = ("what", "condition", "deadline", "threat")
     _blanks = field_validator("of", "condition", "deadline", "threat", mode="before")(
         _blank_to_none
     )
@@ -234,6 +299,7 @@ class DealTerm(_Item):
     binds: list[str] = Field(default_factory=list, description="party ids it binds", max_length=6)
     status: Status
 
+    _CLAIMS = ("term",)
     _blanks = field_validator("proposed_by", mode="before")(_blank_to_none)
 
     def _event(self, negated: bool) -> Event:
@@ -250,6 +316,17 @@ class Extraction(BaseModel):
     positions: list[Position] = Field(max_length=12)
     demands: list[Demand] = Field(max_length=10)
     deal_terms: list[DealTerm] = Field(max_length=12)
+
+    @model_validator(mode="after")
+    def _summary_no_new_estimates(self, info: ValidationInfo) -> Extraction:
+        article = _article(info)
+        new = _new_estimates(self.summary, article.text) if article is not None else []
+        if new:
+            raise ValueError(
+                f"the summary says {new[0]!r}, estimative language the article does not use; "
+                "report only what the article states"
+            )
+        return self
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Extraction:
@@ -311,6 +388,59 @@ class Extraction(BaseModel):
         return model_schema()
 
 
+class KeyJudgment(BaseModel):
+    """An analytic judgment of what comes next, kept apart from the reported facts."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    judgment: Short = Field(description="what may happen next, one short sentence")
+    likelihood: Likelihood = Field(description="ICD 203 likelihood")
+    confidence: Confidence = Field(description="how solid and consistent its sources are")
+    evidence: list[int] = Field(
+        min_length=1, max_length=3, description="numbers of the sentences it rests on"
+    )
+
+    _ids = field_validator("evidence")(_ids_exist)
+
+    @model_validator(mode="after")
+    def _one_likelihood(self) -> KeyJudgment:
+        # The judgment's own wording may repeat its likelihood, never contradict it.
+        said = {_SYNONYMS.get(w, w) for w in estimative_words(self.judgment)}
+        other = sorted(said - {self.likelihood})
+        if other:
+            raise ValueError(
+                f"judgment {self.judgment!r} says {other[0]!r} but its likelihood is "
+                f"{self.likelihood!r}; make them agree"
+            )
+        return self
+
+
+# Estimative words outside the ICD 203 scale, read as the scale word they mean.
+_SYNONYMS = {
+    "almost certainly": "almost certain",
+    "probably": "likely",
+    "probable": "likely",
+    "highly likely": "very likely",
+    "highly unlikely": "very unlikely",
+    "improbable": "unlikely",
+    "even chance": "roughly even chance",
+    "remote chance": "very unlikely",
+}
+
+
+class Judgments(BaseModel):
+    """What the model returns for the key-judgments pass."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    judgments: list[KeyJudgment] = Field(max_length=3)
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The schema sent to the model: see :func:`model_schema`."""
+        return model_schema(Judgments)
+
+
 class SentenceRef(BaseModel):
     """A numbered sentence of the cleaned article, with its character span."""
 
@@ -354,6 +484,10 @@ class Brief(Extraction):
     published: str | None = None
     url: str | None = None
     sentences: list[SentenceRef]
+    judgments: list[KeyJudgment] = Field(
+        default_factory=list,
+        description="at most three analytic judgments, apart from the facts (when asked for)",
+    )
     metadata: Metadata
 
     @classmethod
@@ -400,18 +534,19 @@ def _strip(node: Any) -> None:
 
 
 @cache
-def _model_schema_json() -> str:
+def _model_schema_json(model: type[BaseModel]) -> str:
     schema = BaseModel.model_json_schema.__func__(  # type: ignore[attr-defined]
-        Extraction, schema_generator=_ModelFacing
+        model, schema_generator=_ModelFacing
     )
     return json.dumps(schema)
 
 
-def model_schema() -> dict[str, Any]:
-    """JSON Schema of :class:`Extraction` as sent to the model (no titles, no derived fields).
+def model_schema(model: type[BaseModel] | None = None) -> dict[str, Any]:
+    """JSON Schema of ``model`` (:class:`Extraction` by default) as sent to the model: no
+    titles, no derived fields.
 
     Built once per process; each caller gets its own copy to change as it likes."""
-    return json.loads(_model_schema_json())  # type: ignore[no-any-return]
+    return json.loads(_model_schema_json(model or Extraction))  # type: ignore[no-any-return]
 
 
 def brief_schema_json() -> str:

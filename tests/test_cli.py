@@ -133,3 +133,16 @@ def test_fixtures_check_passes_on_the_shipped_recordings() -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "recordings used" in proc.stdout
+
+
+def test_judgments_flag_in_summarize_and_memo() -> None:
+    proc = run("summarize", str(SEED), "--replay", str(RECORDED), "--judgments", "-f", "json")
+    assert proc.returncode == 0, proc.stderr
+    brief = json.loads(proc.stdout)
+    assert brief["judgments"] and brief["metadata"]["usage"]["calls"] == 2
+    proc = run("summarize", str(SEED), "--replay", str(RECORDED), "--judgments")
+    assert "Key judgments (analysis, not reported fact)" in proc.stdout
+    for flag, shown in (("--judgments", True), ("--no-judgments", False)):
+        proc = run("memo", str(SEED), "--replay", str(RECORDED), flag, "-f", "md")
+        assert proc.returncode == 0, proc.stderr
+        assert ("## Key judgments" in proc.stdout) is shown

@@ -11,9 +11,9 @@ import pytest
 
 import summarizer
 from summarizer import memo
-from summarizer.schema import Brief
+from summarizer.schema import LIKELIHOODS, Brief
 
-from .conftest import RECORDED, SEED
+from .conftest import RECORDED, ROOT, SEED
 
 
 @pytest.fixture(scope="module")
@@ -165,8 +165,6 @@ def test_superseded_positions_are_never_shown_as_current(seed_brief: Brief) -> N
 def test_memo_from_a_saved_page_carries_its_metadata(tmp_path: Path) -> None:
     import sys
 
-    from .conftest import ROOT
-
     out = tmp_path / "memo.md"
     proc = subprocess.run(
         [sys.executable, "-m", "summarizer", "memo",
@@ -176,3 +174,47 @@ def test_memo_from_a_saved_page_carries_its_metadata(tmp_path: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "— Example Middle East Monitor, Staff Reporter, 2025-03-13" in out.read_text()
+
+
+@pytest.fixture(scope="module")
+def judged_seed() -> Brief:
+    return summarizer.summarize(SEED, replay=RECORDED, judgments=True)
+
+
+def test_key_judgments_stand_apart_with_likelihood_confidence_and_evidence(
+    judged_seed: Brief,
+) -> None:
+    text = memo.render(memo.build([judged_seed]), "md")
+    head, _, rest = text.partition("## Key judgments (analysis, not reported fact)")
+    assert "**Bottom line up front.**" in head and "## Parties" in rest
+    section = rest.partition("## Parties")[0]
+    assert "ICD 203" in section
+    for n, j in enumerate(judged_seed.judgments, 1):
+        line = next(ln for ln in section.splitlines() if f'id="kj{n}"' in ln)
+        assert f"**{j.likelihood.capitalize()}** ({LIKELIHOODS[j.likelihood]})" in line
+        assert f"{j.confidence} confidence: {j.judgment}" in line
+        for sid in j.evidence:
+            assert f"(#s1-{sid})" in line and f'<a id="s1-{sid}"></a>' in text
+        assert text.count(j.judgment) == 1  # never repeated among the reported facts
+    html = memo.render(memo.build([judged_seed]), "html")
+    assert html.count('<li id="kj') == len(judged_seed.judgments)
+    assert "analysis, not reported fact" in html
+
+
+def test_several_articles_are_ordered_by_date_with_what_changed_first() -> None:
+    later = summarizer.summarize(
+        ROOT / "fixtures" / "diff" / "nurses-strike-tentative-deal.txt",
+        replay=RECORDED, judgments=True,
+    )  # fmt: skip
+    earlier = summarizer.summarize(
+        ROOT / "fixtures" / "devset" / "nurses-strike-mediator-proposal.txt",
+        replay=RECORDED, judgments=True,
+    )  # fmt: skip
+    built = memo.build([later, earlier])  # given newest first; datelines say March 21, 14
+    assert [s.brief.source for s in built.sources] == [earlier.source, later.source]
+    assert built.changes and built.changes[0][0] == 1
+    assert {si for si, _ in built.judgments} == {1}  # the latest article's judgments
+    text = memo.render(built, "md")
+    assert text.index("## What changed") < text.index("**Bottom line up front.**")
+    for line in built.changes[0][1]:
+        assert f"- {line}" in text

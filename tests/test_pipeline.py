@@ -10,6 +10,8 @@ import pytest
 import summarizer
 from summarizer import article, fixtures, grounding, prompts
 from summarizer.errors import ReplayMissError
+from summarizer.recording import recordings
+from summarizer.schema import LIKELIHOODS
 
 from .conftest import EXPECTED, RECORDED, ROOT, SEED
 
@@ -78,3 +80,26 @@ def test_recordings_are_all_current_and_used() -> None:
     assert report.problems == []
     assert report.stale == [], "stale or unused recordings: re-record them with --record"
     assert report.total == len(report.used) > 0
+
+
+def test_key_judgments_are_a_second_call_continuing_the_same_conversation() -> None:
+    plain = summarizer.summarize(SEED, replay=RECORDED)
+    brief = summarizer.summarize(SEED, replay=RECORDED, judgments=True)
+    assert 1 <= len(brief.judgments) <= 3 and not plain.judgments
+    assert (brief.metadata.usage.calls, plain.metadata.usage.calls) == (2, 1)
+    for j in brief.judgments:
+        assert j.likelihood in LIKELIHOODS and j.confidence in ("low", "moderate", "high")
+        assert all(1 <= i <= len(brief.sentences) for i in j.evidence)
+    # The facts are the same brief: judgments are kept apart and change none of them.
+    facts = {"judgments", "metadata"}
+    assert brief.model_dump(exclude=facts) == plain.model_dump(exclude=facts)
+    # The second request repeats the first and the model's answer verbatim, so a server
+    # that caches prompts (llama-server does) evaluates only the new question.
+    mine = [r for r in recordings(RECORDED) if r.meta.get("article") == SEED.name]
+    first = next(r for r in mine if r.meta.get("pass") is None)
+    second = next(r for r in mine if r.meta.get("pass") == "judgments")
+    asked = second.request["body"]["messages"]
+    answer = first.response["body"]["choices"][0]["message"]["content"]
+    assert asked[:2] == first.request["body"]["messages"]
+    assert asked[2] == {"role": "assistant", "content": answer}
+    assert "key judgments" in asked[3]["content"]

@@ -7,7 +7,15 @@ import pytest
 from pydantic import ValidationError
 
 from summarizer import article
-from summarizer.schema import DERIVED_FIELDS, Brief, Extraction, brief_schema_json, model_schema
+from summarizer.schema import (
+    DERIVED_FIELDS,
+    LIKELIHOODS,
+    Brief,
+    Extraction,
+    Judgments,
+    brief_schema_json,
+    model_schema,
+)
 
 from .conftest import ROOT, SEED
 
@@ -151,3 +159,56 @@ def test_model_never_sees_derived_fields_or_their_definitions() -> None:
     text = json.dumps(model_schema())
     for name in ("responses", "Response", "attribution", "modality", "event", "verified"):
         assert f'"{name}"' not in text and f"/{name}" not in text, name
+
+
+def test_facts_never_carry_estimative_words_their_sentence_does_not_use() -> None:
+    # Sentence 9 says "could include"; "likely" is the model's own estimate: re-asked.
+    hedged = _answer()
+    hedged["deal_terms"][0]["term"] = "a long-term ceasefire is likely"
+    with pytest.raises(ValidationError, match="'likely' is estimative language that sentence 9"):
+        _validate(hedged)
+    # Sentence 22 itself says "is likely to": the item may repeat it.
+    said = _answer()
+    said["positions"][0].update(evidence=[22], quote=None, stance="likely to take action")
+    assert _validate(said).positions[0].verified
+    # Once re-asks are spent the item is kept, visibly unverified, never silently trusted.
+    kept = Extraction.model_validate_json(
+        json.dumps(hedged), context={"article": ART, "lenient": True}, strict=False
+    )
+    assert kept.deal_terms[0].verified is False
+    with pytest.raises(ValidationError, match="the summary says 'almost certain'"):
+        _validate(_answer(summary="A deal is almost certain."))
+
+
+def _judgment(**override: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "judgment": "Israel takes military action if talks stall.",
+        "likelihood": "likely",
+        "confidence": "low",
+        "evidence": [22],
+    }
+    return {**data, **override}
+
+
+def test_key_judgments_use_the_icd_203_scale_and_cite_sentences() -> None:
+    def check(*items: dict[str, Any]) -> Judgments:
+        return Judgments.model_validate_json(
+            json.dumps({"judgments": list(items)}), context={"article": ART}, strict=False
+        )
+
+    assert check(_judgment()).judgments[0].likelihood == "likely"
+    with pytest.raises(ValidationError, match="likelihood"):
+        check(_judgment(likelihood="probable"))  # not an ICD 203 word
+    with pytest.raises(ValidationError, match="sentence ids \\[99\\] do not exist"):
+        check(_judgment(evidence=[99]))
+    with pytest.raises(ValidationError, match="evidence"):
+        check(_judgment(evidence=[]))  # a judgment rests on cited evidence
+    with pytest.raises(ValidationError, match="at most 3"):
+        check(*[_judgment()] * 4)
+    # Its wording may repeat its likelihood, not contradict it.
+    assert check(_judgment(judgment="Israel is likely to act.")).judgments
+    with pytest.raises(ValidationError, match="says 'unlikely' but its likelihood is 'likely'"):
+        check(_judgment(judgment="Israel is unlikely to act."))
+    schema = model_schema(Judgments)
+    levels = schema["$defs"]["KeyJudgment"]["properties"]["likelihood"]["enum"]
+    assert levels == list(LIKELIHOODS) and "title" not in json.dumps(schema)
