@@ -435,6 +435,19 @@ class Judgments(BaseModel):
 
     judgments: list[KeyJudgment] = Field(max_length=3)
 
+    @model_validator(mode="after")
+    def _distinct(self) -> Judgments:
+        # Small models repeat one judgment word for word; a repeat says nothing new.
+        seen: set[str] = set()
+        kept = []
+        for j in self.judgments:
+            key = " ".join(j.judgment.casefold().split())
+            if key not in seen:
+                seen.add(key)
+                kept.append(j)
+        self.judgments = kept
+        return self
+
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """The schema sent to the model: see :func:`model_schema`."""

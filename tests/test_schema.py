@@ -205,6 +205,10 @@ def test_key_judgments_use_the_icd_203_scale_and_cite_sentences() -> None:
         check(_judgment(evidence=[]))  # a judgment rests on cited evidence
     with pytest.raises(ValidationError, match="at most 3"):
         check(*[_judgment()] * 4)
+    repeated = check(
+        _judgment(), _judgment(judgment="ISRAEL takes  military action if talks stall.")
+    )
+    assert len(repeated.judgments) == 1  # a word-for-word repeat is one judgment
     # Its wording may repeat its likelihood, not contradict it.
     assert check(_judgment(judgment="Israel is likely to act.")).judgments
     with pytest.raises(ValidationError, match="says 'unlikely' but its likelihood is 'likely'"):
