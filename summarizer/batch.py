@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import article as articles
-from . import config, local
+from . import config, local, prompts
 from .errors import CostLimitError, InputError, SummarizerError
 from .files import write_atomic
 from .schema import Brief
@@ -129,7 +129,7 @@ def _shared_server(options: dict[str, Any]) -> Iterator[dict[str, Any]]:
         return
     path = settings.model_path or local.default_model_path()
     alias = local.alias(settings.model, settings.model_path)
-    with local.serve(path, alias) as url:
+    with local.serve(path, alias, system=prompts.system()) as url:
         yield {**options, "base_url": url, "model": alias}
 
 

@@ -56,7 +56,7 @@ def _endpoint(
         yield make(_REPLAY_URL, alias)
         return
     path = settings.model_path or local.default_model_path(progress)
-    with local.serve(path, alias, progress) as url:
+    with local.serve(path, alias, progress, system=prompts.system()) as url:
         yield make(url, alias)
 
 

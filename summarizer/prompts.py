@@ -82,6 +82,11 @@ def _system() -> str:
     return _environment().get_template("system.j2").render(field_guide=field_guide())
 
 
+def system() -> str:
+    """The system message every brief request starts with."""
+    return _system().strip()
+
+
 @cache
 def _environment() -> jinja2.Environment:
     import jinja2
@@ -96,10 +101,9 @@ def _environment() -> jinja2.Environment:
 
 def messages(article: Article) -> list[dict[str, str]]:
     """Render the chat messages for one article (templates compiled once per process)."""
-    system = _system()
     user = _environment().get_template("user.j2").render(numbered=article.numbered())
     return [
-        {"role": "system", "content": system.strip()},
+        {"role": "system", "content": system()},
         {"role": "user", "content": user.strip()},
     ]
 

@@ -9,6 +9,7 @@ import pytest
 
 import summarizer
 from summarizer import local
+from summarizer.config import cache_dir
 from summarizer.errors import LocalModelError, ModelOutputError
 
 from .conftest import SEED
@@ -42,3 +43,20 @@ def test_summarize_through_a_real_local_server(tmp_path: Path) -> None:
 def test_missing_model_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(LocalModelError, match="does not exist"):
         summarizer.summarize(SEED, model_path=tmp_path / "none.gguf")
+
+
+def test_system_prompt_cache_is_saved_restored_and_remade_when_bad() -> None:
+    # The KV cache of the system prompt is saved once, then restored by later servers; a
+    # file the server cannot load is replaced, never fatal.
+    slots = cache_dir() / "slots"
+    system = "Brief the negotiation in the numbered article as one JSON object."
+    with local.serve(local.smollm2_path(), "smol") as url:
+        base = url.removesuffix("/v1")
+        assert local._prime(base, slots, "system-test.bin", system) == "saved"
+        assert (slots / "system-test.bin").stat().st_size > 0
+    with local.serve(local.smollm2_path(), "smol") as url:
+        base = url.removesuffix("/v1")
+        assert local._prime(base, slots, "system-test.bin", system) == "restored"
+        (slots / "system-test.bin").write_bytes(b"not a slot file")
+        assert local._prime(base, slots, "system-test.bin", system) == "saved"
+        assert local._prime(base, slots, "system-test.bin", system) == "restored"
