@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .article import Article, Sentence
     from .article import load as load_article
     from .pipeline import summarize
-    from .render import render
+    from .renderers import render
     from .schema import Brief, DealTerm, Demand, Party, Position
 
 # The heavy parts (pydantic, openai, instructor) load on first use, so `summarizer --help`
@@ -37,7 +37,7 @@ _LAZY = {
     "Sentence": ("article", "Sentence"),
     "load_article": ("article", "load"),
     "summarize": ("pipeline", "summarize"),
-    "render": ("render", "render"),
+    "render": ("renderers", "render"),
     "Brief": ("schema", "Brief"),
     "DealTerm": ("schema", "DealTerm"),
     "Demand": ("schema", "Demand"),

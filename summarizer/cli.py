@@ -104,7 +104,7 @@ def summarize(
     from rich.console import Console
 
     from .pipeline import summarize as run
-    from .render import FORMATS, render
+    from .renderers import FORMATS, render
 
     chosen = _format_for(out, fmt)
     if chosen not in FORMATS:

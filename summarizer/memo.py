@@ -87,6 +87,8 @@ class Memo:
     changes: list[tuple[int, list[str]]] = field(default_factory=list)
     # The latest source's key judgments: (source, judgment).
     judgments: list[tuple[int, KeyJudgment]] = field(default_factory=list)
+    # Why there are none, when the latest source asked for them and got none.
+    judgments_missing: str | None = None
 
     @staticmethod
     def likelihood_range(word: str) -> str:
@@ -282,6 +284,7 @@ def build(briefs: list[Brief]) -> Memo:
             ),
             [],
         ),  # fmt: skip
+        judgments_missing=briefs[-1].judgments_missing,
     )
 
 
@@ -289,7 +292,7 @@ def render(memo: Memo, fmt: str) -> str:
     """Render ``memo`` as ``md``, ``html`` (self-contained evidence view) or ``table``."""
     import jinja2
 
-    from .render import template_source
+    from .renderers import template_source
 
     if fmt == "table":
         return _table(memo)

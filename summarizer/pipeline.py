@@ -13,7 +13,7 @@ from pathlib import Path
 from . import article as articles
 from . import config, local, prices, prompts
 from .article import Article
-from .errors import ConfigError
+from .errors import ConfigError, ModelOutputError
 from .llm import Endpoint, Tape, ask
 from .schema import Brief, Extraction, Judgments, KeyJudgment, Metadata, SentenceRef, Usage
 from .transport import CallLog
@@ -121,12 +121,19 @@ def summarize(
         answer = ask(Extraction, art, messages, endpoint, tape, log)
         extraction, model_name = answer.value, answer.model
         judged: list[KeyJudgment] = []
+        missing: str | None = None
         if judgments:
             if progress:
                 progress(f"asking {endpoint.model} for key judgments")
-            follow = prompts.judgment_messages(messages, answer.text)
+            follow = prompts.judgment_messages(art, messages, answer.text)
             second = replace(tape, context={**(tape.context or {}), "pass": "judgments"})
-            judged = ask(Judgments, art, follow, endpoint, second, log).value.judgments
+            try:
+                judged = ask(Judgments, art, follow, endpoint, second, log).value.judgments
+            except ModelOutputError as exc:
+                # The facts stand without the analysis: keep the brief, say why it has none.
+                missing = f"{exc}"
+                if progress:
+                    progress(f"no key judgments: {exc}")
         seconds = time.monotonic() - started
     billed = log.billed()
     cost = prices.cost(
@@ -145,6 +152,7 @@ def summarize(
             SentenceRef(id=s.id, start=s.start, end=s.end, text=s.text) for s in art.sentences
         ],
         judgments=judged,
+        judgments_missing=missing,
         metadata=Metadata(
             model=model_name,
             prompt_version=prompts.version(),

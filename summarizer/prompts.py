@@ -108,10 +108,16 @@ def messages(article: Article) -> list[dict[str, str]]:
     ]
 
 
-def judgment_messages(messages: list[dict[str, str]], answer: str) -> list[dict[str, str]]:
+def judgment_messages(
+    article: Article, messages: list[dict[str, str]], answer: str
+) -> list[dict[str, str]]:
     """The key-judgments pass: the brief's own conversation (the model's answer verbatim, so
     a server that caches the prompt reuses it) and one more request."""
-    ask = _environment().get_template("judgments.j2").render(fields=_fields(KeyJudgment, set()))
+    ask = (
+        _environment()
+        .get_template("judgments.j2")
+        .render(fields=_fields(KeyJudgment, set()), sentences=len(article.sentences))
+    )
     return [
         *messages,
         {"role": "assistant", "content": answer},

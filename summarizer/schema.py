@@ -501,6 +501,10 @@ class Brief(Extraction):
         default_factory=list,
         description="at most three analytic judgments, apart from the facts (when asked for)",
     )
+    judgments_missing: str | None = Field(
+        default=None,
+        description="why the brief has no key judgments although they were asked for",
+    )
     metadata: Metadata
 
     @classmethod

@@ -146,3 +146,15 @@ def test_judgments_flag_in_summarize_and_memo() -> None:
         proc = run("memo", str(SEED), "--replay", str(RECORDED), flag, "-f", "md")
         assert proc.returncode == 0, proc.stderr
         assert ("## Key judgments" in proc.stdout) is shown
+
+
+def test_public_render_stays_a_function_once_its_module_is_imported() -> None:
+    # A submodule named like a public function replaces it on the package once imported.
+    import importlib
+
+    import summarizer
+
+    render = summarizer.render
+    importlib.import_module(render.__module__)
+    assert summarizer.render is render
+    assert render(summarizer.summarize(SEED, replay=RECORDED), "md").startswith("# ")

@@ -13,7 +13,8 @@ from .conftest import RECORDED, ROOT, SEED
 def _later(brief: Brief) -> Brief:
     """The seed's brief as a later day might give it: a status moved on, a demand met,
     a new term, a position that shifted."""
-    terms = [brief.deal_terms[0].model_copy(update={"status": "agreed"})]
+    moved = "rejected" if brief.deal_terms[0].status == "agreed" else "agreed"
+    terms = [brief.deal_terms[0].model_copy(update={"status": moved})]
     extra = brief.deal_terms[0].model_copy(
         update={"term": "safe passage out of Gaza for Hamas leaders", "status": "proposed"}
     )
@@ -32,8 +33,9 @@ def test_lifecycle_new_dropped_and_shifted() -> None:
     old = summarizer.summarize(SEED, replay=RECORDED)
     new = _later(old)
     changes = diff.compare(old, new)
-    first = old.deal_terms[0]
-    assert f"{first.term}: {first.status.replace('_', ' ')} → agreed" in changes.terms
+    first, moved = old.deal_terms[0], new.deal_terms[0]
+    assert first.status != moved.status
+    assert f"{first.term}: {first.status.replace('_', ' ')} → {moved.status}" in changes.terms
     assert "new: safe passage out of Gaza for Hamas leaders (proposed)" in changes.terms
     assert len([d for d in changes.demands if d.startswith("dropped: ")]) == len(old.demands)
     assert any("now accepts the talks reluctantly" in p for p in changes.positions)

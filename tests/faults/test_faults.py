@@ -189,3 +189,21 @@ def test_json_object_form_for_llama_cpp_python_servers() -> None:
     constrained, default = (r["response_format"] for r in script.requests)
     assert constrained["type"] == "json_object" and "properties" in constrained["schema"]
     assert default["type"] == "json_schema" and "properties" in default["json_schema"]["schema"]
+
+
+def test_invalid_key_judgments_leave_the_brief_and_say_why() -> None:
+    # The facts stand without the analysis: three invalid judgment answers (a sentence the
+    # article does not have) give a brief with no judgments and the reason, not a failure.
+    bad = {"judgments": [{"judgment": "Talks resume.", "likelihood": "likely",
+                          "confidence": "low", "evidence": [99]}]}  # fmt: skip
+    with fault_server("good", *[("answer", {"brief": bad})] * 3) as (url, script):
+        brief = _run(url, judgments=True)
+    assert len(script.requests) == 4 and brief.metadata.usage.calls == 4
+    assert brief.parties and brief.judgments == []
+    assert brief.judgments_missing is not None and "[99] do not exist" in brief.judgments_missing
+    text = summarizer.render(brief, "md")
+    assert "## Key judgments (analysis, not reported fact)\n\n- none: " in text
+    good = {"judgments": [{**bad["judgments"][0], "evidence": [22]}]}  # type: ignore[index]
+    with fault_server("good", ("answer", {"brief": good})) as (url, script):
+        brief = _run(url, judgments=True)
+    assert [j.evidence for j in brief.judgments] == [[22]] and brief.judgments_missing is None

@@ -111,6 +111,11 @@ def to_table(brief: Brief, width: int | None = None) -> str:
             demands,
             terms,
             *([judged] if brief.judgments else []),
+            *(
+                [f"Key judgments: none — {brief.judgments_missing}"]
+                if brief.judgments_missing
+                else []
+            ),
             footer,
         )
     )
