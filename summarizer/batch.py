@@ -13,6 +13,7 @@ import json
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -180,11 +181,11 @@ def run(
         if on_update:
             on_update(outcome, totals)
 
-    def one(path: Path, opts: dict[str, Any]) -> None:
+    def one(path: Path, loaded: Future[articles.Article], opts: dict[str, Any]) -> None:
         name = names[path]
         started = time.monotonic()
         try:
-            brief = call(path, **opts)
+            brief = call(loaded.result(), **opts)
         except SummarizerError as exc:
             outcome = Outcome(
                 name, str(path), "failed", round(time.monotonic() - started, 2),
@@ -208,11 +209,25 @@ def run(
             report(Outcome(names[path], str(path), "skipped"))
         else:
             todo.append(path)
-    with _shared_server(options) as opts, ThreadPoolExecutor(concurrency) as pool:
+    with (
+        _shared_server(options) as opts,
+        ThreadPoolExecutor(concurrency) as pool,
+        ThreadPoolExecutor(1) as loader,
+    ):
         pending: set[Future[None]] = set()
+        # Articles are read and split one round ahead, on a thread of their own, so a worker
+        # goes from one answer to its next request without that work in between.
+        ahead: deque[tuple[Path, Future[articles.Article]]] = deque()
         queue = iter(todo)
+
+        def fill() -> None:
+            while len(ahead) < concurrency and (path := next(queue, None)) is not None:
+                ahead.append((path, loader.submit(articles.load, path)))
+
         try:
-            for path in queue:
+            fill()
+            while ahead:
+                path, loaded = ahead.popleft()
                 if max_cost is not None and totals.done:
                     average = totals.cost_usd / totals.done
                     if totals.cost_usd + average * (len(pending) + 1) > max_cost:
@@ -221,13 +236,16 @@ def run(
                             f"(${totals.cost_usd:.4f} spent on {totals.done} articles)",
                             hint="raise --max-cost and re-run: finished articles are skipped",
                         )
-                pending.add(pool.submit(one, path, opts))
+                pending.add(pool.submit(one, path, loaded, opts))
+                fill()
                 if len(pending) >= concurrency:
                     _, pending = wait(pending, return_when=FIRST_COMPLETED)
             wait(pending)
         except BaseException:
             for future in pending:
                 future.cancel()
+            for _, load in ahead:
+                load.cancel()
             wait(pending)  # let in-flight articles finish and be written, or fail cleanly
             raise
     return outcomes
