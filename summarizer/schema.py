@@ -186,14 +186,20 @@ class _Item(BaseModel):
         cited = " ".join(article.sentence(i).text for i in self.evidence)
         new = _new_estimates(claim, cited)
         if new:
-            if isinstance(info.context, dict) and info.context.get("lenient"):
-                self.verified = False
-                return self
-            raise ValueError(
+            return self._fail_closed(
+                info,
                 f"{new[0]!r} is estimative language that sentence {self.evidence[0]} does "
-                "not use; report only what the article states"
+                "not use; report only what the article states",
             )
         return self
+
+    def _fail_closed(self, info: ValidationInfo, error: str) -> _Item:
+        """Re-ask with ``error``; once re-asks are spent (the lenient pass) keep the item,
+        marked unverified: never silently dropped or silently trusted."""
+        if isinstance(info.context, dict) and info.context.get("lenient"):
+            self.verified = False
+            return self
+        raise ValueError(error)
 
     @model_validator(mode="after")
     def _align_quote(self, info: ValidationInfo) -> _Item:
@@ -203,14 +209,10 @@ class _Item(BaseModel):
         first, last = article.sentence(self.evidence[0]), article.sentence(self.evidence[-1])
         span = grounding.align(self.quote, article.text, within=(first.start, last.end))
         if span is None:
-            # Fail closed: the model is re-asked first; once re-asks are spent the item is
-            # kept, marked unverified, never silently dropped or silently trusted.
-            if isinstance(info.context, dict) and info.context.get("lenient"):
-                self.verified = False
-                return self
-            raise ValueError(
+            return self._fail_closed(
+                info,
                 f"quote {self.quote!r} is not in the article; copy it exactly from sentence "
-                f"{self.evidence[0]} or set quote to null"
+                f"{self.evidence[0]} or set quote to null",
             )
         self.quote_span = span
         return self
