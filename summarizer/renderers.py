@@ -18,11 +18,10 @@ def _names(brief: Brief) -> dict[str, str]:
 
 def _cite(item: Any) -> str:
     ids = ", ".join(f"S{i}" for i in item.evidence)
-    if not item.quote:
-        return f"[{ids}]"
+    quoted = f'[{ids}] "{item.quote}"' if item.quote else f"[{ids}]"
     if not item.verified:
-        return f'[{ids}] "{item.quote}" (UNVERIFIED: quote not found in the article)'
-    return f'[{ids}] "{item.quote}"'
+        return f"{quoted} (UNVERIFIED: {item.unverified_reason})"
+    return quoted
 
 
 def template_source(name: str) -> str:

@@ -193,6 +193,15 @@ class _Item(BaseModel):
             )
         return self
 
+    @property
+    def unverified_reason(self) -> str | None:
+        """Why the item is marked unverified, for readers; ``None`` when it is verified."""
+        if self.verified:
+            return None
+        if self.quote and self.quote_span is None:
+            return "quote not found in the article"
+        return "more estimative than its sentence"
+
     def _fail_closed(self, info: ValidationInfo, error: str) -> _Item:
         """Re-ask with ``error``; once re-asks are spent (the lenient pass) keep the item,
         marked unverified: never silently dropped or silently trusted."""

@@ -224,3 +224,11 @@ def test_several_articles_are_ordered_by_date_with_what_changed_first() -> None:
     assert text.index("## What changed") < text.index("**Bottom line up front.**")
     for line in built.changes[0][1]:
         assert f"- {line}" in text
+
+
+def test_unverified_items_say_why(seed_brief: Brief) -> None:
+    term = seed_brief.deal_terms[0].model_copy(update={"verified": False, "quote": None})
+    brief = seed_brief.model_copy(update={"deal_terms": [term]})
+    built = memo.build([brief])
+    assert "(unverified: more estimative than its sentence) [S" in memo.render(built, "md")
+    assert "unverified: more estimative than its sentence</strong>" in memo.render(built, "html")

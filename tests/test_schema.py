@@ -7,6 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from summarizer import article
+from summarizer.renderers import _cite
 from summarizer.schema import (
     DERIVED_FIELDS,
     LIKELIHOODS,
@@ -176,6 +177,8 @@ def test_facts_never_carry_estimative_words_their_sentence_does_not_use() -> Non
         json.dumps(hedged), context={"article": ART, "lenient": True}, strict=False
     )
     assert kept.deal_terms[0].verified is False
+    assert kept.deal_terms[0].unverified_reason == "more estimative than its sentence"
+    assert _cite(kept.deal_terms[0]) == "[S9] (UNVERIFIED: more estimative than its sentence)"
     with pytest.raises(ValidationError, match="the summary says 'almost certain'"):
         _validate(_answer(summary="A deal is almost certain."))
 
