@@ -17,8 +17,8 @@ from pydantic import BaseModel
 from . import recording
 from .article import Article
 from .errors import ModelOutputError, ModelUnavailableError, SummarizerError
-from .schema import model_schema
-from .transport import CallLog, MeterTransport, RetryTransport
+from .schema import grounded_in, model_schema
+from .transport import CallLog, GateTransport, MeterTransport, RetryTransport
 
 # Validation failures are sent back to the model this many times before giving up.
 MAX_REASKS = 2
@@ -81,7 +81,7 @@ def _transport(endpoint: Endpoint, tape: Tape, log: CallLog) -> httpx2.BaseTrans
             inner = recording.CacheTransport(
                 inner, tape.cache, context=tape.context or {}, secrets=secrets
             )
-    return MeterTransport(inner, log)
+    return MeterTransport(GateTransport(inner), log)
 
 
 def _request_options(endpoint: Endpoint, model: type[BaseModel]) -> dict[str, Any]:
@@ -270,15 +270,15 @@ def ask(
     switch, patched = _client(endpoint)
     switch.current = _transport(endpoint, tape, log)
     try:
-        result, completion = patched.chat.completions.create_with_completion(
-            model=endpoint.model,
-            messages=messages,
-            response_model=_response_model(model),
-            max_retries=MAX_REASKS,
-            context={"article": article},
-            strict=False,
-            **_request_options(endpoint, model),
-        )
+        with grounded_in(article):  # not instructor's context=: see schema.grounded_in
+            result, completion = patched.chat.completions.create_with_completion(
+                model=endpoint.model,
+                messages=messages,
+                response_model=_response_model(model),
+                max_retries=MAX_REASKS,
+                strict=False,
+                **_request_options(endpoint, model),
+            )
     except Exception as exc:  # every failure becomes one of ours, with a one-line message
         salvaged = _unverified_items_only(model, exc, article)
         if salvaged is None:

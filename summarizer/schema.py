@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -120,9 +123,29 @@ def _new_estimates(claim: str, source: str) -> list[str]:
     return [w for w in estimative_words(claim) if w not in said]
 
 
+# The validation context of answers that instructor validates. Handing the article to
+# instructor as its ``context`` would also render every message as a Jinja template: an
+# article with "{{" or "{%" in it would reach the model rewritten, or not at all.
+_GROUNDING: ContextVar[dict[str, Any] | None] = ContextVar("grounding", default=None)
+
+
+@contextmanager
+def grounded_in(article: Article) -> Iterator[None]:
+    """Validate against ``article`` wherever no explicit ``context`` is passed, until exit."""
+    token = _GROUNDING.set({"article": article})
+    try:
+        yield
+    finally:
+        _GROUNDING.reset(token)
+
+
+def _context(info: ValidationInfo) -> dict[str, Any] | None:
+    return info.context if isinstance(info.context, dict) else _GROUNDING.get()
+
+
 def _article(info: ValidationInfo) -> Article | None:
-    ctx = info.context
-    return ctx.get("article") if isinstance(ctx, dict) else None
+    ctx = _context(info)
+    return ctx.get("article") if ctx is not None else None
 
 
 def _blank_to_none(value: object) -> object:
@@ -205,7 +228,8 @@ class _Item(BaseModel):
     def _fail_closed(self, info: ValidationInfo, error: str) -> _Item:
         """Re-ask with ``error``; once re-asks are spent (the lenient pass) keep the item,
         marked unverified: never silently dropped or silently trusted."""
-        if isinstance(info.context, dict) and info.context.get("lenient"):
+        ctx = _context(info)
+        if ctx is not None and ctx.get("lenient"):
             self.verified = False
             return self
         raise ValueError(error)

@@ -207,3 +207,16 @@ def test_invalid_key_judgments_leave_the_brief_and_say_why() -> None:
     with fault_server("good", ("answer", {"brief": good})) as (url, script):
         brief = _run(url, judgments=True)
     assert [j.evidence for j in brief.judgments] == [[22]] and brief.judgments_missing is None
+
+
+def test_template_syntax_in_an_article_reaches_the_model_verbatim(tmp_path: Path) -> None:
+    """instructor renders messages as Jinja templates when handed a context: ours must not be."""
+    article = tmp_path / "braces.txt"
+    text = "The union priced it at {{ 7*7 }} and {{ article }} dollars {% if talks %} on Monday."
+    article.write_text(text + "\n")
+    answer = {"summary": "Braces.", "parties": [], "positions": [], "demands": [],
+              "deal_terms": []}  # fmt: skip
+    with fault_server(("answer", {"brief": answer})) as (url, script):
+        brief = summarizer.summarize(article, base_url=url, model="fault-model")
+    assert brief.summary == "Braces."
+    assert text in script.requests[0]["messages"][-1]["content"]
