@@ -26,6 +26,7 @@ from . import config, local, prompts
 from .errors import CostLimitError, InputError, SummarizerError
 from .files import write_atomic
 from .schema import Brief
+from .transport import GATE
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 
@@ -146,7 +147,8 @@ def run(
 ) -> list[Outcome]:
     """Summarise every article in ``inputs`` into ``out_dir``; see the module docstring.
 
-    ``options`` go to :func:`summarizer.summarize`. Raises
+    ``concurrency`` bounds the requests in flight to the model server. ``options`` go to
+    :func:`summarizer.summarize`. Raises
     :class:`~summarizer.errors.CostLimitError` when the next article would likely take the
     estimated cost past ``max_cost`` (finished work is kept).
     """
@@ -209,9 +211,14 @@ def run(
             report(Outcome(names[path], str(path), "skipped"))
         else:
             todo.append(path)
+    # ``concurrency`` bounds the requests in flight (the gate), not the threads: a quarter
+    # more threads have their next request ready while others check an answer and write
+    # it, so a freed slot is taken at once instead of after that Python work.
+    workers = concurrency + concurrency // 4
     with (
         _shared_server(options) as opts,
-        ThreadPoolExecutor(concurrency) as pool,
+        GATE.bounded(concurrency),
+        ThreadPoolExecutor(workers) as pool,
         ThreadPoolExecutor(1) as loader,
     ):
         pending: set[Future[None]] = set()
@@ -221,7 +228,7 @@ def run(
         queue = iter(todo)
 
         def fill() -> None:
-            while len(ahead) < concurrency and (path := next(queue, None)) is not None:
+            while len(ahead) < workers and (path := next(queue, None)) is not None:
                 ahead.append((path, loader.submit(articles.load, path)))
 
         try:
@@ -238,7 +245,7 @@ def run(
                         )
                 pending.add(pool.submit(one, path, loaded, opts))
                 fill()
-                if len(pending) >= concurrency:
+                if len(pending) >= workers:
                     _, pending = wait(pending, return_when=FIRST_COMPLETED)
             wait(pending)
         except BaseException:

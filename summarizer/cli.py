@@ -149,7 +149,9 @@ def summarize(
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="article files, folders or globs")],
     out: Annotated[Path, typer.Option("--out", help="directory for briefs and index.jsonl")],
-    concurrency: Annotated[int, typer.Option(help="articles in flight at once")] = 4,
+    concurrency: Annotated[
+        int, typer.Option(help="requests in flight to the model server at once")
+    ] = 4,
     max_cost: Annotated[
         float | None, typer.Option(help="stop before the estimated cost passes this (USD)")
     ] = None,

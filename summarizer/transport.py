@@ -11,7 +11,8 @@ import email.utils
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,12 +33,33 @@ CACHE_HEADER = "x-summarizer-cache"
 
 
 class Gate:
-    """Per-host pause shared by every concurrent call in this process: when a server answers
-    429, all workers wait out its Retry-After instead of hammering it."""
+    """Shared by every concurrent call in this process: a per-host pause (when a server
+    answers 429, all workers wait out its Retry-After instead of hammering it) and, inside a
+    batch, a bound on the requests in flight."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._until: dict[str, float] = {}
+        self._slots: threading.Semaphore | None = None
+
+    @contextmanager
+    def bounded(self, requests: int) -> Iterator[None]:
+        """At most ``requests`` exchanges in flight (see :class:`GateTransport`) until exit."""
+        previous, self._slots = self._slots, threading.BoundedSemaphore(requests)
+        try:
+            yield
+        finally:
+            self._slots = previous
+
+    @contextmanager
+    def admitted(self) -> Iterator[None]:
+        """Hold one of the bounded slots, if a bound is set, for the duration."""
+        slots = self._slots
+        if slots is None:
+            yield
+            return
+        with slots:
+            yield
 
     def wait(self, host: str, sleep: Callable[[float], None]) -> None:
         with self._lock:
@@ -169,6 +191,25 @@ class RetryTransport(httpx2.BaseTransport):
 def _last_outcome(state: RetryCallState) -> Any:
     assert state.outcome is not None
     return state.outcome.result()  # re-raises the last exception, or returns the last response
+
+
+class GateTransport(httpx2.BaseTransport):
+    """Hold a slot of the gate's bound for the whole exchange, retries and cache included:
+    the bound counts requests to the model, not threads, so a thread checking one answer
+    never keeps the server waiting for the next request."""
+
+    def __init__(self, inner: httpx2.BaseTransport, gate: Gate = GATE) -> None:
+        self._inner = inner
+        self._gate = gate
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        with self._gate.admitted():
+            response = self._inner.handle_request(request)
+            response.read()  # the body is part of the exchange
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 class MeterTransport(httpx2.BaseTransport):

@@ -46,6 +46,20 @@ def test_replayed_batch_writes_every_brief_and_resumes(tmp_path: Path) -> None:
     assert len(_index(out)) == 8  # nothing re-done
 
 
+def test_concurrency_bounds_requests_in_flight_not_threads(tmp_path: Path) -> None:
+    articles = tmp_path / "in"
+    articles.mkdir()
+    for i in range(12):  # distinct texts: no cache hit
+        (articles / f"c{i}.txt").write_text(SEED.read_text() + f"\nNote {i}.\n")
+    with fault_server(default=("good", {"delay": 0.2})) as (url, script):
+        outcomes = batch.run(
+            [str(articles)], tmp_path / "out", base_url=url, model="m", cache=None, concurrency=4
+        )
+    assert [o.status for o in outcomes] == ["ok"] * 12
+    # Five threads (a spare has its request ready), but never more than four at the server.
+    assert script.peak_in_flight == 4
+
+
 def test_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

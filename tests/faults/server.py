@@ -81,6 +81,9 @@ class Script:
     default: tuple[str, dict[str, Any]] = ("status", {"code": 500})
     requests: list[dict[str, Any]] = field(default_factory=list)
     headers: list[dict[str, str]] = field(default_factory=list)
+    in_flight: int = 0
+    peak_in_flight: int = 0  # the most requests the server held at once
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -93,8 +96,18 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, json.dumps({"data": [{"id": "fault-model"}]}).encode())
 
     def do_POST(self) -> None:
-        length = int(self.headers.get("content-length", 0))
         script = self.server.script
+        with script.lock:
+            script.in_flight += 1
+            script.peak_in_flight = max(script.peak_in_flight, script.in_flight)
+        try:
+            self._answer(script)
+        finally:
+            with script.lock:
+                script.in_flight -= 1
+
+    def _answer(self, script: Script) -> None:
+        length = int(self.headers.get("content-length", 0))
         script.requests.append(json.loads(self.rfile.read(length) or b"{}"))
         script.headers.append({k.lower(): v for k, v in self.headers.items()})
         action, args = script.actions.pop(0) if script.actions else script.default
