@@ -239,6 +239,27 @@ def _client(endpoint: Endpoint) -> tuple[_Switch, Any]:
     return cache[key]
 
 
+def preload(model: type[BaseModel]) -> None:
+    """Do ahead of the first call what needs no server: import the client libraries and
+    build ``model``'s request schema.
+
+    On a fresh process that is about a second (openai imports all of its API resources on
+    first use of a client); the embedded path runs it on a thread while the local model
+    loads, which takes longer. Any failure is left for the first call to report."""
+    try:
+        import instructor
+        import openai
+
+        # No connection is opened: the client only has to be built once for the imports.
+        with httpx2.Client(transport=_Switch()) as http:
+            client = openai.OpenAI(api_key="-", base_url="http://preload.invalid/v1",
+                                   http_client=http)  # fmt: skip
+            instructor.from_openai(client, mode=instructor.Mode.JSON_SCHEMA)
+        _response_model(model)
+    except Exception:  # the first call redoes this work and reports what went wrong
+        return
+
+
 @cache
 def _response_model(model: type[M]) -> type[M]:
     # instructor wraps a plain model in a new class on every call (pydantic create_model,

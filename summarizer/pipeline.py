@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from . import article as articles
 from . import config, local, prices, prompts
 from .article import Article
 from .errors import ConfigError, ModelOutputError
-from .llm import Endpoint, Tape, ask
+from .llm import Endpoint, Tape, ask, preload
 from .schema import Brief, Extraction, Judgments, KeyJudgment, Metadata, SentenceRef, Usage
 from .transport import CallLog
 
@@ -56,7 +57,12 @@ def _endpoint(
         yield make(_REPLAY_URL, alias)
         return
     path = settings.model_path or local.default_model_path(progress)
+    # Loading the model takes the server seconds that this process would otherwise spend
+    # idle before its own second of importing the client: overlap the two.
+    ahead = threading.Thread(target=preload, args=(Extraction,), name="preload", daemon=True)
+    ahead.start()
     with local.serve(path, alias, progress, system=prompts.system()) as url:
+        ahead.join()  # the first call would otherwise import the same modules concurrently
         yield make(url, alias)
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -103,3 +107,35 @@ def test_key_judgments_are_a_second_call_continuing_the_same_conversation() -> N
     assert asked[:2] == first.request["body"]["messages"]
     assert asked[2] == {"role": "assistant", "content": answer}
     assert "key judgments" in asked[3]["content"]
+
+
+def test_client_libraries_load_while_the_embedded_server_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second of importing openai and instructor must overlap the server's model load,
+    # and be over before the first request.
+    from summarizer import config, pipeline
+
+    started, finished = threading.Event(), threading.Event()
+    during_serve: list[bool] = []
+
+    def preload(model: type[object]) -> None:
+        assert threading.current_thread() is not threading.main_thread()
+        started.set()
+        time.sleep(0.2)
+        finished.set()
+
+    @contextmanager
+    def serve(path: Path, alias: str, progress: object, *, system: str) -> Iterator[str]:
+        during_serve.append(started.wait(timeout=5))  # False when it only starts after
+        yield "http://127.0.0.1:1/v1"
+
+    monkeypatch.setattr(pipeline, "preload", preload)
+    monkeypatch.setattr(pipeline.local, "serve", serve)
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"GGUF")
+    settings = config.resolve(model_path=model)
+    with pipeline._endpoint(settings, replaying=False, progress=None) as endpoint:
+        assert finished.is_set(), "the first request must not race the preload's imports"
+        assert endpoint.base_url == "http://127.0.0.1:1/v1"
+    assert during_serve == [True]
