@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from . import article as articles
-from . import config, local, prompts
+from . import config
 from .errors import CostLimitError, InputError, SummarizerError
 from .files import write_atomic
+from .pipeline import embedded_server
 from .schema import Brief
 from .transport import GATE
 
@@ -129,9 +130,7 @@ def _shared_server(options: dict[str, Any]) -> Iterator[dict[str, Any]]:
     if not settings.embedded or options.get("replay") is not None:
         yield options
         return
-    path = settings.model_path or local.default_model_path()
-    alias = local.alias(settings.model, settings.model_path)
-    with local.serve(path, alias, system=prompts.system()) as url:
+    with embedded_server(settings) as (url, alias):
         yield {**options, "base_url": url, "model": alias}
 
 

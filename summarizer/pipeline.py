@@ -52,10 +52,19 @@ def _endpoint(
             _REPLAY_URL if replaying else base, settings.model or config.DEFAULT_REMOTE_MODEL
         )
         return
-    alias = local.alias(settings.model, settings.model_path)
     if replaying:
-        yield make(_REPLAY_URL, alias)
+        yield make(_REPLAY_URL, local.alias(settings.model, settings.model_path))
         return
+    with embedded_server(settings, progress) as (url, alias):
+        yield make(url, alias)
+
+
+@contextmanager
+def embedded_server(
+    settings: config.Settings, progress: Progress | None = None
+) -> Iterator[tuple[str, str]]:
+    """Run the embedded model's server for ``settings``; yield its base URL and model name."""
+    alias = local.alias(settings.model, settings.model_path)
     path = settings.model_path or local.default_model_path(progress)
     # Loading the model takes the server seconds that this process would otherwise spend
     # idle before its own second of importing the client: overlap the two.
@@ -63,7 +72,7 @@ def _endpoint(
     ahead.start()
     with local.serve(path, alias, progress, system=prompts.system()) as url:
         ahead.join()  # the first call would otherwise import the same modules concurrently
-        yield make(url, alias)
+        yield url, alias
 
 
 def summarize(
