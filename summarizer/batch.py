@@ -216,8 +216,9 @@ def run(
     workers = concurrency + concurrency // 4
     with (
         _shared_server(options) as opts,
-        GATE.bounded(concurrency),
-        ThreadPoolExecutor(workers) as pool,
+        ThreadPoolExecutor(
+            workers, initializer=GATE.bind, initargs=(threading.BoundedSemaphore(concurrency),)
+        ) as pool,
         ThreadPoolExecutor(1) as loader,
     ):
         pending: set[Future[None]] = set()

@@ -34,27 +34,23 @@ CACHE_HEADER = "x-summarizer-cache"
 
 class Gate:
     """Shared by every concurrent call in this process: a per-host pause (when a server
-    answers 429, all workers wait out its Retry-After instead of hammering it) and, inside a
-    batch, a bound on the requests in flight."""
+    answers 429, all workers wait out its Retry-After instead of hammering it) and, for a
+    batch's worker threads, that batch's bound on the requests in flight."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._until: dict[str, float] = {}
-        self._slots: threading.Semaphore | None = None
+        # Per thread, so that two batches in one process each keep their own bound.
+        self._bound = threading.local()
 
-    @contextmanager
-    def bounded(self, requests: int) -> Iterator[None]:
-        """At most ``requests`` exchanges in flight (see :class:`GateTransport`) until exit."""
-        previous, self._slots = self._slots, threading.BoundedSemaphore(requests)
-        try:
-            yield
-        finally:
-            self._slots = previous
+    def bind(self, slots: threading.Semaphore) -> None:
+        """Bound this thread's exchanges by ``slots`` (a worker pool's thread initializer)."""
+        self._bound.slots = slots
 
     @contextmanager
     def admitted(self) -> Iterator[None]:
-        """Hold one of the bounded slots, if a bound is set, for the duration."""
-        slots = self._slots
+        """Hold one of this thread's bounded slots, if it has a bound, for the duration."""
+        slots: threading.Semaphore | None = getattr(self._bound, "slots", None)
         if slots is None:
             yield
             return

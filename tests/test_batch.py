@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,38 @@ def test_concurrency_bounds_requests_in_flight_not_threads(tmp_path: Path) -> No
     assert [o.status for o in outcomes] == ["ok"] * 12
     # Five threads (a spare has its request ready), but never more than four at the server.
     assert script.peak_in_flight == 4
+
+
+def test_two_batches_in_one_process_keep_their_own_bounds(tmp_path: Path) -> None:
+    # A short batch ends while a long one runs: the long one must stay bounded.
+    def folder(name: str, n: int) -> str:
+        (tmp_path / name).mkdir()
+        for i in range(n):
+            (tmp_path / name / f"{name}{i}.txt").write_text(SEED.read_text() + f"\n{name} {i}.\n")
+        return str(tmp_path / name)
+
+    short, long = folder("short", 4), folder("long", 24)
+    with (
+        fault_server(default=("good", {"delay": 0.1})) as (url_a, _),
+        fault_server(default=("good", {"delay": 0.2})) as (url_b, script_b),
+        ThreadPoolExecutor(2) as runner,
+    ):
+        done = [
+            runner.submit(
+                batch.run,
+                [src],
+                tmp_path / f"out-{i}",
+                base_url=url,
+                model="m",
+                cache=None,
+                concurrency=4,
+            )  # fmt: skip
+            for i, (src, url) in enumerate([(short, url_a), (long, url_b)])
+        ]
+        outcomes = [f.result() for f in done]
+    assert [len(o) for o in outcomes] == [4, 24]
+    assert all(o.status == "ok" for run in outcomes for o in run)
+    assert script_b.peak_in_flight == 4
 
 
 def test_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
