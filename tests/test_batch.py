@@ -84,7 +84,7 @@ def test_two_batches_in_one_process_keep_their_own_bounds(tmp_path: Path) -> Non
                 model="m",
                 cache=None,
                 concurrency=4,
-            )  # fmt: skip
+            )
             for i, (src, url) in enumerate([(short, url_a), (long, url_b)])
         ]
         outcomes = [f.result() for f in done]
