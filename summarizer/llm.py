@@ -219,23 +219,27 @@ def _close_pools() -> None:
         _pools.clear()
 
 
-def _client(endpoint: Endpoint) -> tuple[_Switch, Any]:
+def _build(base_url: str, api_key: str | None, timeout: float) -> tuple[_Switch, Any]:
     import instructor
     import openai
 
+    switch = _Switch()
+    client = openai.OpenAI(
+        api_key=api_key or "not-needed",
+        base_url=base_url,
+        http_client=httpx2.Client(transport=switch, timeout=timeout),
+        max_retries=0,  # transient failures are retried once, in RetryTransport
+        timeout=timeout,
+    )
+    return switch, instructor.from_openai(client, mode=instructor.Mode.JSON_SCHEMA)
+
+
+def _client(endpoint: Endpoint) -> tuple[_Switch, Any]:
     cache: dict[tuple[str, str | None, float], tuple[_Switch, Any]]
     cache = _clients.__dict__.setdefault("by_endpoint", {})
     key = (endpoint.base_url, endpoint.api_key, endpoint.timeout)
     if key not in cache:
-        switch = _Switch()
-        client = openai.OpenAI(
-            api_key=endpoint.api_key or "not-needed",
-            base_url=endpoint.base_url,
-            http_client=httpx2.Client(transport=switch, timeout=endpoint.timeout),
-            max_retries=0,  # transient failures are retried once, in RetryTransport
-            timeout=endpoint.timeout,
-        )
-        cache[key] = (switch, instructor.from_openai(client, mode=instructor.Mode.JSON_SCHEMA))
+        cache[key] = _build(endpoint.base_url, endpoint.api_key, endpoint.timeout)
     return cache[key]
 
 
@@ -247,14 +251,8 @@ def preload(model: type[BaseModel]) -> None:
     first use of a client); the embedded path runs it on a thread while the local model
     loads, which takes longer. Any failure is left for the first call to report."""
     try:
-        import instructor
-        import openai
-
-        # No connection is opened: the client only has to be built once for the imports.
-        with httpx2.Client(transport=_Switch()) as http:
-            client = openai.OpenAI(api_key="-", base_url="http://preload.invalid/v1",
-                                   http_client=http)  # fmt: skip
-            instructor.from_openai(client, mode=instructor.Mode.JSON_SCHEMA)
+        # Built once, as a call would build it, for the imports; it opens no connection.
+        _build("http://preload.invalid/v1", None, 1.0)
         _response_model(model)
     except Exception:  # the first call redoes this work and reports what went wrong
         return
