@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -75,22 +76,26 @@ def embedded_server(
         yield url, alias
 
 
+def _as_path(value: str | os.PathLike[str] | None) -> Path | None:
+    return None if value is None else Path(value)
+
+
 def summarize(
     source: str | Path | Article,
     *,
     model: str | None = None,
     base_url: str | None = None,
     api_key: str | None = None,
-    model_path: Path | None = None,
-    record: Path | None = None,
-    replay: Path | None = None,
+    model_path: str | os.PathLike[str] | None = None,
+    record: str | os.PathLike[str] | None = None,
+    replay: str | os.PathLike[str] | None = None,
     timeout: float | None = None,
     max_attempts: int | None = None,
     max_tokens: int | None = None,
     response_format: str | None = None,
     progress: Progress | None = None,
     replay_used: set[str] | None = None,
-    cache: Path | None = None,
+    cache: str | os.PathLike[str] | None = None,
     price_table: dict[str, tuple[float, float]] | None = None,
     judgments: bool = False,
 ) -> Brief:
@@ -103,8 +108,10 @@ def summarize(
     collects the keys it used). ``cache`` is a response-cache directory: an identical request
     is answered from it without a call. ``judgments`` adds a second call for at most three
     key judgments (ICD 203 likelihood and a confidence level, each citing sentences).
+    Directories and ``model_path`` may be given as ``str`` or :class:`~pathlib.Path`.
     Raises a :class:`~summarizer.errors.SummarizerError` subclass.
     """
+    model_path, record, replay, cache = map(_as_path, (model_path, record, replay, cache))
     if record is not None and replay is not None:
         raise ConfigError("--record and --replay cannot be used together", hint="pick one")
     art = source if isinstance(source, Article) else articles.load(source)

@@ -67,6 +67,13 @@ def test_replayed_seed_brief_matches_expected_output() -> None:
     )
 
 
+def test_directories_may_be_given_as_plain_strings() -> None:
+    # A library caller writes summarize("a.txt", replay="fixtures/recorded"); that must not
+    # fail inside the recorder with an AttributeError on str.
+    as_text = summarizer.summarize(str(SEED), replay=str(RECORDED))
+    assert _stable(as_text) == _stable(summarizer.summarize(SEED, replay=RECORDED))
+
+
 def test_replay_miss_is_not_retried_and_names_the_fix(tmp_path: Path) -> None:
     changed = tmp_path / "changed.txt"
     changed.write_text(SEED.read_text() + "\nA new sentence changes the request.\n")
