@@ -43,6 +43,13 @@ ModelPathOpt = Annotated[
     Path | None, typer.Option(help="GGUF for the embedded server [env SUMMARIZER_MODEL_PATH]")
 ]
 RecordOpt = Annotated[Path | None, typer.Option(help="store every model interaction in DIR")]
+StrategyOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="scored (default, embedded model) or single (default, a server) "
+        "[env SUMMARIZER_STRATEGY]"
+    ),
+]
 ReplayOpt = Annotated[
     Path | None, typer.Option(help="answer every model call from recordings in DIR; no network")
 ]
@@ -82,6 +89,7 @@ def summarize(
     model_path: ModelPathOpt = None,
     record: RecordOpt = None,
     replay: ReplayOpt = None,
+    strategy: StrategyOpt = None,
     timeout: Annotated[
         float | None, typer.Option(help="seconds per model call [env SUMMARIZER_TIMEOUT]")
     ] = None,
@@ -130,6 +138,7 @@ def summarize(
                 response_format=response_format,
                 progress=None if quiet else progress,
                 judgments=judgments,
+                strategy=strategy,
             )
         text = render(brief, chosen)
         if out is not None:
@@ -164,6 +173,7 @@ def batch(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     model_path: ModelPathOpt = None,
+    strategy: StrategyOpt = None,
     timeout: Annotated[float | None, typer.Option(help="seconds per model call")] = None,
 ) -> None:
     """Summarise many articles concurrently into DIR; re-running resumes."""
@@ -202,7 +212,7 @@ def batch(
             outcomes = run(
                 inputs, out, concurrency=concurrency, max_cost=max_cost, on_update=update,
                 model=model, base_url=base_url, model_path=model_path, replay=replay,
-                record=record, timeout=timeout, price_table=table,
+                record=record, timeout=timeout, price_table=table, strategy=strategy,
                 cache=None if no_cache or replay is not None else config.response_cache_dir(),
             )  # fmt: skip
     except SummarizerError as exc:
@@ -267,13 +277,15 @@ def diff(
     replay: ReplayOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
+    strategy: StrategyOpt = None,
 ) -> None:
     """Show what changed between two briefs of one negotiation, what changed first."""
     from . import diff as diffs
 
     try:
         before, after = (
-            _brief_from(x, model=model, base_url=base_url, replay=replay) for x in (old, new)
+            _brief_from(x, model=model, base_url=base_url, replay=replay, strategy=strategy)
+            for x in (old, new)
         )
     except SummarizerError as exc:
         _fail(exc)
@@ -295,6 +307,7 @@ def memo(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     model_path: ModelPathOpt = None,
+    strategy: StrategyOpt = None,
     judgments: Annotated[
         bool,
         typer.Option(help="key judgments of the latest article (one more model call per article)"),
@@ -318,7 +331,8 @@ def memo(
                 status.update(f"reading {item}")
                 briefs.append(
                     _brief_from(item, model=model, base_url=base_url, model_path=model_path,
-                                record=record, replay=replay, judgments=judgments)
+                                record=record, replay=replay, judgments=judgments,
+                                strategy=strategy)
                 )  # fmt: skip
         text = memos.render(memos.build(briefs), chosen)
         if out is None:
@@ -338,6 +352,7 @@ def eval_(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     model_path: ModelPathOpt = None,
+    strategy: StrategyOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
 ) -> None:
     """Score briefs of a gold set: precision, recall and F1 per section."""
@@ -355,7 +370,7 @@ def eval_(
                 gold_dir,
                 lambda path: run(
                     path, model=model, base_url=base_url, model_path=model_path,
-                    record=record, replay=replay,
+                    record=record, replay=replay, strategy=strategy,
                 ),
                 progress=lambda m: status.update(m),
             )  # fmt: skip
@@ -380,7 +395,8 @@ def eval_(
     out.print(table)
     out.print(
         f"deal-term status accuracy {figures['status_accuracy']} · evidence valid "
-        f"{figures['evidence_valid']} · attribution {figures['attribution_accuracy']} · "
+        f"{figures['evidence_valid']} · evidence on target {figures['evidence_on_target']} · "
+        f"attribution {figures['attribution_accuracy']} · "
         f"modality {figures['modality_accuracy']} · parties not in the article "
         f"{figures['unmentioned_parties']} · tokens per article {figures['tokens_per_article']}"
     )

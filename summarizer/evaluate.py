@@ -64,6 +64,9 @@ class ArticleScore:
     status_correct: int = 0
     items: int = 0
     items_valid: int = 0
+    # Matched items, and those whose cited sentences overlap the gold evidence.
+    matched: int = 0
+    on_target: int = 0
     unmentioned_parties: int = 0
     tokens: int = 0
     # On matched items whose gold annotation has the field: [judged, correct].
@@ -119,6 +122,9 @@ class Report:
             else None,
             "evidence_valid": round(sum(a.items_valid for a in self.articles) / items, 3)
             if items
+            else None,
+            "evidence_on_target": round(sum(a.on_target for a in self.articles) / hits, 3)
+            if (hits := sum(a.matched for a in self.articles))
             else None,
             "attribution_accuracy": accuracy("attribution"),
             "modality_accuracy": accuracy("modality"),
@@ -239,7 +245,12 @@ def score_brief(brief: Brief, gold: dict[str, Any], art: Article) -> ArticleScor
         lambda x, g: same(x.proposed_by, g["proposed_by"]),
         scorer(lambda x: x.term, "term"),
     )
-    for x, g in [*positions, *demands, *terms]:
+    matched = [*positions, *demands, *terms]
+    result.matched = len(matched)
+    result.on_target = sum(
+        1 for x, g in matched if _overlaps(_item_spans(art, x), gold_span(g["evidence"]))
+    )
+    for x, g in matched:
         for name in ("attribution", "modality"):
             if name in g:
                 tally = getattr(result, name)
@@ -250,10 +261,10 @@ def score_brief(brief: Brief, gold: dict[str, Any], art: Article) -> ArticleScor
     items = [*brief.positions, *brief.demands, *brief.deal_terms]
     result.items = len(items)
     n = len(art.sentences)
+    # Valid: the cited sentences exist and the item passed its grounding checks (its quote
+    # is in the article, its sentences share content with its claim, no added estimates).
     result.items_valid = sum(
-        1
-        for x in items
-        if x.evidence and all(1 <= i <= n for i in x.evidence) and (not x.quote or x.quote_span)
+        1 for x in items if x.evidence and all(1 <= i <= n for i in x.evidence) and x.verified
     )
     lowered = art.text.casefold()
     result.unmentioned_parties = sum(

@@ -7,7 +7,7 @@ import pytest
 
 import summarizer
 from summarizer import article
-from summarizer.evaluate import evaluate, score_brief
+from summarizer.evaluate import Report, evaluate, score_brief
 from summarizer.grounding import overlap as text_similarity
 from summarizer.schema import Brief, Extraction, Metadata, Usage
 
@@ -63,6 +63,18 @@ def test_wrong_actor_never_matches() -> None:
     }  # fmt: skip
     counts = score_brief(_brief(demands=[demand]), GOLD, ART).sections["demands"]
     assert counts.tp == 0 and counts.fp == 1
+
+
+def test_evidence_on_target_counts_matched_items_citing_the_gold_sentence() -> None:
+    # Two matched demands: one cites the gold sentence (22); one matches on its wording
+    # alone, citing sentence 19, which is not where its gold evidence (18) is.
+    on = {"by": "b", "of": None, "what": "adopt a reasonable approach", "evidence": [22]}
+    off = {"by": "b", "of": None, "what": "release the remaining hostages: last warning",
+           "evidence": [19]}  # fmt: skip
+    score = score_brief(_brief(demands=[on, off]), GOLD, ART)
+    assert (score.matched, score.on_target) == (2, 1)
+    figures = Report([score]).to_dict()
+    assert figures["evidence_on_target"] == 0.5
 
 
 def test_text_similarity_matches_when_evidence_differs() -> None:
