@@ -47,8 +47,8 @@ Status = Literal[
 # Fields the tool fills in after validation; the model is never asked for them.
 DERIVED_FIELDS = frozenset(
     {
-        "quote_span", "verified", "attribution", "attributed_by", "modality", "modality_cue",
-        "event", "responses",
+        "quote_span", "verified", "unverified_reason", "attribution", "attributed_by",
+        "modality", "modality_cue", "event", "responses",
     }
 )  # fmt: skip
 # How the demanded party's answer reads, by its event type; a term it proposes itself in
@@ -179,9 +179,13 @@ class _Item(BaseModel):
     verified: bool = Field(
         default=True,
         description=(
-            "false when, after re-asks, the quote was still not in the article or the item "
-            "still used estimative words its sentence does not (derived)"
+            "false when, after re-asks, the quote was still not in the article, the cited "
+            "sentences still shared no words with the item, or the item still used estimative "
+            "words its sentence does not (derived)"
         ),
+    )
+    unverified_reason: str | None = Field(
+        default=None, description="why verified is false, for readers (derived)"
     )
     attribution: AttributionKind | None = Field(
         default=None, description="who asserted it, read off the evidence (derived)"
@@ -213,24 +217,17 @@ class _Item(BaseModel):
                 info,
                 f"{new[0]!r} is estimative language that sentence {self.evidence[0]} does "
                 "not use; report only what the article states",
+                "more estimative than its sentence",
             )
         return self
 
-    @property
-    def unverified_reason(self) -> str | None:
-        """Why the item is marked unverified, for readers; ``None`` when it is verified."""
-        if self.verified:
-            return None
-        if self.quote and self.quote_span is None:
-            return "quote not found in the article"
-        return "more estimative than its sentence"
-
-    def _fail_closed(self, info: ValidationInfo, error: str) -> _Item:
+    def _fail_closed(self, info: ValidationInfo, error: str, reason: str) -> _Item:
         """Re-ask with ``error``; once re-asks are spent (the lenient pass) keep the item,
-        marked unverified: never silently dropped or silently trusted."""
+        marked unverified for ``reason``: never silently dropped or silently trusted."""
         ctx = _context(info)
         if ctx is not None and ctx.get("lenient"):
             self.verified = False
+            self.unverified_reason = self.unverified_reason or reason
             return self
         raise ValueError(error)
 
@@ -246,8 +243,29 @@ class _Item(BaseModel):
                 info,
                 f"quote {self.quote!r} is not in the article; copy it exactly from sentence "
                 f"{self.evidence[0]} or set quote to null",
+                "quote not found in the article",
             )
         self.quote_span = span
+        return self
+
+    @model_validator(mode="after")
+    def _evidence_supports(self, info: ValidationInfo) -> _Item:
+        # Sentence numbers that exist are not enough: small models number sentences in
+        # order. A quote found in the cited sentences grounds the item; else they must share
+        # at least one content word (or its stem) with the claim.
+        article = _article(info)
+        if article is None or self.quote_span is not None:
+            return self
+        claim = " ".join(str(getattr(self, name) or "") for name in self._CLAIMS)
+        cited = " ".join(article.sentence(i).text for i in self.evidence)
+        if grounding.words(claim) and not grounding.shares_stem(claim, cited):
+            ids = ", ".join(str(i) for i in self.evidence)
+            return self._fail_closed(
+                info,
+                f"sentence {ids} shares no words with {claim.strip()[:80]!r}; cite the "
+                "number of the sentence that states it",
+                "its sentences do not state it",
+            )
         return self
 
     def _event(self, negated: bool) -> Event:
@@ -290,6 +308,11 @@ class Position(_Item):
     stance: Short
 
     _CLAIMS = ("topic", "stance")
+
+    @property
+    def claim(self) -> str:
+        """ "topic: stance", or the stance alone where no topic was named."""
+        return f"{self.topic}: {self.stance}" if self.topic else self.stance
 
     def _event(self, negated: bool) -> Event:
         return reading.event("position", stance=self.stance, negated=negated)

@@ -219,3 +219,19 @@ def test_key_judgments_use_the_icd_203_scale_and_cite_sentences() -> None:
     schema = model_schema(Judgments)
     levels = schema["$defs"]["KeyJudgment"]["properties"]["likelihood"]["enum"]
     assert levels == list(LIKELIHOODS) and "title" not in json.dumps(schema)
+
+
+def test_cited_sentences_must_state_the_item() -> None:
+    # Sentence 2 exists but says nothing of a ceasefire: re-asked with that error.
+    off = _answer()
+    off["deal_terms"][0]["evidence"] = [2]
+    with pytest.raises(ValidationError, match="sentence 2 shares no words with 'long-term"):
+        _validate(off)
+    # A shared stem is enough ("ceasefire" in sentence 9), and so is a quote found there.
+    assert _validate(_answer()).deal_terms[0].verified
+    # Once re-asks are spent the item is kept, marked unverified with the reason.
+    kept = Extraction.model_validate_json(
+        json.dumps(off), context={"article": ART, "lenient": True}, strict=False
+    )
+    assert kept.deal_terms[0].verified is False
+    assert kept.deal_terms[0].unverified_reason == "its sentences do not state it"
