@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import article as articles
-from . import config
+from . import config, prompts
 from .errors import CostLimitError, InputError, SummarizerError
 from .files import write_atomic
 from .pipeline import embedded_server
@@ -126,12 +126,15 @@ def _shared_server(options: dict[str, Any]) -> Iterator[dict[str, Any]]:
         base_url=options.get("base_url"),
         model=options.get("model"),
         model_path=options.get("model_path"),
+        strategy=options.get("strategy"),
     )
     if not settings.embedded or options.get("replay") is not None:
         yield options
         return
-    with embedded_server(settings) as (url, alias):
-        yield {**options, "base_url": url, "model": alias}
+    # Each article then names the server's URL, which would choose the strategy for a
+    # server: keep the embedded model's.
+    with embedded_server(settings, system=prompts.system_for(settings.strategy)) as (url, alias):
+        yield {**options, "base_url": url, "model": alias, "strategy": settings.strategy}
 
 
 def run(

@@ -24,6 +24,7 @@ ENV_MAX_TOKENS = "SUMMARIZER_MAX_TOKENS"
 ENV_CACHE_DIR = "SUMMARIZER_CACHE_DIR"
 ENV_LLAMA_SERVER = "SUMMARIZER_LLAMA_SERVER"
 ENV_PRICES = "SUMMARIZER_PRICES"
+ENV_STRATEGY = "SUMMARIZER_STRATEGY"
 
 ENV_VARS: dict[str, str] = {
     ENV_API_KEY: "API key for a remote OpenAI-compatible server (never written anywhere)",
@@ -37,6 +38,7 @@ ENV_VARS: dict[str, str] = {
     ENV_CACHE_DIR: "where the embedded model and the llama-server built for it are kept",
     ENV_LLAMA_SERVER: "llama-server binary for the embedded model (default: built by setup)",
     ENV_PRICES: "JSON price table overriding the defaults: model -> [USD/M in, USD/M out]",
+    ENV_STRATEGY: "scored (default for the embedded model) or single (default for a server)",
 }
 
 DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
@@ -45,6 +47,10 @@ DEFAULT_MAX_ATTEMPTS = 4
 # Enough for a full brief of a long article; stops a looping model early.
 DEFAULT_MAX_TOKENS = 1500
 RESPONSE_FORMATS = ("json_schema", "json_object")
+# How the brief is extracted: "scored" (parties generated, every sentence's kind and each
+# deal term's status chosen from the model's log-probabilities) or "single" (one call that
+# writes the whole brief). README, Quality, gives the figures behind the defaults.
+STRATEGIES = ("scored", "single")
 
 
 @dataclass(frozen=True)
@@ -59,11 +65,19 @@ class Settings:
     max_attempts: int
     max_tokens: int
     response_format: str | None
+    strategy_choice: str | None = None
 
     @property
     def embedded(self) -> bool:
         """True when no server was named: the embedded local model is used."""
         return self.base_url is None and self.api_key is None
+
+    @property
+    def strategy(self) -> str:
+        """The extraction strategy: as chosen, else by the kind of endpoint (the scored one
+        for the embedded model; one call for a server, which may not return
+        log-probabilities and bills every call's prompt)."""
+        return self.strategy_choice or ("scored" if self.embedded else "single")
 
 
 def _env(name: str) -> str | None:
@@ -95,8 +109,14 @@ def resolve(
     max_attempts: int | None = None,
     max_tokens: int | None = None,
     response_format: str | None = None,
+    strategy: str | None = None,
 ) -> Settings:
     """Merge explicit arguments (flags) over the environment over defaults."""
+    chosen = strategy or _env(ENV_STRATEGY)
+    if chosen is not None and chosen not in STRATEGIES:
+        raise ConfigError(
+            f"unknown strategy {chosen!r}", hint=f"use one of: {', '.join(STRATEGIES)}"
+        )
     fmt = response_format or _env(ENV_RESPONSE_FORMAT)
     if fmt is not None and fmt not in RESPONSE_FORMATS:
         raise ConfigError(
@@ -115,6 +135,7 @@ def resolve(
         max_tokens=max_tokens
         or int(_number(ENV_MAX_TOKENS, _env(ENV_MAX_TOKENS), DEFAULT_MAX_TOKENS)),
         response_format=fmt,
+        strategy_choice=chosen,
     )
 
 

@@ -83,15 +83,19 @@ def compare(old: Brief, new: Brief) -> Changes:
 
     pairs, gone, added = _pair(
         old.positions, new.positions,
-        lambda p, side: who(p.holder, side), lambda p: p.topic,
+        lambda p, side: who(p.holder, side), lambda p: p.topic or p.stance,
     )  # fmt: skip
     for o, n in pairs:
         if grounding.overlap(o.stance, n.stance) < SAME_ITEM:
-            out.positions.append(
-                f"{name(n.holder, 'new')} on {n.topic}: was “{o.stance}”, now “{n.stance}”"
-            )
-    out.positions += [f"new: {name(p.holder, 'new')} on {p.topic}: {p.stance}" for p in added]
-    out.positions += [f"dropped: {name(p.holder, 'old')} on {p.topic}" for p in gone]
+            on = f" on {n.topic}" if n.topic else ""
+            out.positions.append(f"{name(n.holder, 'new')}{on}: was “{o.stance}”, now “{n.stance}”")
+    out.positions += [
+        f"new: {name(p.holder, 'new')}{' on ' if p.topic else ': '}{p.claim}" for p in added
+    ]
+    out.positions += [
+        f"dropped: {name(p.holder, 'old')}{f' on {p.topic}' if p.topic else f': {p.stance}'}"
+        for p in gone
+    ]
     return out
 
 

@@ -41,15 +41,16 @@ def check(directory: Path, article_dirs: Iterable[Path]) -> CheckReport:
 
     search = list(article_dirs)
     report = CheckReport()
-    runs: dict[tuple[str, str, str], bool] = {}
+    runs: dict[tuple[str, str, str, str | None], bool] = {}
     for rec in recordings(directory):
         report.total += 1
         body = rec.request.get("body") or {}
         fmt = (body.get("response_format") or {}).get("type", "json_schema")
-        run = (str(rec.meta.get("article")), str(body.get("model")), fmt)
+        strategy = rec.meta.get("strategy")
+        run = (str(rec.meta.get("article")), str(body.get("model")), fmt, strategy)
         # An article recorded with its key-judgments pass is replayed with it.
         runs[run] = runs.get(run, False) or rec.meta.get("pass") == "judgments"
-    for (name, model, fmt), judgments in sorted(runs.items()):
+    for (name, model, fmt, strategy), judgments in sorted(runs.items(), key=str):
         path = _find(name, search)
         if path is None:
             report.problems.append(f"article {name} not found under {', '.join(map(str, search))}")
@@ -57,7 +58,7 @@ def check(directory: Path, article_dirs: Iterable[Path]) -> CheckReport:
         try:
             summarize(
                 path, model=model, replay=directory, replay_used=report.used,
-                response_format=fmt, judgments=judgments,
+                response_format=fmt, judgments=judgments, strategy=strategy,
             )  # fmt: skip
         except InputError:
             raise

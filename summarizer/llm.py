@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import math
 import ssl
 import threading
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from .transport import CallLog, GateTransport, MeterTransport, RetryTransport
 
 # Validation failures are sent back to the model this many times before giving up.
 MAX_REASKS = 2
+# How many of the most probable next tokens a closed question reads (OpenAI's maximum).
+TOP_LOGPROBS = 20
 M = TypeVar("M", bound=BaseModel)
 
 # instructor logs every failed attempt at ERROR; we report failures ourselves, once.
@@ -219,7 +222,7 @@ def _close_pools() -> None:
         _pools.clear()
 
 
-def _build(base_url: str, api_key: str | None, timeout: float) -> tuple[_Switch, Any]:
+def _build(base_url: str, api_key: str | None, timeout: float) -> tuple[_Switch, Any, Any]:
     import instructor
     import openai
 
@@ -231,11 +234,13 @@ def _build(base_url: str, api_key: str | None, timeout: float) -> tuple[_Switch,
         max_retries=0,  # transient failures are retried once, in RetryTransport
         timeout=timeout,
     )
-    return switch, instructor.from_openai(client, mode=instructor.Mode.JSON_SCHEMA)
+    return switch, instructor.from_openai(client, mode=instructor.Mode.JSON_SCHEMA), client
 
 
-def _client(endpoint: Endpoint) -> tuple[_Switch, Any]:
-    cache: dict[tuple[str, str | None, float], tuple[_Switch, Any]]
+def _client(endpoint: Endpoint) -> tuple[_Switch, Any, Any]:
+    """This thread's (transport switch, instructor client, plain OpenAI client) for
+    ``endpoint``."""
+    cache: dict[tuple[str, str | None, float], tuple[_Switch, Any, Any]]
     cache = _clients.__dict__.setdefault("by_endpoint", {})
     key = (endpoint.base_url, endpoint.api_key, endpoint.timeout)
     if key not in cache:
@@ -286,7 +291,7 @@ def ask(
 ) -> Answer[M]:
     """Ask for an answer that validates as ``model`` against ``article`` (re-asking with the
     validation error, at most :data:`MAX_REASKS` times)."""
-    switch, patched = _client(endpoint)
+    switch, patched, _ = _client(endpoint)
     switch.current = _transport(endpoint, tape, log)
     try:
         with grounded_in(article):  # not instructor's context=: see schema.grounded_in
@@ -311,6 +316,54 @@ def ask(
         text=_content(completion),
         model=str(getattr(completion, "model", None) or endpoint.model),
     )
+
+
+def choose(
+    letters: str,
+    messages: list[dict[str, str]],
+    endpoint: Endpoint,
+    tape: Tape,
+    log: CallLog,
+) -> dict[str, float]:
+    """Ask a closed question whose answer is one of ``letters`` and read the model's
+    probabilities for each, normalised over the letters, instead of its generated text.
+
+    One token is generated; the answer is the distribution over the letters among the
+    top log-probabilities the server returns (llama-server and the OpenAI API both do)."""
+    switch, _, raw = _client(endpoint)
+    switch.current = _transport(endpoint, tape, log)
+    try:
+        completion = raw.chat.completions.create(
+            model=endpoint.model,
+            messages=messages,
+            max_tokens=1,
+            temperature=0,
+            seed=0,
+            logprobs=True,
+            top_logprobs=TOP_LOGPROBS,
+        )
+    except Exception as exc:  # every failure becomes one of ours, with a one-line message
+        raise _failure(exc, endpoint) from None
+    finally:
+        switch.current.close()
+        switch.current = None
+    try:
+        top = completion.choices[0].logprobs.content[0].top_logprobs
+    except (AttributeError, IndexError, TypeError):
+        raise ModelOutputError(
+            f"the model server at {endpoint.base_url} returned no log-probabilities",
+            hint="use --strategy single with this server",
+        ) from None
+    probs = dict.fromkeys(letters, 0.0)
+    for entry in top:
+        token = str(entry.token).strip().rstrip(")").upper()
+        if token in probs:
+            probs[token] += math.exp(entry.logprob)
+    total = sum(probs.values())
+    if total <= 0:
+        # None of the letters among the top tokens: the question told the model nothing.
+        return dict.fromkeys(letters, 1 / len(letters))
+    return {k: v / total for k, v in probs.items()}
 
 
 def _content(completion: Any) -> str:

@@ -207,7 +207,7 @@ def _answers(brief: Brief, item: Any) -> list[str]:
     out = []
     for r in getattr(item, "responses", []):
         answer = getattr(brief, r.section)[r.index]
-        text = answer.term if r.section == "deal_terms" else f"{answer.topic}: {answer.stance}"
+        text = answer.term if r.section == "deal_terms" else answer.claim
         out.append(f"{r.kind.replace('_', '-')}: {text} (S{answer.evidence[0]})")
     return out
 

@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import article as articles
-from . import config, local, prices, prompts
+from . import config, local, prices, prompts, scored
 from .article import Article
 from .errors import ConfigError, ModelOutputError
 from .llm import Endpoint, Tape, ask, preload
@@ -21,6 +21,7 @@ from .schema import Brief, Extraction, Judgments, KeyJudgment, Metadata, Sentenc
 from .transport import CallLog
 
 Progress = Callable[[str], None]
+_EXTRACTED = {"summary", "parties", "positions", "demands", "deal_terms"}
 # Replay never opens a connection; this placeholder only fills the client's required URL.
 _REPLAY_URL = "http://replay.invalid/v1"
 
@@ -34,7 +35,7 @@ def _version() -> str:
 
 @contextmanager
 def _endpoint(
-    settings: config.Settings, replaying: bool, progress: Progress | None
+    settings: config.Settings, replaying: bool, progress: Progress | None, system: str
 ) -> Iterator[Endpoint]:
     def make(base_url: str, model: str) -> Endpoint:
         return Endpoint(
@@ -56,22 +57,26 @@ def _endpoint(
     if replaying:
         yield make(_REPLAY_URL, local.alias(settings.model, settings.model_path))
         return
-    with embedded_server(settings, progress) as (url, alias):
+    with embedded_server(settings, progress, system=system) as (url, alias):
         yield make(url, alias)
 
 
 @contextmanager
 def embedded_server(
-    settings: config.Settings, progress: Progress | None = None
+    settings: config.Settings, progress: Progress | None = None, *, system: str | None = None
 ) -> Iterator[tuple[str, str]]:
-    """Run the embedded model's server for ``settings``; yield its base URL and model name."""
+    """Run the embedded model's server for ``settings``; yield its base URL and model name.
+
+    ``system`` is the system message every request will start with (default: the single
+    strategy's), whose KV cache the server restores from disk."""
     alias = local.alias(settings.model, settings.model_path)
     path = settings.model_path or local.default_model_path(progress)
     # Loading the model takes the server seconds that this process would otherwise spend
     # idle before its own second of importing the client: overlap the two.
     ahead = threading.Thread(target=preload, args=(Extraction,), name="preload", daemon=True)
     ahead.start()
-    with local.serve(path, alias, progress, system=prompts.system()) as url:
+    system = prompts.system() if system is None else system
+    with local.serve(path, alias, progress, system=system) as url:
         ahead.join()  # the first call would otherwise import the same modules concurrently
         yield url, alias
 
@@ -98,6 +103,7 @@ def summarize(
     cache: str | os.PathLike[str] | None = None,
     price_table: dict[str, tuple[float, float]] | None = None,
     judgments: bool = False,
+    strategy: str | None = None,
 ) -> Brief:
     """Summarise one article into a grounded :class:`Brief`.
 
@@ -124,30 +130,46 @@ def summarize(
         max_attempts=max_attempts,
         max_tokens=max_tokens,
         response_format=response_format,
+        strategy=strategy,
     )
-    rerecord = f"summarizer summarize {art.source}{' --judgments' * judgments} --record {replay}"
+    chosen = f" --strategy {settings.strategy}" if settings.strategy_choice else ""
+    rerecord = (
+        f"summarizer summarize {art.source}{' --judgments' * judgments}{chosen} --record {replay}"
+    )
     tape = Tape(
         record=record,
         replay=replay,
-        context={"article": Path(art.source).name, "article_sha256": art.sha256},
+        context={
+            "article": Path(art.source).name,
+            "article_sha256": art.sha256,
+            "strategy": settings.strategy,
+        },
         rerecord_hint=rerecord,
         used=replay_used,
         cache=cache,
     )
     log = CallLog()
     messages = prompts.messages(art)
-    with _endpoint(settings, replay is not None, progress) as endpoint:
+    scoring = settings.strategy == "scored"
+    system = prompts.system_for(settings.strategy)
+    with _endpoint(settings, replay is not None, progress, system) as endpoint:
         if progress:
             progress(f"asking {endpoint.model} for a brief")
         started = time.monotonic()
-        answer = ask(Extraction, art, messages, endpoint, tape, log)
-        extraction, model_name = answer.value, answer.model
+        if scoring:
+            data, model_name = scored.extract(art, endpoint, tape, log, progress)
+            extraction = Extraction.model_validate(data, context={"article": art})
+            # The judgments pass continues a conversation; the brief stands in for an answer.
+            said = extraction.model_dump_json(include=_EXTRACTED)
+        else:
+            answer = ask(Extraction, art, messages, endpoint, tape, log)
+            extraction, model_name, said = answer.value, answer.model, answer.text
         judged: list[KeyJudgment] = []
         missing: str | None = None
         if judgments:
             if progress:
                 progress(f"asking {endpoint.model} for key judgments")
-            follow = prompts.judgment_messages(art, messages, answer.text)
+            follow = prompts.judgment_messages(art, messages, said)
             second = replace(tape, context={**(tape.context or {}), "pass": "judgments"})
             try:
                 judged = ask(Judgments, art, follow, endpoint, second, log).value.judgments

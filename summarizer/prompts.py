@@ -17,7 +17,14 @@ from .schema import Extraction, Judgments, KeyJudgment, model_facing, model_sche
 if typing.TYPE_CHECKING:
     import jinja2
 
-TEMPLATES = ("system.j2", "user.j2", "judgments.j2")
+TEMPLATES = (
+    "system.j2",
+    "user.j2",
+    "judgments.j2",
+    "scored_system.j2",
+    "scored_parties.j2",
+    "scored_kind.j2",
+)
 
 
 def _template_dir() -> Path:
@@ -105,6 +112,28 @@ def messages(article: Article) -> list[dict[str, str]]:
     return [
         {"role": "system", "content": system()},
         {"role": "user", "content": user.strip()},
+    ]
+
+
+def scored_system() -> str:
+    """The system message of the scored strategy: the kinds of sentence and the statuses of
+    a deal term that its closed questions choose among."""
+    return _sources()["scored_system.j2"].strip()
+
+
+def system_for(strategy: str) -> str:
+    """The system message every request of ``strategy`` starts with."""
+    return scored_system() if strategy == "scored" else system()
+
+
+def scored_messages(article: Article, question: str, **values: object) -> list[dict[str, str]]:
+    """A scored-strategy request: the numbered article, then one question from the template
+    ``scored_<question>.j2``. Every request starts with the same system message and article,
+    so a server that caches prompts evaluates them once per article."""
+    ask = _environment().get_template(f"scored_{question}.j2").render(**values)
+    return [
+        {"role": "system", "content": scored_system()},
+        {"role": "user", "content": f"{article.numbered()}\n\n{ask.strip()}"},
     ]
 
 

@@ -220,3 +220,11 @@ def test_template_syntax_in_an_article_reaches_the_model_verbatim(tmp_path: Path
         brief = summarizer.summarize(article, base_url=url, model="fault-model")
     assert brief.summary == "Braces."
     assert text in script.requests[0]["messages"][-1]["content"]
+
+
+def test_scored_strategy_on_a_server_without_log_probabilities_says_so() -> None:
+    sides = {"parties": [{"name": "Hamas", "kind": "armed_group"}], "summary": "Talks."}
+    with fault_server(("answer", {"brief": sides}), ("answer", {"brief": sides})) as (url, _):
+        with pytest.raises(ModelOutputError, match="returned no log-probabilities") as info:
+            _run(url, strategy="scored")
+    assert info.value.hint == "use --strategy single with this server"

@@ -1,0 +1,119 @@
+"""The scored strategy's own logic, on hand-made answers: no model, no recordings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from summarizer import scored
+from summarizer.article import from_text
+from summarizer.schema import Extraction
+from summarizer.scored import Judged, Side, Sides
+
+# Written for these tests; not from the development set.
+ART = from_text(
+    "Fishing talks stall over cod quota\n\n"
+    "The talks began in 1998 in a harbour hotel. "
+    "The Fishermen's Guild said it opposes any cut to the cod quota. "
+    "He added that boats would stay in port. "
+    "Minister Ana Ruiz urged the Fishermen's Guild to accept a smaller quota by June. "
+    "Under the plan, each boat would get 4,000 euros, and the Fishermen's Guild signed it. "
+    "The fisheries ministry proposed a joint survey of the stock."
+)
+SIDES = Sides(
+    parties=[
+        Side(name="Fishermen's Guild", kind="union", speakers=["Captain Joe Brandt"]),
+        Side(name="The fisheries ministry", kind="government", speakers=["Minister Ana Ruiz"]),
+    ],
+    summary="Talks on the cod quota stalled.",
+)
+BACKGROUND = {"A": 0.6, "B": 0.2, "C": 0.1, "D": 0.1}
+
+
+def _judged(*kinds: dict[str, float]) -> list[Judged]:
+    return [Judged(sentence=s, kinds=k) for s, k in zip(ART.sentences, kinds, strict=True)]
+
+
+def _assemble(*kinds: dict[str, float]) -> dict[str, Any]:
+    return scored.assemble(ART, SIDES, _judged(*kinds))
+
+
+def test_parties_are_tidied_to_the_article_and_get_derived_ids() -> None:
+    out = _assemble(*[BACKGROUND] * len(ART.sentences))
+    guild, ministry = out["parties"]
+    assert guild["id"] == "fishermen_s_guild"
+    # The model's invented person is dropped; the title it added is taken off.
+    assert guild["speakers"] == []
+    assert ministry["speakers"] == ["Ana Ruiz"]
+    assert ministry["name"] == "The fisheries ministry"
+    assert out["positions"] == out["demands"] == out["deal_terms"] == []
+
+
+def test_each_kind_becomes_an_item_citing_its_own_sentence_in_its_words() -> None:
+    position = {"A": 0.05, "B": 0.55, "C": 0.2, "D": 0.2}
+    demand = {"A": 0.1, "B": 0.3, "C": 0.4, "D": 0.2}
+    term = {"A": 0.1, "B": 0.3, "C": 0.1, "D": 0.5}
+    out = _assemble(BACKGROUND, BACKGROUND, position, position, demand, term, term)
+    first, second = out["positions"]
+    assert (first["holder"], first["evidence"]) == ("fishermen_s_guild", [3])
+    assert first["stance"] == ART.sentence(3).text
+    # "He added ..." names no side: the last side named before it holds the position.
+    assert (second["holder"], second["evidence"]) == ("fishermen_s_guild", [4])
+    (dem,) = out["demands"]
+    # The minister is the ministry's; the Guild is named right after "urged".
+    assert (dem["by"], dem["of"]) == ("the_fisheries_ministry", "fishermen_s_guild")
+    signed, survey = out["deal_terms"]
+    # No one is said to put the payment forward; its sentence says it was signed.
+    assert (signed["proposed_by"], signed["status"]) == (None, "agreed")
+    # The ministry put the survey forward; its sentence gives no status, and the article
+    # reports a signed deal, so the term is read as part of it.
+    assert (survey["proposed_by"], survey["status"]) == ("the_fisheries_ministry", "agreed")
+    brief = Extraction.model_validate(out, context={"article": ART})
+    assert all(x.verified for x in [*brief.positions, *brief.demands, *brief.deal_terms])
+
+
+def test_background_needs_less_probability_where_no_cue_word_is_used() -> None:
+    # Sentence 2 ("The talks began in 1998 ...") uses no cue word; sentence 3 does.
+    lukewarm = {"A": 0.15, "B": 0.5, "C": 0.2, "D": 0.15}
+    assert scored.kinds_of(lukewarm, ART.sentence(2).text, lukewarm) == []
+    assert scored.kinds_of(lukewarm, ART.sentence(3).text, lukewarm) == ["positions"]
+    assert scored.kinds_of(BACKGROUND, ART.sentence(3).text, BACKGROUND) == []
+
+
+def test_kind_is_judged_against_the_models_habits_in_the_article() -> None:
+    # The model favours B everywhere; C above its usual share wins although B is larger.
+    probs = {"A": 0.1, "B": 0.5, "C": 0.3, "D": 0.1}
+    usual = {"A": 0.2, "B": 0.6, "C": 0.1, "D": 0.1}
+    assert scored.kinds_of(probs, "It said nothing new.", usual) == ["demands"]
+    # A cue word tips a near tie: "deal" marks a deal term.
+    even = {"A": 0.1, "B": 0.3, "C": 0.3, "D": 0.3}
+    assert scored.kinds_of(even, "The deal is near.", even) == ["deal_terms"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("The union rejected the offer.", "rejected"),
+        ("Both sides signed the accord on Monday.", "agreed"),
+        ("The figure is still in brackets in the draft.", "disputed"),
+        ("The company withdrew its offer of a bonus.", "withdrawn"),
+        ("The tariff cut took effect in May.", "implemented"),
+        ("They are still negotiating the length of the deal.", "under_negotiation"),
+        ("The plan would add two sailings a day.", "proposed"),
+    ],
+)
+def test_status_is_read_off_the_sentence(sentence: str, status: str) -> None:
+    assert scored.status_of(sentence) == status
+
+
+def test_sections_keep_at_most_the_briefs_limit_the_surest_first() -> None:
+    many = from_text(" ".join(f"The guild said point {n} matters." for n in range(1, 16)))
+    judged = [
+        Judged(sentence=s, kinds={"A": 0.01 * s.id, "B": 0.8, "C": 0.1, "D": 0.1})
+        for s in many.sentences
+    ]
+    sides = Sides(parties=[Side(name="guild", kind="union")], summary="s")
+    out = scored.assemble(many, sides, judged)
+    assert [p["evidence"][0] for p in out["positions"]] == list(range(1, 13))
+    Extraction.model_validate(out, context={"article": many})
