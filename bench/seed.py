@@ -1,11 +1,14 @@
 """Speed and cost of one brief of the seed article on the embedded model.
 
-    python bench/seed.py [--runs N]
+    python bench/seed.py [--runs N] [--strategy scored single]
 
-Prints, per run: wall time (server start + model load + generation), generation time alone,
-prompt and completion tokens, model calls, the prompt's size relative to the article's own
-tokens, completion tokens per extracted item, and the server's peak memory. With
-``--judgments`` the brief also gets its key-judgments pass; the figures then cover both calls.
+Prints, per run and strategy (the strategies alternate within each run, so both meet the
+same machine): wall time (server start + model load + extraction), the extraction alone,
+model calls, prompt tokens and those the server evaluated (not reused from its cache), the
+evaluated prompt tokens relative to the article's own tokens, completion tokens and per
+extracted item, and the server's peak memory. The last line gives each strategy's median
+wall time and its ratio to the single call's. With ``--judgments`` the brief also gets its
+key-judgments pass; the figures then cover every call.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import time
 from pathlib import Path
 
@@ -40,39 +44,55 @@ def main() -> None:
     parser.add_argument(
         "--judgments", action="store_true", help="add the key-judgments pass (a second call)"
     )
+    parser.add_argument("--strategy", nargs="+", default=["scored", "single"])
     args = parser.parse_args()
     n_article = article_tokens()
+    walls: dict[str, list[float]] = {name: [] for name in args.strategy}
     for run in range(1, args.runs + 1):
-        started = time.monotonic()
-        brief = summarizer.summarize(SEED, judgments=args.judgments)
-        wall = time.monotonic() - started
-        usage = brief.metadata.usage
-        items = len(brief.positions) + len(brief.demands) + len(brief.deal_terms)
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        first_prompt = usage.prompt_tokens / max(usage.calls, 1)
-        print(
-            json.dumps(
-                {
-                    "run": run,
-                    "wall_s": round(wall, 1),
-                    "generation_s": brief.metadata.seconds,
-                    "calls": usage.calls,
-                    "prompt_tokens": usage.prompt_tokens,
-                    "completion_tokens": usage.completion_tokens,
-                    "article_tokens": n_article,
-                    # (of the brief's own call; the judgments pass repeats the conversation)
-                    "prompt_to_article": None
-                    if args.judgments
-                    else round(first_prompt / n_article, 2),
-                    "items": items,
-                    "judgments": len(brief.judgments),
-                    "completion_tokens_per_item": round(
-                        usage.completion_tokens / max(items + len(brief.parties), 1), 1
-                    ),
-                    "server_peak_rss_mb": round(peak_mb),
-                }
+        for strategy in args.strategy:
+            started = time.monotonic()
+            brief = summarizer.summarize(SEED, judgments=args.judgments, strategy=strategy)
+            wall = time.monotonic() - started
+            walls[strategy].append(wall)
+            usage = brief.metadata.usage
+            items = len(brief.positions) + len(brief.demands) + len(brief.deal_terms)
+            peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            evaluated = usage.prompt_tokens - usage.cached_prompt_tokens
+            print(
+                json.dumps(
+                    {
+                        "run": run,
+                        "strategy": strategy,
+                        "wall_s": round(wall, 1),
+                        "extraction_s": brief.metadata.seconds,
+                        "calls": usage.calls,
+                        "prompt_tokens": usage.prompt_tokens,
+                        "prompt_tokens_evaluated": evaluated,
+                        "article_tokens": n_article,
+                        "evaluated_to_article": round(evaluated / n_article, 2),
+                        "completion_tokens": usage.completion_tokens,
+                        "items": items,
+                        "parties": len(brief.parties),
+                        "judgments": len(brief.judgments),
+                        "completion_tokens_per_item": round(
+                            usage.completion_tokens / max(items + len(brief.parties), 1), 1
+                        ),
+                        "server_peak_rss_mb": round(peak_mb),
+                    }
+                )
             )
+    medians = {name: statistics.median(times) for name, times in walls.items() if times}
+    base = medians.get("single")
+    print(
+        json.dumps(
+            {
+                "median_wall_s": {name: round(m, 1) for name, m in medians.items()},
+                "to_single": {name: round(m / base, 2) for name, m in medians.items()}
+                if base
+                else None,
+            }
         )
+    )
 
 
 if __name__ == "__main__":

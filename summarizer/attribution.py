@@ -23,7 +23,11 @@ PLOVER event types (the current manual: REQUEST replaced DEMAND), in one table:
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .article import Article
+    from .schema import Extraction
 
 AttributionKind = Literal["anonymous", "statement", "on_record", "reporter"]
 Modality = Literal["asserted", "hedged", "conditional", "negated", "past"]
@@ -106,3 +110,28 @@ def event(kind: str, *, status: str | None = None, threat: str | None = None,
     if negated or _OPPOSE.search(stance):
         return "REJECT"
     return "SUPPORT"
+
+
+_KINDS = {"positions": "position", "demands": "demand", "deal_terms": "deal_term"}
+
+
+def read(extraction: Extraction, article: Article) -> Extraction:
+    """A copy of ``extraction`` with each item's attribution, modality and event type read
+    off the sentence it rests on (the one holding its quote, else its first cited one)."""
+    out = extraction.model_copy(deep=True)
+    for section in ("positions", "demands", "deal_terms"):
+        for item in getattr(out, section):
+            sid = item.evidence[0]
+            if item.quote_span is not None:
+                sid = next(s.id for s in article.sentences if s.end > item.quote_span[0])
+            text = article.sentence(sid).text
+            item.attribution, item.attributed_by = attribution(text)
+            item.modality, item.modality_cue = modality(text)
+            item.event = event(
+                _KINDS[section],
+                status=getattr(item, "status", None),
+                threat=getattr(item, "threat", None),
+                stance=getattr(item, "stance", ""),
+                negated=item.modality == "negated",
+            )
+    return out

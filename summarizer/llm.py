@@ -15,10 +15,10 @@ from typing import Any, Generic, TypeVar
 import httpx2
 from pydantic import BaseModel
 
-from . import recording
+from . import ground, recording
 from .article import Article
 from .errors import ModelOutputError, ModelUnavailableError, SummarizerError
-from .schema import grounded_in, model_schema
+from .schema import Extraction, grounded_in, model_schema
 from .transport import CallLog, GateTransport, MeterTransport, RetryTransport
 
 # Validation failures are sent back to the model this many times before giving up.
@@ -376,18 +376,23 @@ def _content(completion: Any) -> str:
 def _unverified_items_only(
     model: type[M], exc: Exception, article: Article
 ) -> tuple[M, Any] | None:
-    """After the re-asks: if the last answer's only faults are items whose quote is not in
-    the article or whose words are more estimative than their sentence, keep it with those
-    items marked unverified (fail closed, not fail whole)."""
+    """After the re-asks: if the last answer's only faults are items the grounding stage can
+    keep marked unverified (a quote not in the article, sentences that do not state the
+    item, words more estimative than their sentence), keep the answer (fail closed, not
+    fail whole)."""
     from instructor.core.exceptions import InstructorRetryException
     from pydantic import ValidationError
 
     completion = getattr(exc, "last_completion", None)
     if not isinstance(exc, InstructorRetryException) or completion is None:
         return None
+    if not issubclass(model, Extraction):
+        return None
     try:
         text = completion.choices[0].message.content
-        context = {"article": article, "lenient": True}
-        return model.model_validate_json(text, context=context, strict=False), completion
+        value = model.model_validate_json(text, strict=False)  # the structure alone
     except (AttributeError, IndexError, TypeError, ValidationError):
         return None
+    if not ground.keepable(ground.problems(value, article)):
+        return None
+    return value, completion

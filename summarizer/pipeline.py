@@ -13,9 +13,10 @@ from importlib import metadata
 from pathlib import Path
 
 from . import article as articles
-from . import config, local, prices, prompts, scored
+from . import attribution, config, ground, local, prices, prompts, scored
 from .article import Article
 from .errors import ConfigError, ModelOutputError
+from .link import link
 from .llm import Endpoint, Tape, ask, preload
 from .schema import Brief, Extraction, Judgments, KeyJudgment, Metadata, SentenceRef, Usage
 from .transport import CallLog
@@ -156,14 +157,16 @@ def summarize(
         if progress:
             progress(f"asking {endpoint.model} for a brief")
         started = time.monotonic()
+        # The stages, in order: extract (the strategy's model calls) -> ground -> read -> link.
         if scoring:
             data, model_name = scored.extract(art, endpoint, tape, log, progress)
-            extraction = Extraction.model_validate(data, context={"article": art})
+            extraction = Extraction.model_validate(data)
             # The judgments pass continues a conversation; the brief stands in for an answer.
             said = extraction.model_dump_json(include=_EXTRACTED)
         else:
             answer = ask(Extraction, art, messages, endpoint, tape, log)
             extraction, model_name, said = answer.value, answer.model, answer.text
+        extraction = link(attribution.read(ground.ground(extraction, art), art))
         judged: list[KeyJudgment] = []
         missing: str | None = None
         if judgments:
@@ -208,6 +211,7 @@ def summarize(
                 calls=len(log.calls),
                 cached_calls=sum(1 for c in log.calls if c.cached),
                 prompt_tokens=log.prompt_tokens,
+                cached_prompt_tokens=log.cached_prompt_tokens,
                 completion_tokens=log.completion_tokens,
                 cost_usd=cost,
             ),

@@ -8,20 +8,19 @@ validation of the model's answer against the article, and the renderers' input.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 
-from . import attribution as reading
-from . import grounding
+from . import ground
 from .article import Article
 from .attribution import AttributionKind, Event, Modality
+from .ground import estimative_words
 
 PartyKind = Literal[
     "state",
@@ -51,10 +50,6 @@ DERIVED_FIELDS = frozenset(
         "modality", "modality_cue", "event", "responses",
     }
 )  # fmt: skip
-# How the demanded party's answer reads, by its event type; a term it proposes itself in
-# answer is a counter-offer. Items share this much wording with a demand to answer it.
-RESPONSE_KINDS = {"AGREE": "acceptance", "REJECT": "rejection", "CONCEDE": "concession"}
-ANSWERS = 0.3
 # Asked for last in each item: the model states the item, copies a few words for it, then
 # names the sentence. Asked first, small models number sentences in order instead.
 GROUNDING_FIELDS = ("quote", "evidence")
@@ -104,25 +99,6 @@ Likelihood = Literal[
     "almost certain",
 ]
 Confidence = Literal["low", "moderate", "high"]
-# Estimative words: a judgment's, never a reported fact's unless the article used them.
-_ESTIMATIVE = re.compile(
-    r"\b(?:almost no chance|(?:very |highly )?(?:un)?likely|(?:roughly )?even chance|"
-    r"almost certain(?:ly)?|probabl[ey]|improbable|remote chance)\b",
-    re.IGNORECASE,
-)
-
-
-def estimative_words(text: str) -> list[str]:
-    """The estimative expressions (ICD 203 and kin) in ``text``, lower-case."""
-    return [m.group(0).lower() for m in _ESTIMATIVE.finditer(text)]
-
-
-def _new_estimates(claim: str, source: str) -> list[str]:
-    """Estimative words in ``claim`` that ``source`` does not use."""
-    said = source.lower()
-    return [w for w in estimative_words(claim) if w not in said]
-
-
 # The validation context of answers that instructor validates. Handing the article to
 # instructor as its ``context`` would also render every message as a Jinja template: an
 # article with "{{" or "{%" in it would reach the model rewritten, or not at all.
@@ -143,7 +119,8 @@ def _context(info: ValidationInfo) -> dict[str, Any] | None:
     return info.context if isinstance(info.context, dict) else _GROUNDING.get()
 
 
-def _article(info: ValidationInfo) -> Article | None:
+def article_in(info: ValidationInfo) -> Article | None:
+    """The article an answer is being validated against, if any."""
     ctx = _context(info)
     return ctx.get("article") if ctx is not None else None
 
@@ -158,8 +135,13 @@ def _blank_to_none(value: object) -> object:
 _BLANKS = frozenset({"", "none", "null", "n/a", "na", "not specified", "unknown", "-"})
 
 
+def _distinct_ids(ids: list[int]) -> list[int]:
+    return sorted(set(ids))
+
+
 def _ids_exist(ids: list[int], info: ValidationInfo) -> list[int]:
-    article = _article(info)
+    # A key judgment's sentences; an item's are checked with the rest of its grounding.
+    article = article_in(info)
     if article is not None:
         n = len(article.sentences)
         bad = [i for i in ids if not 1 <= i <= n]
@@ -169,7 +151,8 @@ def _ids_exist(ids: list[int], info: ValidationInfo) -> list[int]:
 
 
 class _Item(BaseModel):
-    """Shared grounding checks for positions, demands and deal terms."""
+    """What positions, demands and deal terms share: the evidence the model cites, and what
+    the grounding (``ground.py``) and reading (``attribution.read``) stages derive from it."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -199,92 +182,7 @@ class _Item(BaseModel):
 
     _blank_quote = field_validator("quote", mode="before")(_blank_to_none)
 
-    _ids = field_validator("evidence")(_ids_exist)
-
-    # The text fields a model writes for the item, checked for estimative words.
-    _CLAIMS: ClassVar[tuple[str, ...]] = ()
-
-    @model_validator(mode="after")
-    def _no_new_estimates(self, info: ValidationInfo) -> _Item:
-        article = _article(info)
-        if article is None:
-            return self
-        claim = " ".join(str(getattr(self, name) or "") for name in self._CLAIMS)
-        cited = " ".join(article.sentence(i).text for i in self.evidence)
-        new = _new_estimates(claim, cited)
-        if new:
-            return self._fail_closed(
-                info,
-                f"{new[0]!r} is estimative language that sentence {self.evidence[0]} does "
-                "not use; report only what the article states",
-                "more estimative than its sentence",
-            )
-        return self
-
-    def _fail_closed(self, info: ValidationInfo, error: str, reason: str) -> _Item:
-        """Re-ask with ``error``; once re-asks are spent (the lenient pass) keep the item,
-        marked unverified for ``reason``: never silently dropped or silently trusted."""
-        ctx = _context(info)
-        if ctx is not None and ctx.get("lenient"):
-            self.verified = False
-            self.unverified_reason = self.unverified_reason or reason
-            return self
-        raise ValueError(error)
-
-    @model_validator(mode="after")
-    def _align_quote(self, info: ValidationInfo) -> _Item:
-        article = _article(info)
-        if article is None or not self.quote:
-            return self
-        first, last = article.sentence(self.evidence[0]), article.sentence(self.evidence[-1])
-        span = grounding.align(self.quote, article.text, within=(first.start, last.end))
-        if span is None:
-            return self._fail_closed(
-                info,
-                f"quote {self.quote!r} is not in the article; copy it exactly from sentence "
-                f"{self.evidence[0]} or set quote to null",
-                "quote not found in the article",
-            )
-        self.quote_span = span
-        return self
-
-    @model_validator(mode="after")
-    def _evidence_supports(self, info: ValidationInfo) -> _Item:
-        # Sentence numbers that exist are not enough: small models number sentences in
-        # order. A quote found in the cited sentences grounds the item; else they must share
-        # at least one content word (or its stem) with the claim.
-        article = _article(info)
-        if article is None or self.quote_span is not None:
-            return self
-        claim = " ".join(str(getattr(self, name) or "") for name in self._CLAIMS)
-        cited = " ".join(article.sentence(i).text for i in self.evidence)
-        if grounding.words(claim) and not grounding.shares_stem(claim, cited):
-            ids = ", ".join(str(i) for i in self.evidence)
-            return self._fail_closed(
-                info,
-                f"sentence {ids} shares no words with {claim.strip()[:80]!r}; cite the "
-                "number of the sentence that states it",
-                "its sentences do not state it",
-            )
-        return self
-
-    def _event(self, negated: bool) -> Event:
-        raise NotImplementedError
-
-    @model_validator(mode="after")
-    def _read_evidence(self, info: ValidationInfo) -> _Item:
-        """Attribution, modality and event type, from the sentence the item rests on."""
-        article = _article(info)
-        if article is None:
-            return self
-        sid = self.evidence[0]
-        if self.quote_span is not None:
-            sid = next(s.id for s in article.sentences if s.end > self.quote_span[0])
-        text = article.sentence(sid).text
-        self.attribution, self.attributed_by = reading.attribution(text)
-        self.modality, self.modality_cue = reading.modality(text)
-        self.event = self._event(self.modality == "negated")
-        return self
+    _ids = field_validator("evidence")(_distinct_ids)
 
 
 class Party(BaseModel):
@@ -307,15 +205,10 @@ class Position(_Item):
     topic: Short
     stance: Short
 
-    _CLAIMS = ("topic", "stance")
-
     @property
     def claim(self) -> str:
         """ "topic: stance", or the stance alone where no topic was named."""
         return f"{self.topic}: {self.stance}" if self.topic else self.stance
-
-    def _event(self, negated: bool) -> Event:
-        return reading.event("position", stance=self.stance, negated=negated)
 
 
 class Response(BaseModel):
@@ -336,7 +229,6 @@ class Demand(_Item):
     deadline: Clause = None
     threat: Clause = None
 
-    _CLAIMS = ("what", "condition", "deadline", "threat")
     _blanks = field_validator("of", "condition", "deadline", "threat", mode="before")(
         _blank_to_none
     )
@@ -344,9 +236,6 @@ class Demand(_Item):
     responses: list[Response] = Field(
         default_factory=list, description="items answering it in the same brief (derived)"
     )
-
-    def _event(self, negated: bool) -> Event:
-        return reading.event("demand", threat=self.threat)
 
 
 class DealTerm(_Item):
@@ -357,11 +246,7 @@ class DealTerm(_Item):
     binds: list[str] = Field(default_factory=list, description="party ids it binds", max_length=6)
     status: Status
 
-    _CLAIMS = ("term",)
     _blanks = field_validator("proposed_by", mode="before")(_blank_to_none)
-
-    def _event(self, negated: bool) -> Event:
-        return reading.event("deal_term", status=self.status)
 
 
 class Extraction(BaseModel):
@@ -376,14 +261,13 @@ class Extraction(BaseModel):
     deal_terms: list[DealTerm] = Field(max_length=12)
 
     @model_validator(mode="after")
-    def _summary_no_new_estimates(self, info: ValidationInfo) -> Extraction:
-        article = _article(info)
-        new = _new_estimates(self.summary, article.text) if article is not None else []
-        if new:
-            raise ValueError(
-                f"the summary says {new[0]!r}, estimative language the article does not use; "
-                "report only what the article states"
-            )
+    def _grounded(self, info: ValidationInfo) -> Extraction:
+        # Validating a model's answer against its article (instructor's re-asks): every
+        # problem the grounding stage finds goes back to the model, word for word.
+        article = article_in(info)
+        found = ground.problems(self, article) if article is not None else []
+        if found:
+            raise ValueError("; ".join(f"{p.where}: {p.error}" for p in found))
         return self
 
     @model_validator(mode="after")
@@ -413,32 +297,7 @@ class Extraction(BaseModel):
         for i, term in enumerate(self.deal_terms):
             term.proposed_by = fix(term.proposed_by, f"deal_terms[{i}].proposed_by")
             term.binds = [fix(b, f"deal_terms[{i}].binds") or b for b in term.binds]
-        self._link_responses()
         return self
-
-    def _link_responses(self) -> None:
-        """Point each demand at what answers it: an item by the demanded party (or, for a
-        term, one that binds it) that shares the demand's wording."""
-        for dem in self.demands:
-            if dem.of is None:
-                continue
-            dem.responses = []
-            candidates: list[tuple[str, int, Any, str, str | None]] = [
-                ("positions", i, p, f"{p.topic} {p.stance}", p.holder)
-                for i, p in enumerate(self.positions)
-            ] + [
-                ("deal_terms", i, t, t.term, t.proposed_by if t.proposed_by else None)
-                for i, t in enumerate(self.deal_terms)
-            ]
-            for section, i, item, text, actor in candidates:
-                binds = getattr(item, "binds", [])
-                if dem.of not in (actor, *binds) or grounding.overlap(dem.what, text) < ANSWERS:
-                    continue
-                kind = RESPONSE_KINDS.get(item.event or "")
-                if kind is None and section == "deal_terms" and actor == dem.of:
-                    kind = "counter_offer"
-                if kind is not None:
-                    dem.responses.append(Response(kind=kind, section=section, index=i))  # type: ignore[arg-type]
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -527,6 +386,9 @@ class Usage(BaseModel):
     calls: int = 0
     cached_calls: int = 0
     prompt_tokens: int = 0
+    cached_prompt_tokens: int = Field(
+        default=0, description="of the prompt tokens, those the server reused from its cache"
+    )
     completion_tokens: int = 0
     cost_usd: float | None = Field(
         default=None, description="estimated, for calls not answered from the cache"

@@ -79,6 +79,8 @@ class Call:
     status: int
     seconds: float
     prompt_tokens: int = 0
+    # Of the prompt, the tokens a server that caches prompts did not evaluate again.
+    cached_prompt_tokens: int = 0
     completion_tokens: int = 0
     model: str | None = None
     cached: bool = False
@@ -93,6 +95,10 @@ class CallLog:
     @property
     def prompt_tokens(self) -> int:
         return sum(c.prompt_tokens for c in self.calls)
+
+    @property
+    def cached_prompt_tokens(self) -> int:
+        return sum(c.cached_prompt_tokens for c in self.calls)
 
     @property
     def completion_tokens(self) -> int:
@@ -231,6 +237,8 @@ class MeterTransport(httpx2.BaseTransport):
         if isinstance(data, dict):
             usage = data.get("usage") or {}
             call.prompt_tokens = int(usage.get("prompt_tokens") or 0)
+            details = usage.get("prompt_tokens_details") or {}
+            call.cached_prompt_tokens = int(details.get("cached_tokens") or 0)
             call.completion_tokens = int(usage.get("completion_tokens") or 0)
             call.model = data.get("model")
         self._log.calls.append(call)

@@ -54,3 +54,16 @@ def test_plover_events() -> None:
     assert event("position", stance="accused the company of retaliation") == "ACCUSE"
     assert event("position", stance="opposes direct talks") == "REJECT"
     assert event("position", stance="favours direct talks") == "SUPPORT"
+
+
+def test_read_stage_fills_each_items_reading_from_its_sentence() -> None:
+    from summarizer.attribution import read
+    from summarizer.ground import ground
+
+    from .test_schema import ART, _answer, _validate
+
+    brief = read(ground(_validate(_answer()), ART), ART)
+    pos, dem = brief.positions[0], brief.demands[0]
+    # The position's quote lies in sentence 3, an anonymous source's report.
+    assert (pos.attribution, pos.event) == ("anonymous", "REJECT")
+    assert (dem.event, dem.modality) == ("REQUEST", "asserted")

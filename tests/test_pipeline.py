@@ -93,20 +93,27 @@ def test_recordings_are_all_current_and_used() -> None:
     assert report.total == len(report.used) > 0
 
 
-def test_key_judgments_are_a_second_call_continuing_the_same_conversation() -> None:
-    plain = summarizer.summarize(SEED, replay=RECORDED)
-    brief = summarizer.summarize(SEED, replay=RECORDED, judgments=True)
+@pytest.mark.parametrize("strategy", ["scored", "single"])
+def test_key_judgments_are_one_more_call_that_changes_no_fact(strategy: str) -> None:
+    plain = summarizer.summarize(SEED, replay=RECORDED, strategy=strategy)
+    brief = summarizer.summarize(SEED, replay=RECORDED, judgments=True, strategy=strategy)
     assert 1 <= len(brief.judgments) <= 3 and not plain.judgments
-    assert (brief.metadata.usage.calls, plain.metadata.usage.calls) == (2, 1)
+    assert brief.metadata.usage.calls == plain.metadata.usage.calls + 1
     for j in brief.judgments:
         assert j.likelihood in LIKELIHOODS and j.confidence in ("low", "moderate", "high")
         assert all(1 <= i <= len(brief.sentences) for i in j.evidence)
     # The facts are the same brief: judgments are kept apart and change none of them.
     facts = {"judgments", "metadata"}
     assert brief.model_dump(exclude=facts) == plain.model_dump(exclude=facts)
+
+
+def test_single_call_judgments_continue_the_same_conversation() -> None:
     # The second request repeats the first and the model's answer verbatim, so a server
     # that caches prompts (llama-server does) evaluates only the new question.
-    mine = [r for r in recordings(RECORDED) if r.meta.get("article") == SEED.name]
+    mine = [
+        r for r in recordings(RECORDED)
+        if r.meta.get("article") == SEED.name and r.meta.get("strategy") == "single"
+    ]  # fmt: skip
     first = next(r for r in mine if r.meta.get("pass") is None)
     second = next(r for r in mine if r.meta.get("pass") == "judgments")
     asked = second.request["body"]["messages"]
@@ -114,6 +121,15 @@ def test_key_judgments_are_a_second_call_continuing_the_same_conversation() -> N
     assert asked[:2] == first.request["body"]["messages"]
     assert asked[2] == {"role": "assistant", "content": answer}
     assert "key judgments" in asked[3]["content"]
+
+
+def test_scored_strategy_reads_every_sentence_once_after_one_parties_call() -> None:
+    brief = summarizer.summarize(SEED, replay=RECORDED)
+    assert brief.metadata.usage.calls == 1 + len(brief.sentences)
+    # The article is a prefix every request shares: the server evaluates it once.
+    assert brief.metadata.usage.cached_prompt_tokens > brief.metadata.usage.prompt_tokens / 2
+    items = [*brief.positions, *brief.demands, *brief.deal_terms]
+    assert items and all(len(x.evidence) == 1 and x.verified for x in items)
 
 
 def test_client_libraries_load_while_the_embedded_server_starts(
@@ -142,7 +158,7 @@ def test_client_libraries_load_while_the_embedded_server_starts(
     model = tmp_path / "m.gguf"
     model.write_bytes(b"GGUF")
     settings = config.resolve(model_path=model)
-    with pipeline._endpoint(settings, replaying=False, progress=None) as endpoint:
+    with pipeline._endpoint(settings, replaying=False, progress=None, system="s") as endpoint:
         assert finished.is_set(), "the first request must not race the preload's imports"
         assert endpoint.base_url == "http://127.0.0.1:1/v1"
     assert during_serve == [True]

@@ -7,7 +7,6 @@ import pytest
 from pydantic import ValidationError
 
 from summarizer import article
-from summarizer.renderers import _cite
 from summarizer.schema import (
     DERIVED_FIELDS,
     LIKELIHOODS,
@@ -76,13 +75,6 @@ def test_model_facing_schema_has_no_titles_or_derived_fields() -> None:
     assert "quote_span" in json.dumps(Brief.model_json_schema())
 
 
-def test_valid_answer_gets_quote_span() -> None:
-    result = _validate(_answer())
-    pos = result.positions[0]
-    assert pos.quote_span is not None
-    assert ART.text[pos.quote_span[0] : pos.quote_span[1]] == pos.quote
-
-
 def test_evidence_ids_must_exist() -> None:
     bad = _answer()
     bad["demands"][0]["evidence"] = [99]
@@ -140,47 +132,10 @@ def test_evidence_is_required_and_deduplicated() -> None:
         _validate(data)
 
 
-def test_demands_link_to_the_demanded_partys_answers() -> None:
-    data = _answer()
-    data["deal_terms"] = [
-        {
-            "evidence": [18],
-            "term": "release of the remaining hostages",
-            "proposed_by": "hamas",
-            "status": "rejected",
-        },
-        {"evidence": [9], "term": "long-term ceasefire", "proposed_by": None, "status": "proposed"},
-    ]
-    result = _validate(data)
-    (response,) = result.demands[0].responses
-    assert (response.kind, response.section, response.index) == ("rejection", "deal_terms", 0)
-
-
 def test_model_never_sees_derived_fields_or_their_definitions() -> None:
     text = json.dumps(model_schema())
     for name in ("responses", "Response", "attribution", "modality", "event", "verified"):
         assert f'"{name}"' not in text and f"/{name}" not in text, name
-
-
-def test_facts_never_carry_estimative_words_their_sentence_does_not_use() -> None:
-    # Sentence 9 says "could include"; "likely" is the model's own estimate: re-asked.
-    hedged = _answer()
-    hedged["deal_terms"][0]["term"] = "a long-term ceasefire is likely"
-    with pytest.raises(ValidationError, match="'likely' is estimative language that sentence 9"):
-        _validate(hedged)
-    # Sentence 22 itself says "is likely to": the item may repeat it.
-    said = _answer()
-    said["positions"][0].update(evidence=[22], quote=None, stance="likely to take action")
-    assert _validate(said).positions[0].verified
-    # Once re-asks are spent the item is kept, visibly unverified, never silently trusted.
-    kept = Extraction.model_validate_json(
-        json.dumps(hedged), context={"article": ART, "lenient": True}, strict=False
-    )
-    assert kept.deal_terms[0].verified is False
-    assert kept.deal_terms[0].unverified_reason == "more estimative than its sentence"
-    assert _cite(kept.deal_terms[0]) == "[S9] (UNVERIFIED: more estimative than its sentence)"
-    with pytest.raises(ValidationError, match="the summary says 'almost certain'"):
-        _validate(_answer(summary="A deal is almost certain."))
 
 
 def _judgment(**override: Any) -> dict[str, Any]:
@@ -219,19 +174,3 @@ def test_key_judgments_use_the_icd_203_scale_and_cite_sentences() -> None:
     schema = model_schema(Judgments)
     levels = schema["$defs"]["KeyJudgment"]["properties"]["likelihood"]["enum"]
     assert levels == list(LIKELIHOODS) and "title" not in json.dumps(schema)
-
-
-def test_cited_sentences_must_state_the_item() -> None:
-    # Sentence 2 exists but says nothing of a ceasefire: re-asked with that error.
-    off = _answer()
-    off["deal_terms"][0]["evidence"] = [2]
-    with pytest.raises(ValidationError, match="sentence 2 shares no words with 'long-term"):
-        _validate(off)
-    # A shared stem is enough ("ceasefire" in sentence 9), and so is a quote found there.
-    assert _validate(_answer()).deal_terms[0].verified
-    # Once re-asks are spent the item is kept, marked unverified with the reason.
-    kept = Extraction.model_validate_json(
-        json.dumps(off), context={"article": ART, "lenient": True}, strict=False
-    )
-    assert kept.deal_terms[0].verified is False
-    assert kept.deal_terms[0].unverified_reason == "its sentences do not state it"

@@ -1,0 +1,153 @@
+"""Grounding: each item checked against the article it claims to rest on.
+
+A stage of its own, the same for every strategy: :func:`problems` lists what is wrong with an
+extraction (the model is re-asked with exactly these errors), :func:`ground` aligns quotes to
+the article and marks what is still wrong once re-asks are spent. Plain functions over plain
+data: a test grounds a hand-built extraction with no model at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import grounding
+from .article import Article
+from .errors import ModelOutputError
+
+if TYPE_CHECKING:
+    from .schema import Extraction
+
+SECTIONS = ("positions", "demands", "deal_terms")
+# The text fields a model writes for an item of each section: what its evidence must state.
+CLAIMS = {
+    "positions": ("topic", "stance"),
+    "demands": ("what", "condition", "deadline", "threat"),
+    "deal_terms": ("term",),
+}
+# Estimative words: a judgment's, never a reported fact's unless the article used them.
+_ESTIMATIVE = re.compile(
+    r"\b(?:almost no chance|(?:very |highly )?(?:un)?likely|(?:roughly )?even chance|"
+    r"almost certain(?:ly)?|probabl[ey]|improbable|remote chance)\b",
+    re.IGNORECASE,
+)
+
+
+def estimative_words(text: str) -> list[str]:
+    """The estimative expressions (ICD 203 and kin) in ``text``, lower-case."""
+    return [m.group(0).lower() for m in _ESTIMATIVE.finditer(text)]
+
+
+def new_estimates(claim: str, source: str) -> list[str]:
+    """Estimative words in ``claim`` that ``source`` does not use."""
+    said = source.lower()
+    return [w for w in estimative_words(claim) if w not in said]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an extraction."""
+
+    where: str  # "deal_terms[1]"
+    error: str  # what the model is told when re-asked
+    # Why a reader sees the item marked unverified when the model does not fix it; None
+    # when it cannot be kept even so (a sentence that does not exist, an estimate in the
+    # summary).
+    reason: str | None = None
+
+
+def claim(item: Any, section: str) -> str:
+    """The words an item of ``section`` claims, as one text."""
+    return " ".join(str(getattr(item, name) or "") for name in CLAIMS[section])
+
+
+def _quote_span(item: Any, article: Article) -> tuple[int, int] | None:
+    first, last = article.sentence(item.evidence[0]), article.sentence(item.evidence[-1])
+    return grounding.align(item.quote, article.text, within=(first.start, last.end))
+
+
+def _item_problems(item: Any, section: str, where: str, article: Article) -> list[Problem]:
+    n = len(article.sentences)
+    bad = [i for i in item.evidence if not 1 <= i <= n]
+    if bad:
+        return [Problem(where, f"sentence ids {bad} do not exist; the article has sentences 1-{n}")]
+    found = []
+    said = claim(item, section)
+    cited = " ".join(article.sentence(i).text for i in item.evidence)
+    if new := new_estimates(said, cited):
+        found.append(Problem(
+            where,
+            f"{new[0]!r} is estimative language that sentence {item.evidence[0]} does not "
+            "use; report only what the article states",
+            "more estimative than its sentence",
+        ))  # fmt: skip
+    span = _quote_span(item, article) if item.quote else None
+    if item.quote and span is None:
+        found.append(Problem(
+            where,
+            f"quote {item.quote!r} is not in the article; copy it exactly from sentence "
+            f"{item.evidence[0]} or set quote to null",
+            "quote not found in the article",
+        ))  # fmt: skip
+    # Sentence numbers that exist are not enough: small models number sentences in order.
+    # A quote found in the cited sentences grounds the item; else they must share at least
+    # one content word (or its stem) with the claim.
+    if span is None and grounding.words(said) and not grounding.shares_stem(said, cited):
+        ids = ", ".join(str(i) for i in item.evidence)
+        found.append(Problem(
+            where,
+            f"sentence {ids} shares no words with {said.strip()[:80]!r}; cite the number of "
+            "the sentence that states it",
+            "its sentences do not state it",
+        ))  # fmt: skip
+    return found
+
+
+def summary_problem(summary: str, article: Article) -> Problem | None:
+    """What is wrong with a summary of ``article``: estimative words the article does not
+    use (a summary is never kept unverified)."""
+    if new := new_estimates(summary, article.text):
+        return Problem(
+            "summary",
+            f"the summary says {new[0]!r}, estimative language the article does not use; "
+            "report only what the article states",
+        )
+    return None
+
+
+def problems(extraction: Extraction, article: Article) -> list[Problem]:
+    """Everything in ``extraction`` that ``article`` does not bear out, in order."""
+    found = []
+    if (wrong := summary_problem(extraction.summary, article)) is not None:
+        found.append(wrong)
+    for section in SECTIONS:
+        for i, item in enumerate(getattr(extraction, section)):
+            found += _item_problems(item, section, f"{section}[{i}]", article)
+    return found
+
+
+def keepable(found: list[Problem]) -> bool:
+    """Whether an extraction with ``found`` may still be kept, its items marked unverified."""
+    return all(p.reason is not None for p in found)
+
+
+def ground(extraction: Extraction, article: Article) -> Extraction:
+    """A copy of ``extraction`` with each quote's span in the article, and each item the
+    article does not bear out marked ``verified: false`` with the reason: fail closed,
+    never silently dropped or silently trusted.
+
+    Raises :class:`~summarizer.errors.ModelOutputError` when something cannot be kept even
+    so (see :class:`Problem`): validation against the article lets no such answer through."""
+    found = problems(extraction, article)
+    if not keepable(found):
+        wrong = "; ".join(f"{p.where}: {p.error}" for p in found if p.reason is None)
+        raise ModelOutputError(f"the model's answer does not fit the article: {wrong}"[:400])
+    out = extraction.model_copy(deep=True)
+    why = {p.where: p.reason for p in reversed(found)}  # the first reason of each item
+    for section in SECTIONS:
+        for i, item in enumerate(getattr(out, section)):
+            item.quote_span = _quote_span(item, article) if item.quote else None
+            if (reason := why.get(f"{section}[{i}]")) is not None:
+                item.verified, item.unverified_reason = False, reason
+    return out

@@ -1,0 +1,69 @@
+"""The grounding stage on hand-built extractions of the seed article: no model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from summarizer.ground import ground, problems
+from summarizer.renderers import _cite
+from summarizer.schema import Extraction
+
+from .test_schema import ART, _answer, _validate
+
+
+def _parse(data: dict[str, object]) -> Extraction:
+    # The structure alone, as after spent re-asks: no article to validate against.
+    return Extraction.model_validate_json(json.dumps(data), strict=False)
+
+
+def test_quotes_are_aligned_to_the_article() -> None:
+    pos = ground(_validate(_answer()), ART).positions[0]
+    assert pos.quote_span is not None and pos.verified
+    assert ART.text[pos.quote_span[0] : pos.quote_span[1]] == pos.quote
+
+
+def test_facts_never_carry_estimative_words_their_sentence_does_not_use() -> None:
+    # Sentence 9 says "could include"; "likely" is the model's own estimate: re-asked.
+    hedged = _answer()
+    hedged["deal_terms"][0]["term"] = "a long-term ceasefire is likely"
+    with pytest.raises(ValidationError, match="'likely' is estimative language that sentence 9"):
+        _validate(hedged)
+    # Sentence 22 itself says "is likely to": the item may repeat it.
+    said = _answer()
+    said["positions"][0].update(evidence=[22], quote=None, stance="likely to take action")
+    assert ground(_validate(said), ART).positions[0].verified
+    # Once re-asks are spent the item is kept, visibly unverified, never silently trusted.
+    kept = ground(_parse(hedged), ART).deal_terms[0]
+    assert kept.verified is False
+    assert kept.unverified_reason == "more estimative than its sentence"
+    assert _cite(kept) == "[S9] (UNVERIFIED: more estimative than its sentence)"
+    with pytest.raises(ValidationError, match="the summary says 'almost certain'"):
+        _validate(_answer(summary="A deal is almost certain."))
+
+
+def test_cited_sentences_must_state_the_item() -> None:
+    # Sentence 2 exists but says nothing of a ceasefire: re-asked with that error.
+    off = _answer()
+    off["deal_terms"][0]["evidence"] = [2]
+    with pytest.raises(ValidationError, match="sentence 2 shares no words with 'long-term"):
+        _validate(off)
+    # A shared stem is enough ("ceasefire" in sentence 9), and so is a quote found there.
+    assert ground(_validate(_answer()), ART).deal_terms[0].verified
+    # Once re-asks are spent the item is kept, marked unverified with the reason.
+    kept = ground(_parse(off), ART).deal_terms[0]
+    assert kept.verified is False
+    assert kept.unverified_reason == "its sentences do not state it"
+
+
+def test_what_cannot_be_kept_even_unverified_is_never_kept() -> None:
+    from summarizer.errors import ModelOutputError
+
+    bad = _answer()
+    bad["demands"][0]["evidence"] = [99]
+    (problem,) = problems(_parse(bad), ART)
+    assert (problem.where, problem.reason) == ("demands[0]", None)
+    with pytest.raises(ModelOutputError, match=r"demands\[0\]: sentence ids \[99\] do not exist"):
+        ground(_parse(bad), ART)
