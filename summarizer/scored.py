@@ -25,12 +25,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
-from . import prompts
+from . import ground, prompts
 from .article import Article, Sentence
 from .llm import Endpoint, Tape, ask, choose
-from .schema import Extraction, PartyKind, Short, Status
+from .schema import Extraction, PartyKind, Short, Status, article_in
 from .transport import CallLog
 
 KINDS = "ABCD"
@@ -58,6 +58,14 @@ class Sides(BaseModel):
 
     parties: list[Side] = Field(max_length=10)
     summary: str = Field(max_length=240)
+
+    @model_validator(mode="after")
+    def _summary_grounded(self, info: ValidationInfo) -> Sides:
+        article = article_in(info)
+        wrong = ground.summary_problem(self.summary, article) if article is not None else None
+        if wrong is not None:
+            raise ValueError(wrong.error)
+        return self
 
 
 @dataclass(frozen=True)
@@ -133,6 +141,13 @@ def _spellings(side: Side) -> list[str]:
     generic head such as "government"), its people, and their surnames."""
     name = re.sub(r"^the\s+", "", side.name.strip(), flags=re.IGNORECASE)
     out = [name, _HEAD.sub("", name)]
+    # "Workers' Party (WP)": the name and its short form, each a spelling of its own.
+    if bracketed := re.fullmatch(r"(.+?)\s*\((\w[\w.]*)\)", name):
+        out += [bracketed.group(1), bracketed.group(2)]
+    # "United Nations" is as often "UN" or "U.N.".
+    capitals = [w[0] for w in name.split() if w[:1].isupper()]
+    if len(capitals) >= 2 and len(capitals) == len(name.split()):
+        out += ["".join(capitals), ".".join(capitals) + "."]
     for person in side.speakers:
         out.append(person.strip())
         parts = person.split()
@@ -144,8 +159,12 @@ def _spellings(side: Side) -> list[str]:
 def _pattern(spelling: str) -> re.Pattern[str]:
     # A name of four letters or more also matches its inflections ("Israel" in "Israeli",
     # "Union" in "Union's"); shorter ones (US, EU, UN) only as they are.
-    tail = r"\w{0,3}" if len(spelling) >= 4 else ""
-    return re.compile(rf"(?<!\w){re.escape(spelling)}{tail}(?!\w)", re.IGNORECASE)
+    # A short form in capitals (US, UN) matches only in capitals: "us", "al-".
+    letters = re.sub(r"\W", "", spelling)
+    short = letters.isupper() and len(letters) <= 4
+    tail = r"\w{0,3}" if len(spelling) >= 4 and not short else ""
+    flags = 0 if short else re.IGNORECASE
+    return re.compile(rf"(?<!\w){re.escape(spelling)}{tail}(?!\w)", flags)
 
 
 def mentions(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> list[str]:
@@ -203,7 +222,7 @@ _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
         ("implemented", r"\b(?:implement\w*|(?:take|takes|took) effect|came into (?:force|effect)|"
                         r"carried out|(?:was|were|has been|have been) (?:released|paid|freed|"
                         r"delivered|lifted))\b"),
-        ("agreed", r"\b(?:agreed|reached (?:an|a) (?:tentative )?(?:agreement|deal)|sign\w*|"
+        ("agreed", r"\b(?:agree[sd]?|reached (?:an|a) (?:tentative )?(?:agreement|deal)|sign\w*|"
                    r"accept\w*|approv\w*|endors\w*|ratif\w*|adopt\w*|consensus|"
                    r"tentative (?:agreement|deal)|struck (?:a|an) )\b"),
         ("under_negotiation", r"\b(?:negotiat\w*|counter\w*|bargain\w*|talks (?:on|over)|"
@@ -263,16 +282,13 @@ def actor_of(
     return named[0] if named else previous
 
 
-def target_of(
-    text: str, actor: str | None, patterns: dict[str, list[re.Pattern[str]]]
-) -> str | None:
+def target_of(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
     """The party a demand is made of: one named right after the demand's verb ("urged the
-    ministry", "called on Hamas to"), else none."""
+    ministry", "an ultimatum to the rebels"), else none."""
     cue = CUES["demands"].search(text)
     if cue is None:
         return None
-    after = text[cue.end() : cue.end() + 40]
-    named = [p for p in mentions(after, patterns) if p != actor]
+    named = mentions(text[cue.end() : cue.end() + 40], patterns)
     return named[0] if named else None
 
 
@@ -317,9 +333,14 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                 out[section].append(
                     {"holder": actor, "topic": "", "stance": text, "evidence": evidence}
                 )
-            elif section == "demands" and actor is not None:
-                target = target_of(j.sentence.text, actor, patterns)
-                out[section].append({"by": actor, "of": target, "what": text, "evidence": evidence})
+            elif section == "demands":
+                # The side a demand is made of is never the one making it.
+                target = target_of(j.sentence.text, patterns)
+                makers: list[str | None] = [p for p in named if p != target] or [previous]
+                if makers[0] is not None and makers[0] != target:
+                    out[section].append(
+                        {"by": makers[0], "of": target, "what": text, "evidence": evidence}
+                    )
             elif section == "deal_terms":
                 status = status_of(j.sentence.text, fallback)
                 out[section].append(

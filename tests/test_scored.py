@@ -8,6 +8,7 @@ import pytest
 
 from summarizer import scored
 from summarizer.article import from_text
+from summarizer.ground import ground
 from summarizer.schema import Extraction
 from summarizer.scored import Judged, Side, Sides
 
@@ -69,7 +70,7 @@ def test_each_kind_becomes_an_item_citing_its_own_sentence_in_its_words() -> Non
     # The ministry put the survey forward; its sentence gives no status, and the article
     # reports a signed deal, so the term is read as part of it.
     assert (survey["proposed_by"], survey["status"]) == ("the_fisheries_ministry", "agreed")
-    brief = Extraction.model_validate(out, context={"article": ART})
+    brief = ground(Extraction.model_validate(out, context={"article": ART}), ART)
     assert all(x.verified for x in [*brief.positions, *brief.demands, *brief.deal_terms])
 
 
@@ -117,3 +118,28 @@ def test_sections_keep_at_most_the_briefs_limit_the_surest_first() -> None:
     out = scored.assemble(many, sides, judged)
     assert [p["evidence"][0] for p in out["positions"]] == list(range(1, 13))
     Extraction.model_validate(out, context={"article": many})
+
+
+def test_a_demand_is_never_made_by_the_side_it_is_made_of() -> None:
+    art = from_text(
+        "Quota row\n\n"
+        "An ultimatum to the Fishermen's Guild came from the fisheries ministry on Friday."
+    )
+    demand = {"A": 0.05, "B": 0.1, "C": 0.8, "D": 0.05}
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=demand)])
+    (dem,) = out["demands"]
+    assert (dem["by"], dem["of"]) == ("the_fisheries_ministry", "fishermen_s_guild")
+
+
+def test_short_forms_in_capitals_are_spellings_and_only_in_capitals() -> None:
+    sides = Sides(parties=[Side(name="United Nations", kind="organisation")], summary="s")
+    art = from_text("UN talks\n\nThe UN said it opposes the plan. Let us see, said a guest.")
+    position = {"A": 0.05, "B": 0.8, "C": 0.1, "D": 0.05}
+    judged = [Judged(sentence=s, kinds=position) for s in art.sentences[1:]]
+    out = scored.assemble(art, sides, judged)
+    # Sentence 2 names the UN; sentence 3's "us" is not it (its position falls back to the
+    # side named before it, which is the UN again: the point is what was matched).
+    patterns = {"un": [scored._pattern(s) for s in scored._spellings(sides.parties[0])]}
+    assert scored.mentions(art.sentence(2).text, patterns) == ["un"]
+    assert scored.mentions(art.sentence(3).text, patterns) == []
+    assert [p["holder"] for p in out["positions"]] == ["united_nations", "united_nations"]
