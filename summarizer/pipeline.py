@@ -22,7 +22,6 @@ from .schema import Brief, Extraction, Judgments, KeyJudgment, Metadata, Sentenc
 from .transport import CallLog
 
 Progress = Callable[[str], None]
-_EXTRACTED = {"summary", "parties", "positions", "demands", "deal_terms"}
 # Replay never opens a connection; this placeholder only fills the client's required URL.
 _REPLAY_URL = "http://replay.invalid/v1"
 
@@ -159,10 +158,10 @@ def summarize(
         started = time.monotonic()
         # The stages, in order: extract (the strategy's model calls) -> ground -> read -> link.
         if scoring:
-            data, model_name = scored.extract(art, endpoint, tape, log, progress)
-            extraction = Extraction.model_validate(data)
-            # The judgments pass continues a conversation; the brief stands in for an answer.
-            said = extraction.model_dump_json(include=_EXTRACTED)
+            got = scored.extract(art, endpoint, tape, log, progress)
+            extraction = Extraction.model_validate(got.data)
+            # The judgments pass continues the parties call's conversation.
+            model_name, messages, said = got.model, got.messages, got.text
         else:
             answer = ask(Extraction, art, messages, endpoint, tape, log)
             extraction, model_name, said = answer.value, answer.model, answer.text

@@ -38,7 +38,7 @@ KIND_NAMES = {"B": "positions", "C": "demands", "D": "deal_terms"}
 # A sentence is background when the model gives that answer at least this probability. The
 # model spreads its probability widely (background rarely reaches one half even on pure
 # narration), so the cut is set by measurement on the development set (README, Quality).
-BACKGROUND = 0.2
+BACKGROUND = 0.25
 # A sentence with none of the cue words below is background at a lower probability still.
 BACKGROUND_UNCUED = 0.1
 # Longest item text taken from a sentence, in characters (the brief's text fields' limit).
@@ -126,19 +126,23 @@ def _as_written(name: str, text: str) -> str | None:
 
 def tidy(side: Side, text: str) -> Side:
     """``side`` as the article writes it: people without the titles the model adds, names
-    in the article's own spelling, and people the article never names dropped."""
+    in the article's own spelling, and people the article never names (or only describes)
+    dropped."""
     name = _as_written(side.name, text) or side.name
     people: list[str] = []
-    for person in side.speakers:
+    for said in side.speakers:
+        # "Ana Ruiz, the fisheries minister": the name, not the description after it.
+        person = said.split(",")[0]
         found = _as_written(_untitled(person), text) or _as_written(person, text)
-        if found and found.casefold() not in {p.casefold() for p in people}:
+        # A person is named with a capital; "the head of its team" describes one.
+        if found and found[0].isupper() and found.casefold() not in {p.casefold() for p in people}:
             people.append(found)
     return side.model_copy(update={"name": name, "speakers": people})
 
 
 def _spellings(side: Side) -> list[str]:
     """The words a sentence may use for ``side``: its name (without a leading article or a
-    generic head such as "government"), its people, and their surnames."""
+    generic head such as "government"), its short forms, its people, and their surnames."""
     name = re.sub(r"^the\s+", "", side.name.strip(), flags=re.IGNORECASE)
     out = [name, _HEAD.sub("", name)]
     # "Workers' Party (WP)": the name and its short form, each a spelling of its own.
@@ -158,8 +162,8 @@ def _spellings(side: Side) -> list[str]:
 
 def _pattern(spelling: str) -> re.Pattern[str]:
     # A name of four letters or more also matches its inflections ("Israel" in "Israeli",
-    # "Union" in "Union's"); shorter ones (US, EU, UN) only as they are.
-    # A short form in capitals (US, UN) matches only in capitals: "us", "al-".
+    # "Union" in "Union's"); a short form in capitals (US, UN, U.S.) only as it is, and
+    # only in capitals: "us" and "al-" are not.
     letters = re.sub(r"\W", "", spelling)
     short = letters.isupper() and len(letters) <= 4
     tail = r"\w{0,3}" if len(spelling) >= 4 and not short else ""
@@ -227,13 +231,23 @@ _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
                    r"tentative (?:agreement|deal)|struck (?:a|an) )\b"),
         ("under_negotiation", r"\b(?:negotiat\w*|counter\w*|bargain\w*|talks (?:on|over)|"
                               r"discuss\w*|haggl\w*|revis\w*|still (?:being )?work\w*)\b"),
+        ("proposed", r"\b(?:propos\w*|offer\w*|suggest\w*|float\w*|(?:could|would|may|might) "
+                     r"include)\b"),
 )  # fmt: skip
 STATUS_RULES = tuple((status, re.compile(p, re.IGNORECASE)) for status, p in _STATUS_PATTERNS)
+# "had not agreed", "never signed", "failed to accept": the word says the opposite.
+_NEGATED = re.compile(
+    r"\b(?:not|never|no|n't|fail(?:s|ed)? to|without|yet to)\W+(?:\w+\W+)?$", re.I
+)
 
 
 def status_of(text: str, default: Status = "proposed") -> Status:
-    """A deal term's status, read off the words of the sentence that states it."""
-    return next((status for status, rule in STATUS_RULES if rule.search(text)), default)
+    """A deal term's status, read off the words of the sentence that states it: the first
+    rule with a word the sentence uses, not negated; else ``default``."""
+    for status, rule in STATUS_RULES:
+        if any(not _NEGATED.search(text[: m.start()]) for m in rule.finditer(text)):
+            return status
+    return default
 
 
 def default_status(article: Article) -> Status:
@@ -358,20 +372,32 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
     return out
 
 
+@dataclass(frozen=True)
+class Extracted:
+    """What the scored strategy found in an article."""
+
+    data: dict[str, Any]  # the extraction as plain data
+    model: str  # the model that answered
+    # The generated call's conversation and the model's answer, verbatim: a follow-up
+    # question (the key judgments) continues it.
+    messages: list[dict[str, str]]
+    text: str
+
+
 def extract(
     article: Article,
     endpoint: Endpoint,
     tape: Tape,
     log: CallLog,
     progress: Callable[[str], None] | None = None,
-) -> tuple[dict[str, Any], str]:
-    """Run the scored strategy on ``article``: the extraction as plain data, and the name of
-    the model that answered."""
-    answer = ask(Sides, article, prompts.scored_messages(article, "parties"), endpoint, tape, log)
+) -> Extracted:
+    """Run the scored strategy on ``article``."""
+    messages = prompts.scored_messages(article, "parties")
+    answer = ask(Sides, article, messages, endpoint, tape, log)
     judged = []
     for s in article.sentences:
         if progress:
             progress(f"reading sentence {s.id} of {len(article.sentences)}")
         question = prompts.scored_messages(article, "kind", id=s.id, text=s.text)
         judged.append(Judged(sentence=s, kinds=choose(KINDS, question, endpoint, tape, log)))
-    return assemble(article, answer.value, judged), answer.model
+    return Extracted(assemble(article, answer.value, judged), answer.model, messages, answer.text)

@@ -16,7 +16,8 @@ from summarizer.scored import Judged, Side, Sides
 ART = from_text(
     "Fishing talks stall over cod quota\n\n"
     "The talks began in 1998 in a harbour hotel. "
-    "The Fishermen's Guild said it opposes any cut to the cod quota. "
+    "The Fishermen's Guild said it opposes any cut to the cod quota, the head of its board "
+    "told reporters. "
     "He added that boats would stay in port. "
     "Minister Ana Ruiz urged the Fishermen's Guild to accept a smaller quota by June. "
     "Under the plan, each boat would get 4,000 euros, and the Fishermen's Guild signed it. "
@@ -24,7 +25,11 @@ ART = from_text(
 )
 SIDES = Sides(
     parties=[
-        Side(name="Fishermen's Guild", kind="union", speakers=["Captain Joe Brandt"]),
+        Side(
+            name="Fishermen's Guild",
+            kind="union",
+            speakers=["Captain Joe Brandt", "the head of its board"],
+        ),
         Side(name="The fisheries ministry", kind="government", speakers=["Minister Ana Ruiz"]),
     ],
     summary="Talks on the cod quota stalled.",
@@ -44,7 +49,8 @@ def test_parties_are_tidied_to_the_article_and_get_derived_ids() -> None:
     out = _assemble(*[BACKGROUND] * len(ART.sentences))
     guild, ministry = out["parties"]
     assert guild["id"] == "fishermen_s_guild"
-    # The model's invented person is dropped; the title it added is taken off.
+    # The model's invented person and its description of one are dropped; the title it
+    # added is taken off.
     assert guild["speakers"] == []
     assert ministry["speakers"] == ["Ana Ruiz"]
     assert ministry["name"] == "The fisheries ministry"
@@ -67,9 +73,8 @@ def test_each_kind_becomes_an_item_citing_its_own_sentence_in_its_words() -> Non
     signed, survey = out["deal_terms"]
     # No one is said to put the payment forward; its sentence says it was signed.
     assert (signed["proposed_by"], signed["status"]) == (None, "agreed")
-    # The ministry put the survey forward; its sentence gives no status, and the article
-    # reports a signed deal, so the term is read as part of it.
-    assert (survey["proposed_by"], survey["status"]) == ("the_fisheries_ministry", "agreed")
+    # The ministry put the survey forward: proposed, although the article reports a deal.
+    assert (survey["proposed_by"], survey["status"]) == ("the_fisheries_ministry", "proposed")
     brief = ground(Extraction.model_validate(out, context={"article": ART}), ART)
     assert all(x.verified for x in [*brief.positions, *brief.demands, *brief.deal_terms])
 
@@ -102,10 +107,19 @@ def test_kind_is_judged_against_the_models_habits_in_the_article() -> None:
         ("The tariff cut took effect in May.", "implemented"),
         ("They are still negotiating the length of the deal.", "under_negotiation"),
         ("The plan would add two sailings a day.", "proposed"),
+        ("A point the ministry had not agreed to.", "proposed"),
+        ("The ministry has yet to sign the accord.", "proposed"),
     ],
 )
 def test_status_is_read_off_the_sentence(sentence: str, status: str) -> None:
     assert scored.status_of(sentence) == status
+
+
+def test_a_term_whose_sentence_gives_no_status_takes_the_articles() -> None:
+    signed = from_text("Deal\n\nBoth sides signed the accord. It sets a quota of 40 tonnes.")
+    unsigned = from_text("Deal\n\nThe ministry had not agreed. It sets a quota of 40 tonnes.")
+    assert scored.default_status(signed) == "agreed"
+    assert scored.default_status(unsigned) == "proposed"
 
 
 def test_sections_keep_at_most_the_briefs_limit_the_surest_first() -> None:
