@@ -395,7 +395,8 @@ def extract(
     messages = prompts.scored_messages(article, "parties")
     answer = ask(Sides, article, messages, endpoint, tape, log)
     judged = []
-    for s in article.sentences:
+    # The headline restates the body in fewer words: its items are the body's, cited there.
+    for s in (s for s in article.sentences if s.text != article.title):
         if progress:
             progress(f"reading sentence {s.id} of {len(article.sentences)}")
         question = prompts.scored_messages(article, "kind", id=s.id, text=s.text)

@@ -37,14 +37,16 @@ def _copies(tmp_path: Path, n: int) -> Path:
 
 def test_replayed_batch_writes_every_brief_and_resumes(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    outcomes = batch.run([str(DEVSET / "*.txt")], out, concurrency=4, replay=RECORDED)
-    assert sorted(o.status for o in outcomes) == ["ok"] * 8
-    assert len(list(out.glob("*.json"))) == 8
-    assert {e["status"] for e in _index(out)} == {"ok"}
     files = [str(p) for p in sorted(DEVSET.glob("*.txt"))]
+    n = len(files)
+    assert n == 18
+    outcomes = batch.run([str(DEVSET / "*.txt")], out, concurrency=4, replay=RECORDED)
+    assert sorted(o.status for o in outcomes) == ["ok"] * n
+    assert len(list(out.glob("*.json"))) == n
+    assert {e["status"] for e in _index(out)} == {"ok"}
     again = batch.run(files, out, concurrency=4, replay=RECORDED)
-    assert [o.status for o in again] == ["skipped"] * 8
-    assert len(_index(out)) == 8  # nothing re-done
+    assert [o.status for o in again] == ["skipped"] * n
+    assert len(_index(out)) == n  # nothing re-done
 
 
 def test_concurrency_bounds_requests_in_flight_not_threads(tmp_path: Path) -> None:

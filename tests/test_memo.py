@@ -227,7 +227,9 @@ def test_several_articles_are_ordered_by_date_with_what_changed_first() -> None:
 
 
 def test_unverified_items_say_why(seed_brief: Brief) -> None:
-    term = seed_brief.deal_terms[0].model_copy(update={"verified": False, "quote": None})
+    term = seed_brief.deal_terms[0].model_copy(
+        update={"verified": False, "unverified_reason": "more estimative than its sentence"}
+    )
     brief = seed_brief.model_copy(update={"deal_terms": [term]})
     built = memo.build([brief])
     assert "(unverified: more estimative than its sentence) [S" in memo.render(built, "md")

@@ -125,7 +125,10 @@ def test_single_call_judgments_continue_the_same_conversation() -> None:
 
 def test_scored_strategy_reads_every_sentence_once_after_one_parties_call() -> None:
     brief = summarizer.summarize(SEED, replay=RECORDED)
-    assert brief.metadata.usage.calls == 1 + len(brief.sentences)
+    # The headline restates the body: not asked.
+    body = [s for s in brief.sentences if s.text != brief.title]
+    assert len(body) == len(brief.sentences) - 1
+    assert brief.metadata.usage.calls == 1 + len(body)
     # The article is a prefix every request shares: the server evaluates it once.
     assert brief.metadata.usage.cached_prompt_tokens > brief.metadata.usage.prompt_tokens / 2
     items = [*brief.positions, *brief.demands, *brief.deal_terms]

@@ -39,6 +39,9 @@ def test_version_changes_with_a_template(monkeypatch: pytest.MonkeyPatch, tmp_pa
     (tmp_path / "system.j2").write_text("changed {{ field_guide }}")
     (tmp_path / "user.j2").write_text("{{ numbered }}")
     (tmp_path / "judgments.j2").write_text("{{ fields }}")
+    for name in prompts.TEMPLATES:
+        if not (tmp_path / name).exists():
+            (tmp_path / name).write_text(f"{name} unchanged")
     monkeypatch.setattr(prompts, "_template_dir", lambda: tmp_path)
     caches = (prompts._sources, prompts.version, prompts._environment, prompts._system)
     for cached in caches:
