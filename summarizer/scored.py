@@ -287,13 +287,27 @@ def actor_of(
     named: list[str],
     section: str,
     previous: str | None,
+    patterns: dict[str, list[re.Pattern[str]]],
 ) -> str | None:
     """The party an item of ``section`` found in sentence ``text`` belongs to: the first
     party the sentence names, else (a pronoun, "the plan") the last one named before it. A
     deal term has a proposer only where the sentence says someone put it forward."""
-    if section == "deal_terms" and not _PROPOSES.search(text):
+    if section != "deal_terms":
+        return named[0] if named else previous
+    verb = _PROPOSES.search(text)
+    if verb is None:
         return None
-    return named[0] if named else previous
+    # "X proposed ..." or "... proposed by X": the subject, or the agent after "by".
+    after = text[verb.end() :]
+    if re.match(r"\s+by\s", after):
+        agents = mentions(after[:60], patterns)
+        if agents:
+            return agents[0]
+    before = text[: verb.start()]
+    if re.search(r"\b(?:the|a|an|its|their|this|that)\s+$", before, re.IGNORECASE):
+        return None  # "the proposed agreement", "a proposal": no one is said to propose
+    subjects = mentions(before, patterns)
+    return subjects[0] if subjects else previous
 
 
 def target_of(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
@@ -341,7 +355,7 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
         named = mentions(j.sentence.text, patterns)
         text = _text(j.sentence.text)
         for section in kinds_of(j.kinds, j.sentence.text, usual):
-            actor = actor_of(j.sentence.text, named, section, previous)
+            actor = actor_of(j.sentence.text, named, section, previous, patterns)
             evidence = [j.sentence.id]
             if section == "positions" and actor is not None:
                 out[section].append(

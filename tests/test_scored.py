@@ -157,3 +157,23 @@ def test_short_forms_in_capitals_are_spellings_and_only_in_capitals() -> None:
     assert scored.mentions(art.sentence(2).text, patterns) == ["un"]
     assert scored.mentions(art.sentence(3).text, patterns) == []
     assert [p["holder"] for p in out["positions"]] == ["united_nations", "united_nations"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "proposer"),
+    [
+        ("The fisheries ministry proposed a joint survey of the stock.", "the_fisheries_ministry"),
+        ("A joint survey was proposed by the Fishermen's Guild.", "fishermen_s_guild"),
+        # "proposed" as an adjective says nothing of who proposed it.
+        ("The proposed survey would please the Fishermen's Guild.", None),
+        # No proposing verb: no proposer, whoever the sentence names.
+        ("Under the deal the fisheries ministry will pay 4,000 euros a boat.", None),
+    ],
+)
+def test_a_terms_proposer_is_who_the_sentence_says_put_it_forward(
+    sentence: str, proposer: str | None
+) -> None:
+    art = from_text(f"Quota row\n\n{sentence}")
+    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])
+    assert [t["proposed_by"] for t in out["deal_terms"]] == [proposer]
