@@ -47,9 +47,9 @@ DEFAULT_MAX_ATTEMPTS = 4
 # Enough for a full brief of a long article; stops a looping model early.
 DEFAULT_MAX_TOKENS = 1500
 RESPONSE_FORMATS = ("json_schema", "json_object")
-# How the brief is extracted: "scored" (parties generated, every sentence's kind and each
-# deal term's status chosen from the model's log-probabilities) or "single" (one call that
-# writes the whole brief). README, Quality, gives the figures behind the defaults.
+# How the brief is extracted: "scored" (parties generated, every sentence's kind chosen from
+# the model's log-probabilities) or "single" (one call that writes the whole brief).
+# README, Quality, gives the figures behind the defaults.
 STRATEGIES = ("scored", "single")
 
 

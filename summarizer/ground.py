@@ -62,16 +62,27 @@ def claim(item: Any, section: str) -> str:
     return " ".join(str(getattr(item, name) or "") for name in CLAIMS[section])
 
 
-def _quote_span(item: Any, article: Article) -> tuple[int, int] | None:
+def _quote_span(item: Any, article: Article) -> Span | None:
     first, last = article.sentence(item.evidence[0]), article.sentence(item.evidence[-1])
     return grounding.align(item.quote, article.text, within=(first.start, last.end))
 
 
-def _item_problems(item: Any, section: str, where: str, article: Article) -> list[Problem]:
+def missing_ids(ids: list[int], article: Article) -> str | None:
+    """What is wrong with citing sentences ``ids`` of ``article``, if any of them is not one."""
     n = len(article.sentences)
-    bad = [i for i in item.evidence if not 1 <= i <= n]
-    if bad:
-        return [Problem(where, f"sentence ids {bad} do not exist; the article has sentences 1-{n}")]
+    bad = [i for i in ids if not 1 <= i <= n]
+    return f"sentence ids {bad} do not exist; the article has sentences 1-{n}" if bad else None
+
+
+Span = tuple[int, int]
+
+
+def _item_problems(
+    item: Any, section: str, where: str, article: Article
+) -> tuple[list[Problem], Span | None]:
+    """What is wrong with one item, and where its quote lies in the article."""
+    if (wrong := missing_ids(item.evidence, article)) is not None:
+        return [Problem(where, wrong)], None
     found = []
     said = claim(item, section)
     cited = " ".join(article.sentence(i).text for i in item.evidence)
@@ -101,7 +112,7 @@ def _item_problems(item: Any, section: str, where: str, article: Article) -> lis
             "the sentence that states it",
             "its sentences do not state it",
         ))  # fmt: skip
-    return found
+    return found, span
 
 
 def summary_problem(summary: str, article: Article) -> Problem | None:
@@ -116,15 +127,25 @@ def summary_problem(summary: str, article: Article) -> Problem | None:
     return None
 
 
-def problems(extraction: Extraction, article: Article) -> list[Problem]:
-    """Everything in ``extraction`` that ``article`` does not bear out, in order."""
+def _checked(
+    extraction: Extraction, article: Article
+) -> tuple[list[Problem], dict[str, Span | None]]:
+    """Every problem, in order, and each item's quote span by its place ("demands[0]")."""
     found = []
+    spans: dict[str, Span | None] = {}
     if (wrong := summary_problem(extraction.summary, article)) is not None:
         found.append(wrong)
     for section in SECTIONS:
         for i, item in enumerate(getattr(extraction, section)):
-            found += _item_problems(item, section, f"{section}[{i}]", article)
-    return found
+            where = f"{section}[{i}]"
+            item_found, spans[where] = _item_problems(item, section, where, article)
+            found += item_found
+    return found, spans
+
+
+def problems(extraction: Extraction, article: Article) -> list[Problem]:
+    """Everything in ``extraction`` that ``article`` does not bear out, in order."""
+    return _checked(extraction, article)[0]
 
 
 def keepable(found: list[Problem]) -> bool:
@@ -139,7 +160,7 @@ def ground(extraction: Extraction, article: Article) -> Extraction:
 
     Raises :class:`~summarizer.errors.ModelOutputError` when something cannot be kept even
     so (see :class:`Problem`): validation against the article lets no such answer through."""
-    found = problems(extraction, article)
+    found, spans = _checked(extraction, article)
     if not keepable(found):
         wrong = "; ".join(f"{p.where}: {p.error}" for p in found if p.reason is None)
         raise ModelOutputError(f"the model's answer does not fit the article: {wrong}"[:400])
@@ -147,7 +168,8 @@ def ground(extraction: Extraction, article: Article) -> Extraction:
     why = {p.where: p.reason for p in reversed(found)}  # the first reason of each item
     for section in SECTIONS:
         for i, item in enumerate(getattr(out, section)):
-            item.quote_span = _quote_span(item, article) if item.quote else None
-            if (reason := why.get(f"{section}[{i}]")) is not None:
+            where = f"{section}[{i}]"
+            item.quote_span = spans[where]
+            if (reason := why.get(where)) is not None:
                 item.verified, item.unverified_reason = False, reason
     return out

@@ -116,8 +116,8 @@ def messages(article: Article) -> list[dict[str, str]]:
 
 
 def scored_system() -> str:
-    """The system message of the scored strategy: the kinds of sentence and the statuses of
-    a deal term that its closed questions choose among."""
+    """The system message of the scored strategy: the kinds of sentence its closed
+    question chooses among."""
     return _sources()["scored_system.j2"].strip()
 
 

@@ -142,12 +142,9 @@ def _distinct_ids(ids: list[int]) -> list[int]:
 def _ids_exist(ids: list[int], info: ValidationInfo) -> list[int]:
     # A key judgment's sentences; an item's are checked with the rest of its grounding.
     article = article_in(info)
-    if article is not None:
-        n = len(article.sentences)
-        bad = [i for i in ids if not 1 <= i <= n]
-        if bad:
-            raise ValueError(f"sentence ids {bad} do not exist; the article has sentences 1-{n}")
-    return sorted(set(ids))
+    if article is not None and (wrong := ground.missing_ids(ids, article)) is not None:
+        raise ValueError(wrong)
+    return _distinct_ids(ids)
 
 
 class _Item(BaseModel):
