@@ -6,9 +6,11 @@ module fills what is left from the environment.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .errors import ConfigError
 
@@ -85,18 +87,85 @@ def _env(name: str) -> str | None:
     return value or None
 
 
-def _number(name: str, raw: str | None, default: float) -> float:
-    if raw is None:
+def _number(name: str, given: float | None, raw: str | None, default: float) -> float:
+    """A positive, finite number: the flag's value, else the variable's, else ``default``.
+    Flags get the same checks as variables (0 is refused, never read as "unset")."""
+    if given is None and raw is None:
         return default
+    where = f"--{name.split('_', 1)[1].lower().replace('_', '-')}" if given is not None else name
     try:
-        value = float(raw)
+        value = float(given if given is not None else str(raw))
     except ValueError:
         raise ConfigError(
-            f"{name} must be a number, got {raw!r}", hint=f"set {name} to e.g. {default:g}"
+            f"{where} must be a number, got {raw!r}", hint=f"set {where} to e.g. {default:g}"
         ) from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {raw!r}")
+    if not math.isfinite(value) or value <= 0:
+        shown = given if given is not None else raw
+        raise ConfigError(
+            f"{where} must be a positive number, got {shown!r}",
+            hint=f"set {where} to e.g. {default:g}",
+        )
     return value
+
+
+def _count(name: str, given: int | None, raw: str | None, default: int) -> int:
+    value = _number(name, given, raw, default)
+    if value != int(value):
+        raise ConfigError(f"{name} must be a whole number, got {value:g}")
+    return int(value)
+
+
+# Query parameters whose values are credentials wherever they appear in a URL.
+_SECRET_PARAMS = frozenset({"api-key", "api_key", "apikey", "key", "token", "access_token",
+                            "auth", "password", "secret", "sig", "signature"})  # fmt: skip
+
+
+def redact(url: str) -> str:
+    """``url`` as it may be shown or written: no password and no credential query values."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparseable URL>"
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, _, host = netloc.rpartition("@")
+        netloc = f"{user.partition(':')[0]}:***@{host}" if ":" in user else f"***@{host}"
+    query = urlencode(
+        [(k, "***" if k.lower() in _SECRET_PARAMS else v)
+         for k, v in parse_qsl(parts.query, keep_blank_values=True)],
+        safe="*",
+    )  # fmt: skip
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def url_secrets(url: str | None) -> tuple[str, ...]:
+    """The credential values inside ``url`` (a password, credential query values)."""
+    if not url:
+        return ()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ()
+    found = [parts.password] if parts.password else []
+    found += [v for k, v in parse_qsl(parts.query) if k.lower() in _SECRET_PARAMS and v]
+    return tuple(found)
+
+
+def _base_url(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    try:
+        parts = urlsplit(raw)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ConfigError(
+            f"the base URL {redact(raw)!r} is not an http(s) URL",
+            hint="give e.g. --base-url http://localhost:8080/v1",
+        )
+    return raw
 
 
 def resolve(
@@ -126,14 +195,14 @@ def resolve(
     path_raw = model_path or (Path(p) if (p := _env(ENV_MODEL_PATH)) else None)
     return Settings(
         api_key=api_key or _env(ENV_API_KEY),
-        base_url=base_url or _env(ENV_BASE_URL),
+        base_url=_base_url(base_url or _env(ENV_BASE_URL)),
         model=model or _env(ENV_MODEL),
         model_path=path_raw,
-        timeout=timeout or _number(ENV_TIMEOUT, _env(ENV_TIMEOUT), DEFAULT_TIMEOUT),
-        max_attempts=max_attempts
-        or int(_number(ENV_MAX_ATTEMPTS, _env(ENV_MAX_ATTEMPTS), DEFAULT_MAX_ATTEMPTS)),
-        max_tokens=max_tokens
-        or int(_number(ENV_MAX_TOKENS, _env(ENV_MAX_TOKENS), DEFAULT_MAX_TOKENS)),
+        timeout=_number(ENV_TIMEOUT, timeout, _env(ENV_TIMEOUT), DEFAULT_TIMEOUT),
+        max_attempts=_count(
+            ENV_MAX_ATTEMPTS, max_attempts, _env(ENV_MAX_ATTEMPTS), DEFAULT_MAX_ATTEMPTS
+        ),
+        max_tokens=_count(ENV_MAX_TOKENS, max_tokens, _env(ENV_MAX_TOKENS), DEFAULT_MAX_TOKENS),
         response_format=fmt,
         strategy_choice=chosen,
     )

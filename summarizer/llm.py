@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import json
 import logging
 import math
 import ssl
@@ -15,10 +16,10 @@ from typing import Any, Generic, TypeVar
 import httpx2
 from pydantic import BaseModel
 
-from . import ground, recording
+from . import config, recording
 from .article import Article
 from .errors import ModelOutputError, ModelUnavailableError, SummarizerError
-from .schema import Extraction, grounded_in, model_schema
+from .schema import grounded_in, model_schema
 from .transport import CallLog, GateTransport, MeterTransport, RetryTransport
 
 # Validation failures are sent back to the model this many times before giving up.
@@ -63,28 +64,37 @@ def _tls() -> ssl.SSLContext:
     return httpx2.create_ssl_context()
 
 
-def _transport(endpoint: Endpoint, tape: Tape, log: CallLog) -> httpx2.BaseTransport:
+def _transport(
+    endpoint: Endpoint, tape: Tape, log: CallLog
+) -> tuple[httpx2.BaseTransport, RetryTransport | None]:
+    """The transports of one call, and its retrying one (which counts the attempts)."""
     inner: httpx2.BaseTransport
+    retry = None
     if tape.replay is not None:
         inner = recording.ReplayTransport(
             tape.replay, rerecord_hint=tape.rerecord_hint, used=tape.used
         )
     else:
-        inner = RetryTransport(
+        inner = retry = RetryTransport(
             _connections(),
             max_attempts=endpoint.max_attempts,
             max_seconds=endpoint.timeout * endpoint.max_attempts,
+            timeout=endpoint.timeout,
         )
-        secrets = (endpoint.api_key,) if endpoint.api_key else ()
+        secrets = tuple(filter(None, (endpoint.api_key, *config.url_secrets(endpoint.base_url))))
         if tape.record is not None:
             inner = recording.RecordTransport(
                 inner, tape.record, context=tape.context or {}, secrets=secrets
             )
         if tape.cache is not None:
             inner = recording.CacheTransport(
-                inner, tape.cache, context=tape.context or {}, secrets=secrets
+                inner,
+                tape.cache,
+                scope=recording.cache_scope(endpoint.base_url, endpoint.api_key),
+                context=tape.context or {},
+                secrets=secrets,
             )
-    return MeterTransport(GateTransport(inner), log)
+    return MeterTransport(GateTransport(inner), log), retry
 
 
 def _request_options(endpoint: Endpoint, model: type[BaseModel]) -> dict[str, Any]:
@@ -115,10 +125,18 @@ def _refusal(completion: Any) -> str | None:
     return str(text) if text else None
 
 
-def _failure(exc: BaseException, endpoint: Endpoint) -> SummarizerError:
-    """Map anything the client stack raised to one of our errors, without leaking keys."""
+def _failure(exc: BaseException, endpoint: Endpoint, attempts: int) -> BaseException:
+    """Map what the client stack raised to one of our errors, without leaking keys.
+    Anything else is a bug of ours, never to be reported as the model's: it is returned as
+    it was raised (instructor wraps even those in its retry error), for the CLI to report
+    as an internal error."""
     import openai
-    from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+    from instructor.core.exceptions import (
+        IncompleteOutputException,
+        InstructorError,
+        InstructorRetryException,
+    )
+    from pydantic import ValidationError
 
     found = _unwrap(exc)
     if isinstance(found, SummarizerError):
@@ -126,16 +144,19 @@ def _failure(exc: BaseException, endpoint: Endpoint) -> SummarizerError:
     inner = exc
     while isinstance(inner, InstructorRetryException) and inner.__cause__:
         inner = inner.__cause__
-    where = endpoint.base_url
+    answer_faults = (openai.OpenAIError, InstructorError, ValidationError, json.JSONDecodeError)
+    if not isinstance(inner, (*answer_faults, httpx2.TransportError)):
+        return inner
+    where = config.redact(endpoint.base_url)
+    tries = f"{attempts} attempt{'s' * (attempts != 1)}"
     if isinstance(inner, openai.APITimeoutError):
         return ModelUnavailableError(
-            f"the model server at {where} did not answer within {endpoint.timeout:g}s "
-            f"({endpoint.max_attempts} attempts)",
+            f"the model server at {where} did not answer within {endpoint.timeout:g}s ({tries})",
             hint="raise --timeout, or check that the server is not overloaded",
         )
     if isinstance(inner, openai.APIConnectionError):
         return ModelUnavailableError(
-            f"cannot reach the model server at {where} ({endpoint.max_attempts} attempts)",
+            f"cannot reach the model server at {where} ({tries})",
             hint="check --base-url / OPENAI_BASE_URL and that the server is running",
         )
     if isinstance(inner, openai.AuthenticationError):
@@ -145,8 +166,7 @@ def _failure(exc: BaseException, endpoint: Endpoint) -> SummarizerError:
         )
     if isinstance(inner, openai.APIStatusError):
         return ModelUnavailableError(
-            f"the model server at {where} answered HTTP {inner.status_code} "
-            f"after {endpoint.max_attempts} attempts",
+            f"the model server at {where} answered HTTP {inner.status_code} after {tries}",
             hint="wait and retry, or check the server's logs and the --model name",
         )
     if isinstance(inner, IncompleteOutputException):
@@ -167,7 +187,7 @@ def _failure(exc: BaseException, endpoint: Endpoint) -> SummarizerError:
             f"the model's answer was still invalid after {MAX_REASKS} re-asks: {detail}"[:400],
             hint="try a larger model (--model / --model-path) or record the run to inspect it",
         )
-    return ModelOutputError(f"unexpected failure talking to the model: {type(inner).__name__}")
+    return ModelOutputError(f"unexpected answer from the model: {type(inner).__name__}")
 
 
 class _Switch(httpx2.BaseTransport):
@@ -292,7 +312,7 @@ def ask(
     """Ask for an answer that validates as ``model`` against ``article`` (re-asking with the
     validation error, at most :data:`MAX_REASKS` times)."""
     switch, patched, _ = _client(endpoint)
-    switch.current = _transport(endpoint, tape, log)
+    switch.current, retry = _transport(endpoint, tape, log)
     try:
         with grounded_in(article):  # not instructor's context=: see schema.grounded_in
             result, completion = patched.chat.completions.create_with_completion(
@@ -303,10 +323,10 @@ def ask(
                 strict=False,
                 **_request_options(endpoint, model),
             )
-    except Exception as exc:  # every failure becomes one of ours, with a one-line message
+    except Exception as exc:  # the client stack's failures become ours, with one line
         salvaged = _unverified_items_only(model, exc, article)
         if salvaged is None:
-            raise _failure(exc, endpoint) from None
+            raise _failure(exc, endpoint, retry.attempts if retry else 1) from None
         result, completion = salvaged
     finally:
         switch.current.close()
@@ -331,7 +351,7 @@ def choose(
     One token is generated; the answer is the distribution over the letters among the
     top log-probabilities the server returns (llama-server and the OpenAI API both do)."""
     switch, _, raw = _client(endpoint)
-    switch.current = _transport(endpoint, tape, log)
+    switch.current, retry = _transport(endpoint, tape, log)
     try:
         completion = raw.chat.completions.create(
             model=endpoint.model,
@@ -342,8 +362,8 @@ def choose(
             logprobs=True,
             top_logprobs=TOP_LOGPROBS,
         )
-    except Exception as exc:  # every failure becomes one of ours, with a one-line message
-        raise _failure(exc, endpoint) from None
+    except Exception as exc:  # the client stack's failures become ours, with one line
+        raise _failure(exc, endpoint, retry.attempts if retry else 1) from None
     finally:
         switch.current.close()
         switch.current = None
@@ -351,7 +371,7 @@ def choose(
         top = completion.choices[0].logprobs.content[0].top_logprobs
     except (AttributeError, IndexError, TypeError):
         raise ModelOutputError(
-            f"the model server at {endpoint.base_url} returned no log-probabilities",
+            f"the model server at {config.redact(endpoint.base_url)} returned no log-probabilities",
             hint="use --strategy single with this server",
         ) from None
     probs = dict.fromkeys(letters, 0.0)
@@ -376,23 +396,22 @@ def _content(completion: Any) -> str:
 def _unverified_items_only(
     model: type[M], exc: Exception, article: Article
 ) -> tuple[M, Any] | None:
-    """After the re-asks: if the last answer's only faults are items the grounding stage can
+    """After the re-asks: if the last answer's only faults are ones the grounding stage can
     keep marked unverified (a quote not in the article, sentences that do not state the
-    item, words more estimative than their sentence), keep the answer (fail closed, not
-    fail whole)."""
+    item, a party the article does not name), keep the answer (fail closed, not fail whole).
+    A model opts in with a ``keepable(value, article)`` class method."""
     from instructor.core.exceptions import InstructorRetryException
     from pydantic import ValidationError
 
     completion = getattr(exc, "last_completion", None)
-    if not isinstance(exc, InstructorRetryException) or completion is None:
-        return None
-    if not issubclass(model, Extraction):
+    keepable = getattr(model, "keepable", None)
+    if not isinstance(exc, InstructorRetryException) or completion is None or keepable is None:
         return None
     try:
         text = completion.choices[0].message.content
         value = model.model_validate_json(text, strict=False)  # the structure alone
     except (AttributeError, IndexError, TypeError, ValidationError):
         return None
-    if not ground.keepable(ground.problems(value, article)):
+    if not keepable(value, article):
         return None
     return value, completion

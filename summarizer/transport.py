@@ -23,13 +23,14 @@ from tenacity import (
     retry_if_exception_type,
     retry_if_result,
     stop_after_attempt,
-    stop_after_delay,
+    stop_before_delay,
     wait_random_exponential,
 )
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504, 529})
 MAX_RETRY_AFTER = 60.0
 CACHE_HEADER = "x-summarizer-cache"
+_TIMEOUTS = ("connect", "read", "write", "pool")
 
 
 class Gate:
@@ -142,8 +143,11 @@ class _Wait:
 class RetryTransport(httpx2.BaseTransport):
     """Retry timeouts, dropped connections, 429 and 5xx answers: bounded attempts and time.
 
-    When the budget is spent the last response is returned (or the last error raised) so the
-    caller reports what actually went wrong.
+    ``max_seconds`` bounds a request's whole exchange, waits and attempts together: no wait
+    starts that would end past it, and each attempt may take only the time left (at most
+    ``timeout``). When the budget is spent the last response is returned (or the last error
+    raised) so the caller reports what actually went wrong; ``attempts`` says how many the
+    last request took.
     """
 
     def __init__(
@@ -152,6 +156,7 @@ class RetryTransport(httpx2.BaseTransport):
         *,
         max_attempts: int,
         max_seconds: float,
+        timeout: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
         gate: Gate = GATE,
     ) -> None:
@@ -159,12 +164,16 @@ class RetryTransport(httpx2.BaseTransport):
         self._gate = gate
         self._max_attempts = max_attempts
         self._max_seconds = max_seconds
+        self._timeout = timeout
         self._sleep = sleep
+        self._deadline = 0.0
         self.attempts = 0
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.attempts = 0
+        self._deadline = time.monotonic() + self._max_seconds
         retrying = Retrying(
-            stop=stop_after_attempt(self._max_attempts) | stop_after_delay(self._max_seconds),
+            stop=stop_after_attempt(self._max_attempts) | stop_before_delay(self._max_seconds),
             wait=_Wait(),
             retry=retry_if_exception_type(httpx2.TransportError)
             | retry_if_result(lambda r: r.status_code in RETRY_STATUS),
@@ -178,6 +187,9 @@ class RetryTransport(httpx2.BaseTransport):
         self.attempts += 1
         host = request.url.host
         self._gate.wait(host, self._sleep)
+        if self._timeout is not None:
+            left = max(min(self._timeout, self._deadline - time.monotonic()), 0.05)
+            request.extensions["timeout"] = dict.fromkeys(_TIMEOUTS, left)
         response = self._inner.handle_request(request)
         if response.status_code == 429:
             self._gate.pause(host, _retry_after(response) or 1.0)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from summarizer import config
@@ -18,3 +20,37 @@ def test_strategy_flag_wins_over_environment(monkeypatch: pytest.MonkeyPatch) ->
     assert config.resolve(strategy="scored", api_key="sk-test").strategy == "scored"
     with pytest.raises(ConfigError, match="unknown strategy 'guess'"):
         config.resolve(strategy="guess")
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        ({"timeout": 0}, "--timeout must be a positive number"),
+        ({"timeout": -1}, "--timeout must be a positive number"),
+        ({"timeout": float("nan")}, "--timeout must be a positive number"),
+        ({"timeout": float("inf")}, "--timeout must be a positive number"),
+        ({"max_tokens": 0}, "--max-tokens must be a positive number"),
+        ({"base_url": "not a url"}, "is not an http"),
+        ({"base_url": "ftp://host/v1"}, "is not an http"),
+    ],
+)
+def test_flags_get_the_checks_variables_get(flags: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        config.resolve(**flags)
+
+
+def test_variables_are_checked_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(config.ENV_TIMEOUT, "inf")
+    with pytest.raises(ConfigError, match="SUMMARIZER_TIMEOUT must be a positive number"):
+        config.resolve()
+    monkeypatch.setenv(config.ENV_TIMEOUT, "2.5")
+    assert config.resolve().timeout == 2.5
+    assert config.resolve(timeout=7).timeout == 7  # the flag wins
+
+
+def test_credentials_in_a_base_url_are_redacted() -> None:
+    url = "http://user:hunter2@host:8080/v1?api-key=abc123&mode=x"
+    shown = config.redact(url)
+    assert "hunter2" not in shown and "abc123" not in shown
+    assert shown.startswith("http://user:***@host:8080/v1?") and "mode=x" in shown
+    assert set(config.url_secrets(url)) == {"hunter2", "abc123"}
