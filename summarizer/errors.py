@@ -7,12 +7,18 @@ contain API keys: they are built from our own text, never from request headers.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SummarizerError(Exception):
-    """Base class: a problem the user can act on. ``str(err)`` is one line."""
+    """Base class: a problem the user can act on. ``str(err)`` is one line.
+
+    ``usage`` is what the failed work had already spent (a :class:`summarizer.Usage`), when
+    it made model calls: a batch counts it toward its cost and ``--max-cost``."""
 
     exit_code = 1
     hint = ""
+    usage: Any = None
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -24,6 +30,11 @@ class InputError(SummarizerError):
     """The article cannot be read: missing, empty, binary, mis-encoded or too large."""
 
     exit_code = 2
+
+
+class OutputError(InputError):
+    """The output cannot be written where asked: a directory, an unwritable or full place,
+    an unsupported suffix, a batch folder in use."""
 
 
 class ConfigError(SummarizerError):

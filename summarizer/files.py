@@ -1,25 +1,86 @@
-"""Writing files all or nothing."""
+"""Writing files all or nothing, where the user asked, as the user's other files are."""
 
 from __future__ import annotations
 
 import os
+import stat
+import sys
 import tempfile
 from pathlib import Path
+
+from .errors import OutputError
+
+# The process's umask, read once at import (reading it means setting it, which is not
+# thread-safe): new files get the mode any other program would give them.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def _unwritable(path: Path, exc: OSError) -> OutputError:
+    reason = exc.strerror or type(exc).__name__
+    if isinstance(exc, IsADirectoryError) or path.is_dir():
+        reason = "it is a directory"
+    return OutputError(
+        f"cannot write {path}: {reason}", hint="give a file path in a writable folder"
+    )
 
 
 def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the whole new one, never
     a part: a temporary file beside it, renamed over it. ``durable`` also syncs it to disk
-    first, so that a killed process or a crash cannot leave an empty file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    first, so that a killed process or a crash cannot leave an empty file behind.
+
+    A symbolic link is written through to its target (the link stays); a target that is not
+    a regular file (a FIFO, a terminal, ``/dev/stdout``) is written directly, never replaced.
+    A new file gets ``0666 & ~umask``; a replaced one keeps its mode. Raises
+    :class:`~summarizer.errors.OutputError` when it cannot be written."""
+    target = Path(os.path.realpath(path))
+    try:
+        st: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise _unwritable(path, IsADirectoryError())
+    try:
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            with target.open("w", encoding="utf-8") as fh:
+                fh.write(text)
+            return
+        _replace(target, text, durable, st.st_mode if st else 0o666 & ~_UMASK)
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+
+
+def _replace(target: Path, text: str, durable: bool, mode: int) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+            os.fchmod(fh.fileno(), stat.S_IMODE(mode))
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_stdout(text: str) -> None:
+    """Write ``text`` to standard output, raising :class:`OutputError` (not a traceback at
+    exit) when it is closed, full or a closed pipe."""
+    try:
+        if sys.stdout is None:
+            raise OSError(9, "standard output is closed")
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        # Python would try to flush again at exit and print a traceback: give it nowhere.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+        raise OutputError(
+            f"cannot write to standard output: {exc.strerror or type(exc).__name__}",
+            hint="write to a file with -o, or check the disk or the pipe",
+        ) from None
