@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import os
 import re
+import socket
+import stat
 import sys
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError
+from .errors import ConfigError, InputError
 
 if TYPE_CHECKING:
     import pysbd
@@ -24,6 +29,12 @@ MAX_PAGE_BYTES = 5_000_000
 HTML_SUFFIXES = (".html", ".htm")
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", "", *HTML_SUFFIXES)
 FETCH_TIMEOUT = 20.0
+# The whole download, however slowly a server trickles it.
+FETCH_DEADLINE = 60.0
+MAX_REDIRECTS = 5
+# pysbd's time grows with the square of the text it is given: a longer line is cut, at
+# sentence ends, into pieces of about this size before it sees them.
+MAX_SEGMENT_CHARS = 5_000
 
 # Icon-font ligature names that web pages render as icons and that copy-paste turns into text
 # glued to the next word ("text_fieldsA high-level ..."). Only removed when glued to a capital
@@ -174,12 +185,24 @@ def _segmenter() -> pysbd.Segmenter:
 _INNER_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*\s")
 
 
+def _chunks(line: str) -> list[str]:
+    """``line`` in consecutive pieces of at most about :data:`MAX_SEGMENT_CHARS`, each ending
+    at a sentence end where one is found (else cut hard)."""
+    out = []
+    while len(line) > MAX_SEGMENT_CHARS:
+        ends = [m.end() for m in _INNER_END.finditer(line, 0, MAX_SEGMENT_CHARS)]
+        cut = ends[-1] if ends and ends[-1] > MAX_SEGMENT_CHARS // 2 else MAX_SEGMENT_CHARS
+        out.append(line[:cut])
+        line = line[cut:]
+    return [*out, line]
+
+
 def _pieces(line: str) -> list[str]:
     if not line.strip():
         return []
     if not _INNER_END.search(line.strip()):
         return [line]
-    return list(_segmenter().segment(line))
+    return [piece for chunk in _chunks(line) for piece in _segmenter().segment(chunk)]
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
@@ -247,9 +270,16 @@ def from_html(data: bytes, source: str, url: str | None = None) -> Article:
             f"{source} is {len(data):,} bytes; the limit for a page is {MAX_PAGE_BYTES:,}",
             hint="save only the article's page",
         )
-    doc = trafilatura.bare_extraction(
-        data, url=url, with_metadata=True, include_comments=False, include_tables=False
-    )
+    try:
+        doc = trafilatura.bare_extraction(
+            data, url=url, with_metadata=True, include_comments=False, include_tables=False
+        )
+    except ImportError as exc:  # an HTML cleaner jusText or lxml loads on first use
+        raise ConfigError(
+            f"reading HTML needs the module {exc.name or 'lxml_html_clean'}, "
+            "which is not installed",
+            hint="reinstall summarizer (pip install -e .) to get its dependencies",
+        ) from None
     found: dict[str, Any] = {}
     if doc is not None:
         found = doc.as_dict() if hasattr(doc, "as_dict") else doc
@@ -270,29 +300,54 @@ def from_html(data: bytes, source: str, url: str | None = None) -> Article:
     )
 
 
-def fetch(url: str) -> Article:
-    """Download ``url`` (timeouts, a size cap) and extract its article."""
+def _refuse_private(url: str) -> None:
+    """Refuse an address on this machine or its private network: a brief (and the model)
+    must never see what only the tool's host can reach. Checked on the resolved addresses."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"{url} is not an http(s) URL", hint="give an http:// or https:// URL")
+    try:
+        found = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        raise InputError(
+            f"cannot resolve {parts.hostname}", hint="check the address and the network"
+        ) from None
+    for *_, sockaddr in found:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        if not address.is_global or address.is_multicast:
+            raise InputError(
+                f"{url} resolves to {address}, a loopback, private or reserved address",
+                hint="pass --allow-private-urls to fetch from this machine or its network",
+            )
+
+
+def fetch(url: str, *, allow_private: bool = False) -> Article:
+    """Download ``url`` and extract its article: timeouts per read and a deadline for the
+    whole download, a size cap, redirects followed by hand (at most :data:`MAX_REDIRECTS`),
+    each one's address checked. Unless ``allow_private``, addresses on loopback, private,
+    link-local or reserved networks are refused. The article records the final URL."""
     import httpx2
 
+    deadline = time.monotonic() + FETCH_DEADLINE
+    headers = {"User-Agent": "summarizer (article brief)"}
     try:
-        with httpx2.stream(
-            "GET", url, timeout=FETCH_TIMEOUT, follow_redirects=True,
-            headers={"User-Agent": "summarizer (article brief)"},
-        ) as response:  # fmt: skip
-            if response.status_code >= 400:
+        with httpx2.Client(timeout=FETCH_TIMEOUT, follow_redirects=False) as client:
+            for _ in range(MAX_REDIRECTS + 1):
+                if not allow_private:
+                    _refuse_private(url)
+                with client.stream("GET", url, headers=headers) as response:
+                    if response.is_redirect and "location" in response.headers:
+                        url = str(response.url.join(response.headers["location"]))
+                        continue
+                    body, kind = _download(response, url, deadline)
+                    break
+            else:
                 raise InputError(
-                    f"{url} answered HTTP {response.status_code}",
-                    hint="check the address, or save the page and pass the file",
+                    f"{url} redirects more than {MAX_REDIRECTS} times",
+                    hint="save the page and pass the file",
                 )
-            body = b""
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > MAX_PAGE_BYTES:
-                    raise InputError(
-                        f"{url} is larger than {MAX_PAGE_BYTES:,} bytes",
-                        hint="save only the article's page and pass the file",
-                    )
-            kind = response.headers.get("content-type", "")
     except httpx2.TransportError as exc:
         raise InputError(
             f"cannot fetch {url} ({type(exc).__name__})",
@@ -303,11 +358,34 @@ def fetch(url: str) -> Article:
     return from_text(decode(body, url), url, url=url)
 
 
-def load(path: str | Path) -> Article:
+def _download(response: Any, url: str, deadline: float) -> tuple[bytes, str]:
+    if response.status_code >= 400:
+        raise InputError(
+            f"{url} answered HTTP {response.status_code}",
+            hint="check the address, or save the page and pass the file",
+        )
+    body = b""
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > MAX_PAGE_BYTES:
+            raise InputError(
+                f"{url} is larger than {MAX_PAGE_BYTES:,} bytes",
+                hint="save only the article's page and pass the file",
+            )
+        if time.monotonic() > deadline:
+            raise InputError(
+                f"{url} took longer than {FETCH_DEADLINE:g}s to download",
+                hint="save the page and pass the file",
+            )
+    return body, str(response.headers.get("content-type", ""))
+
+
+def load(path: str | Path, *, allow_private_urls: bool = False) -> Article:
     """Read an article from a ``.txt``/``.md``/``.html`` file, an ``http(s)://`` URL, or
-    standard input when ``path`` is '-'."""
+    standard input when ``path`` is '-'. Only regular files are read (a FIFO or a device
+    would block or never end); see :func:`fetch` for ``allow_private_urls``."""
     if str(path).startswith(("http://", "https://")):
-        return fetch(str(path))
+        return fetch(str(path), allow_private=allow_private_urls)
     if str(path) == "-":
         # Read one byte past the limit: enough to refuse an oversized input without
         # holding all of it.
@@ -320,9 +398,23 @@ def load(path: str | Path) -> Article:
         )
     try:
         limit = MAX_PAGE_BYTES if p.suffix.lower() in HTML_SUFFIXES else MAX_BYTES
-        if (size := p.stat().st_size) > limit:  # refuse before reading it into memory
-            raise _too_large(size, str(p))
-        data = p.read_bytes()
+        st = p.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(
+                f"{p} is not a regular file (a pipe, socket or device)",
+                hint="save the article to a file, or pipe it to '-'",
+            )
+        if st.st_size > limit:  # refuse before reading it into memory
+            raise _too_large(st.st_size, str(p))
+        # O_NONBLOCK: should the path turn into a FIFO after the check, opening it must
+        # not wait for a writer.
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise _too_large(len(data), str(p))
     except FileNotFoundError:
         raise InputError(f"{p} does not exist", hint="check the path") from None
     except IsADirectoryError:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -158,8 +159,31 @@ def site() -> object:
     import http.server
     import threading
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(PAGE))
-    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            return None
+
+        def do_GET(self) -> None:
+            if self.path.startswith("/go"):  # a redirect to the page
+                self.send_response(302)
+                self.send_header("Location", "/us-hamas-direct-talks.handmade.html")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif self.path == "/trickle":  # one byte at a time, forever
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                try:
+                    for _ in range(600):
+                        self.wfile.write(b"a")
+                        self.wfile.flush()
+                        time.sleep(0.05)
+                except OSError:
+                    return
+            else:
+                super().do_GET()
+
+    handler = functools.partial(Handler, directory=str(PAGE))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -169,27 +193,67 @@ def site() -> object:
 
 def test_url_is_fetched_and_extracted(site: str) -> None:
     url = f"{site}/us-hamas-direct-talks.handmade.html"
-    art = article.load(url)
+    art = article.load(url, allow_private_urls=True)
     assert art.url == url and art.publisher == "Example Middle East Monitor"
     assert art.sentences[1].text.startswith("A high-level discussion")
 
 
+def test_the_brief_records_the_final_url_of_a_redirect(site: str) -> None:
+    art = article.load(f"{site}/go", allow_private_urls=True)
+    assert art.url == f"{site}/us-hamas-direct-talks.handmade.html"
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "localhost", "[::1]", "10.1.2.3", "169.254.169.254", "0.0.0.0"]
+)
+def test_loopback_private_and_link_local_addresses_are_refused(host: str) -> None:
+    # Refused on the resolved address, before any connection (no server listens on these).
+    with pytest.raises(InputError, match="loopback, private or reserved") as err:
+        article.load(f"http://{host}:9/secret")
+    assert "--allow-private-urls" in (err.value.hint or "")
+
+
+def test_every_redirect_is_checked(site: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first address passes as if it were public; the redirect's target is checked anew.
+    checked: list[str] = []
+
+    def only_first(url: str) -> None:
+        checked.append(url)
+        if len(checked) > 1:
+            raise InputError(f"{url} refused")
+
+    monkeypatch.setattr(article, "_refuse_private", only_first)
+    with pytest.raises(InputError, match="refused"):
+        article.load(f"{site}/go")
+    assert checked == [f"{site}/go", f"{site}/us-hamas-direct-talks.handmade.html"]
+
+
+def test_a_trickling_server_meets_the_total_deadline(
+    site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(article, "FETCH_DEADLINE", 1.0)
+    started = time.monotonic()
+    with pytest.raises(InputError, match="took longer than 1s"):
+        article.load(f"{site}/trickle", allow_private_urls=True)
+    assert time.monotonic() - started < 5  # reads kept coming: only the deadline stops it
+
+
 def test_url_errors_are_clear(site: str) -> None:
     with pytest.raises(InputError, match="answered HTTP 404"):
-        article.load(f"{site}/missing.html")
+        article.load(f"{site}/missing.html", allow_private_urls=True)
     import socket
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     with pytest.raises(InputError, match="cannot fetch"):
-        article.load(f"http://127.0.0.1:{port}/a.html")
+        article.load(f"http://127.0.0.1:{port}/a.html", allow_private_urls=True)
 
 
 def test_oversized_url_is_refused(site: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(article, "MAX_PAGE_BYTES", 1000)
     with pytest.raises(InputError, match="larger than 1,000 bytes"):
-        article.load(f"{site}/us-hamas-direct-talks.handmade.html")
+        article.load(f"{site}/us-hamas-direct-talks.handmade.html", allow_private_urls=True)
 
 
 def test_lines_without_an_inner_sentence_end_skip_pysbd_and_lose_nothing() -> None:
@@ -207,3 +271,63 @@ def test_lines_without_an_inner_sentence_end_skip_pysbd_and_lose_nothing() -> No
         skipped += not article._INNER_END.search(line.strip())
     assert skipped >= len(lines) // 4
     assert article._pieces("He said no. She agreed.") == ["He said no. ", "She agreed."]
+
+
+def test_non_regular_files_are_refused_before_reading(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever
+    with pytest.raises(InputError, match="not a regular file"):
+        article.load(fifo)
+    with pytest.raises(InputError, match="/dev/zero is not a regular file"):
+        article.load("/dev/zero")  # would read until memory ran out
+
+
+def test_a_symlink_loop_is_an_input_error(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    with pytest.raises(InputError, match="cannot be read"):
+        article.load(loop)
+
+
+def test_a_long_line_reaches_pysbd_only_in_bounded_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pysbd's time grows with the square of its input: a 990 KB one-line article must not
+    # reach it whole (bench/split.py times it), and no text may be lost or moved by cutting.
+    seen: list[int] = []
+    real = article._segmenter
+
+    class Spy:
+        def segment(self, text: str) -> list[str]:
+            seen.append(len(text))
+            return list(real().segment(text))
+
+    monkeypatch.setattr(article, "_segmenter", Spy)
+    line = " ".join(f"Talks on item {i} resumed in Geneva. Mr. Lee said no." for i in range(600))
+    art = article.from_text(line)
+    assert max(seen) <= article.MAX_SEGMENT_CHARS
+    assert all(art.text[s.start : s.end] == s.text for s in art.sentences)
+    assert " ".join(s.text for s in art.sentences) == line
+    assert len(art.sentences) == 1200
+
+
+def test_html_without_its_cleaner_module_is_a_one_line_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import trafilatura
+
+    from summarizer.errors import ConfigError
+
+    def missing(*args: object, **kwargs: object) -> None:
+        raise ModuleNotFoundError("No module named 'lxml_html_clean'", name="lxml_html_clean")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", missing)
+    with pytest.raises(ConfigError, match="needs the module lxml_html_clean"):
+        article.load(PAGE / "us-hamas-direct-talks.handmade.html")
+
+
+def test_lxml_html_clean_is_a_direct_dependency() -> None:
+    import tomllib
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert any(d.startswith("lxml_html_clean") for d in deps)
