@@ -4,6 +4,11 @@ A recording is one readable JSON file, ``<key>.json``, where ``key`` is the SHA-
 canonical request actually sent: endpoint, model, rendered messages, response format and
 sampling parameters; never keys, URLs, headers or timeouts. Volatile text that instructor puts
 into re-ask messages (the pydantic docs URL, which carries its version) is removed first.
+
+Its ``meta.response_sha256`` is the digest of the key and the whole stored response (status
+and body; response headers are not stored): a file whose key, name, status or body was changed
+by hand is refused. Files of format 1 digested the body alone; they are read only with the
+status record mode ever wrote (200) and nothing else in the response.
 """
 
 from __future__ import annotations
@@ -20,17 +25,12 @@ from typing import Any
 
 import httpx2
 
-from .errors import RecordingError, ReplayMissError
+from .errors import RecordingError, ReplayMissError, SummarizerError
 from .files import write_atomic
 from .transport import CACHE_HEADER
 
-FORMAT = 1
+FORMAT = 2
 _VOLATILE = re.compile(r"\s*For further information visit https://errors\.pydantic\.dev/\S+")
-# Things that look like credentials; record mode refuses to write a file containing one.
-_SECRET = re.compile(
-    r"(sk-[A-Za-z0-9_\-]{16,}|Bearer\s+[A-Za-z0-9_\-.=]{8,}|\"authorization\"|api[_-]?key\"\s*:)",
-    re.IGNORECASE,
-)
 
 
 def _scrub(value: Any) -> Any:
@@ -66,8 +66,20 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _response_digest(body: Any) -> str:
+def _body_digest(body: Any) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _digest(key: str, response: dict[str, Any]) -> str:
+    text = json.dumps({"key": key, "response": response}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _broken(path: Path, what: str) -> RecordingError:
+    return RecordingError(
+        f"recording {path} {what}",
+        hint="recordings must not be edited by hand; delete it and record again",
+    )
 
 
 @dataclass(frozen=True)
@@ -82,26 +94,34 @@ class Recording:
 
     @classmethod
     def load(cls, path: Path) -> Recording:
-        """Read and integrity-check a recording file."""
+        """Read and integrity-check a recording file; any fault is a
+        :class:`~summarizer.errors.RecordingError` naming the file."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             request, response, meta = data["request"], data["response"], data["meta"]
+            fmt, status, digest = data["format"], response["status"], meta["response_sha256"]
+            response["body"]  # noqa: B018 - must be there
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise RecordingError(
-                f"recording {path} is unreadable ({type(exc).__name__})",
+                f"recording {path} is unreadable or incomplete ({type(exc).__name__})",
                 hint="delete it and record again with --record",
             ) from None
+        if not isinstance(status, int) or not isinstance(request, dict):
+            raise _broken(path, "has a malformed request or status")
         key = key_of(request)
-        if key != path.stem:
-            raise RecordingError(
-                f"recording {path.name} does not match its key (its request hashes to {key[:12]})",
-                hint="recordings must not be edited by hand; delete it and record again",
+        if key != path.stem or data.get("key") != path.stem:
+            raise _broken(path, f"does not match its name (its request hashes to {key[:12]})")
+        if fmt == FORMAT:
+            intact = digest == _digest(key, response)
+        else:  # format 1: the body's digest; record mode only ever wrote status 200
+            intact = (
+                fmt == 1
+                and set(response) == {"status", "body"}
+                and status == 200
+                and digest == _body_digest(response["body"])
             )
-        if meta.get("response_sha256") != _response_digest(response.get("body")):
-            raise RecordingError(
-                f"recording {path.name} was changed after it was recorded (response digest)",
-                hint="recordings must not be edited by hand; delete it and record again",
-            )
+        if not intact:
+            raise _broken(path, "was changed after it was recorded (response digest)")
         return cls(path, key, request, response, meta)
 
 
@@ -123,6 +143,11 @@ class RecordTransport(httpx2.BaseTransport):
         directory.mkdir(parents=True, exist_ok=True)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        return self.exchange(request, strict=True)
+
+    def exchange(self, request: httpx2.Request, *, strict: bool) -> httpx2.Response:
+        """Send ``request`` and store the exchange; when it cannot be stored, raise
+        (``strict``) or return the answer unstored."""
         canon = canonical(request)
         response = self._inner.handle_request(request)
         raw = response.read()
@@ -133,26 +158,33 @@ class RecordTransport(httpx2.BaseTransport):
         except ValueError:
             return response
         key = key_of(canon)
+        stored = {"status": response.status_code, "body": body}
         record = {
             "format": FORMAT,
             "key": key,
             "request": canon,
-            "response": {"status": response.status_code, "body": body},
+            "response": stored,
             "meta": {
                 **self._context,
                 "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "model_returned": body.get("model") if isinstance(body, dict) else None,
                 "versions": _versions(),
-                "response_sha256": _response_digest(body),
+                "response_sha256": _digest(key, stored),
             },
         }
         text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
-        if _SECRET.search(text) or any(s in text for s in self._secrets):
-            raise RecordingError(
-                f"refusing to write recording {key[:12]}: it contains something like an API key",
-                hint="remove credentials from the article or prompt and record again",
-            )
-        write_atomic(self._dir / f"{key}.json", text)
+        # The credentials themselves (the API key, a password or key in the base URL), not
+        # words like "Bearer" that news prose uses; headers and URLs are never stored.
+        try:
+            if any(s in text or json.dumps(s)[1:-1] in text for s in self._secrets):
+                raise RecordingError(
+                    f"refusing to write recording {key[:12]}: it contains the API key",
+                    hint="remove the key from the article or prompt and record again",
+                )
+            write_atomic(self._dir / f"{key}.json", text)
+        except SummarizerError:
+            if strict:
+                raise
         return httpx2.Response(
             response.status_code, headers=response.headers, content=raw, request=request
         )
@@ -222,10 +254,8 @@ class ReplayTransport(httpx2.BaseTransport):
     def _miss(self, key: str, path: Path, canon: dict[str, Any]) -> ReplayMissError:
         nearest: tuple[int, str, list[str]] | None = None
         for other in sorted(self._dir.glob("*.json")):
-            try:
-                rec = Recording.load(other)
-            except RecordingError:
-                continue
+            # A malformed one (edited, renamed, incomplete) may be this request's: say so.
+            rec = Recording.load(other)
             diff = difference(canon, rec.request)
             if nearest is None or len(diff) < nearest[0]:
                 nearest = (len(diff), other.name, diff)
@@ -247,14 +277,17 @@ class CacheTransport(httpx2.BaseTransport):
     """A content-addressed response cache: recordings looked up first, made on a miss.
 
     It shares the recordings' key and format, so an unchanged article, prompt and model
-    costs no second call, and a cache entry can be inspected like any recording.
+    costs no second call, and a cache entry can be inspected like any recording. Entries
+    live in a folder per ``scope`` (the server and a hash of the key, see
+    :func:`cache_scope`): one server's answer is never served for another. An answer that
+    cannot be stored is still returned: it has been paid for.
     """
 
-    def __init__(self, inner: httpx2.BaseTransport, directory: Path, *, context: dict[str, Any],
-                 secrets: tuple[str, ...] = ()) -> None:  # fmt: skip
-        self._dir = directory
-        self._record = RecordTransport(inner, directory, context=context, secrets=secrets)
-        self.hits = 0
+    def __init__(self, inner: httpx2.BaseTransport, directory: Path, *, scope: str,
+                 context: dict[str, Any], secrets: tuple[str, ...] = ()) -> None:  # fmt: skip
+        self._dir = directory / scope
+        self._inner = inner
+        self._record = RecordTransport(inner, self._dir, context=context, secrets=secrets)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         path = self._dir / f"{key_of(canonical(request))}.json"
@@ -264,17 +297,23 @@ class CacheTransport(httpx2.BaseTransport):
             except RecordingError:
                 path.unlink(missing_ok=True)  # a damaged entry is only a cache miss
             else:
-                self.hits += 1
                 return httpx2.Response(
                     rec.response["status"],
                     json=rec.response["body"],
                     headers={CACHE_HEADER: "hit"},
                     request=request,
                 )
-        return self._record.handle_request(request)
+        return self._record.exchange(request, strict=False)
 
     def close(self) -> None:
         self._record.close()
+
+
+def cache_scope(base_url: str, api_key: str | None) -> str:
+    """The cache folder of one server and key: a hash of the URL and of the key (the key
+    itself is never written, nor the URL, which may carry credentials)."""
+    key_hash = hashlib.sha256((api_key or "").encode()).hexdigest()
+    return hashlib.sha256(f"{base_url}\0{key_hash}".encode()).hexdigest()[:16]
 
 
 def recordings(directory: Path) -> list[Recording]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
@@ -81,11 +82,14 @@ def test_record_writes_readable_file_without_secrets(tmp_path: Path) -> None:
     assert "sk-a" not in text and "Bearer" not in text and "a.example" not in text
 
 
-def test_record_refuses_anything_that_looks_like_a_key(tmp_path: Path) -> None:
-    leaky = dict(BODY, messages=[{"role": "user", "content": "key sk-abcdefghijklmnopqrstuvwx"}])
-    transport = recording.RecordTransport(_server(), tmp_path, context={})
-    with pytest.raises(RecordingError, match="looks like an API key|like an API key"):
-        transport.handle_request(_request(leaky))
+def test_record_refuses_the_key_but_not_news_words_like_bearer(tmp_path: Path) -> None:
+    prose = "The standard-bearer of the Bearer Foundation said the api_key: field was empty."
+    news = dict(BODY, messages=[{"role": "user", "content": prose}])
+    transport = recording.RecordTransport(_server(), tmp_path / "ok", context={})
+    assert transport.handle_request(_request(news)).status_code == 200
+    assert len(list((tmp_path / "ok").glob("*.json"))) == 1
+    (tmp_path / "ok" / next((tmp_path / "ok").glob("*.json")).name).unlink()
+    (tmp_path / "ok").rmdir()
     planted = recording.RecordTransport(
         _server({"echo": "my-secret-value-123"}),
         tmp_path,
@@ -136,8 +140,82 @@ def test_edited_recording_is_detected(tmp_path: Path) -> None:
     data = json.loads(_record(tmp_path / "b").read_text())
     data["request"]["body"]["temperature"] = 1
     (tmp_path / "b" / f"{data['key']}.json").write_text(json.dumps(data))
-    with pytest.raises(RecordingError, match="does not match its key"):
+    with pytest.raises(RecordingError, match="does not match its name"):
         recording.Recording.load(tmp_path / "b" / f"{data['key']}.json")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda d: d["response"].update(status=500),  # status is covered, not only the body
+        lambda d: d["response"].update(headers={"x": "1"}),
+        lambda d: d["response"].pop("status"),
+        lambda d: d.pop("meta"),
+        lambda d: d.pop("format"),
+        lambda d: d.update(key="0" * 64),
+        # A digest recomputed by the rule of format 1 (the body alone) is refused too.
+        lambda d: d["meta"].update(response_sha256=recording._body_digest(d["response"]["body"])),
+    ],
+)
+def test_any_edit_or_missing_part_of_a_recording_is_a_recording_error(
+    tmp_path: Path, edit: Any
+) -> None:
+    path = _record(tmp_path)
+    data = json.loads(path.read_text())
+    edit(data)
+    path.write_text(json.dumps(data))
+    with pytest.raises(RecordingError, match=path.name):
+        recording.Recording.load(path)
+    client = httpx2.Client(transport=recording.ReplayTransport(tmp_path, rerecord_hint="cmd"))
+    with pytest.raises(RecordingError):  # exit 8, never "cannot reach" (5) or a miss (4)
+        client.post("http://replay.invalid/v1/chat/completions", json=BODY)
+
+
+def test_a_renamed_recording_is_a_recording_error_not_a_miss(tmp_path: Path) -> None:
+    path = _record(tmp_path)
+    path.rename(tmp_path / ("f" * 64 + ".json"))
+    client = httpx2.Client(transport=recording.ReplayTransport(tmp_path, rerecord_hint="cmd"))
+    with pytest.raises(RecordingError, match="f{64}.json does not match its name"):
+        client.post("http://replay.invalid/v1/chat/completions", json=BODY)
+
+
+def test_recordings_of_format_1_are_read_only_as_record_mode_wrote_them(tmp_path: Path) -> None:
+    path = _record(tmp_path)
+    data = json.loads(path.read_text())
+    data["format"] = 1
+    data["meta"]["response_sha256"] = recording._body_digest(data["response"]["body"])
+    path.write_text(json.dumps(data))
+    assert recording.Recording.load(path).response["status"] == 200
+    data["response"]["status"] = 201
+    path.write_text(json.dumps(data))
+    with pytest.raises(RecordingError, match="changed after it was recorded"):
+        recording.Recording.load(path)
+
+
+def test_the_cache_keeps_each_server_and_key_apart(tmp_path: Path) -> None:
+    answers = iter([{"from": "A"}, {"from": "B"}, {"from": "A2"}])
+    inner = httpx2.MockTransport(lambda request: httpx2.Response(200, json=next(answers)))
+
+    def ask(url: str, key: str | None) -> Any:
+        scope = recording.cache_scope(url, key)
+        cache = recording.CacheTransport(inner, tmp_path, scope=scope, context={})
+        return cache.handle_request(_request(BODY)).json()
+
+    assert ask("http://a/v1", "k1") == {"from": "A"}
+    assert ask("http://b/v1", "k1") == {"from": "B"}  # another server: not A's answer
+    assert ask("http://a/v1", "k2") == {"from": "A2"}  # another key: not k1's answer
+    assert ask("http://a/v1", "k1") == {"from": "A"}  # the same: from the cache
+    written = "".join(p.read_text() for p in tmp_path.rglob("*.json"))
+    assert "k1" not in written and "http://a" not in written
+
+
+def test_the_cache_returns_an_answer_it_cannot_store(tmp_path: Path) -> None:
+    inner = httpx2.MockTransport(lambda request: httpx2.Response(200, json={"echo": "s3cret-key"}))
+    cache = recording.CacheTransport(
+        inner, tmp_path, scope="x", context={}, secrets=("s3cret-key",)
+    )
+    assert cache.handle_request(_request(BODY)).json() == {"echo": "s3cret-key"}  # paid for
+    assert list(tmp_path.rglob("*.json")) == []  # but never stored with the key in it
 
 
 def test_failures_are_not_recorded(tmp_path: Path) -> None:
