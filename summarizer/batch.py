@@ -8,11 +8,13 @@ already there for the same article text. One failing article never stops the oth
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import threading
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -23,7 +25,7 @@ from typing import Any
 
 from . import article as articles
 from . import config, prompts
-from .errors import CostLimitError, InputError, SummarizerError
+from .errors import CostLimitError, InputError, OutputError, SummarizerError
 from .files import write_atomic
 from .pipeline import embedded_server
 from .schema import Brief
@@ -70,14 +72,23 @@ def expand(inputs: Iterable[str]) -> list[Path]:
             root = Path(raw).anchor or "."
             pattern = raw[len(root) :] if Path(raw).is_absolute() else raw
             found.extend(sorted(Path(root).glob(pattern)))
-        elif path.is_file():
+        elif path.exists() or path.is_symlink():
+            # Not only regular files: a FIFO or a broken link named here fails on its own
+            # index line, with the reason, instead of stopping the batch.
             found.append(path)
         else:
             raise InputError(f"{raw} does not exist", hint="give files, folders or globs")
-    unique = list(dict.fromkeys(p.resolve() for p in found))
+    unique = list(dict.fromkeys(map(_absolute, found)))
     if not unique:
         raise InputError("no articles found in the inputs", hint="give .txt or .md files")
     return unique
+
+
+def _absolute(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: loading it reports the loop
+        return path.absolute()
 
 
 def output_names(paths: list[Path]) -> dict[Path, str]:
@@ -162,9 +173,71 @@ def run(
     if concurrency < 1:
         raise InputError("--concurrency must be at least 1")
     paths = expand(inputs)
+    with _locked(out_dir):
+        return _run(paths, out_dir, concurrency, max_cost, call, on_update, options)
+
+
+@contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    """Hold ``out_dir`` for this batch alone: a second batch into it is refused, so that it
+    neither deletes this one's files in progress nor does its articles twice."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(
+            f"--out {out_dir} is a file, not a folder", hint="give a folder for the briefs"
+        )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir / ".batch.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write in {out_dir}: {exc.strerror}", hint="give a writable folder"
+        ) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise OutputError(
+            f"{out_dir} is in use by another batch",
+            hint="wait for it to finish, or give another --out folder",
+        ) from None
+    try:
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock; a killed process releases it too
+
+
+def _failed(name: str, path: Path, started: float, exc: BaseException) -> Outcome:
+    """The outcome of an article that failed: ours with its hint; anything else is a bug of
+    the tool, told as one (with its place in the code) but never a lost article."""
+    seconds = round(time.monotonic() - started, 2)
+    if isinstance(exc, SummarizerError):
+        usage = exc.usage
+        return Outcome(
+            name, str(path), "failed", seconds,
+            usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0,
+            usage.cost_usd if usage else None, usage.cached_calls if usage else 0,
+            error=f"{exc}{' — ' + exc.hint if exc.hint else ''}", exit_code=exc.exit_code,
+        )  # fmt: skip
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+    return Outcome(
+        name, str(path), "failed", seconds,
+        error=f"internal error {type(exc).__name__}{at}: {exc}"[:400], exit_code=1,
+    )  # fmt: skip
+
+
+def _run(
+    paths: list[Path],
+    out_dir: Path,
+    concurrency: int,
+    max_cost: float | None,
+    call: Callable[..., Brief],
+    on_update: Callable[[Outcome, Totals], None] | None,
+    options: dict[str, Any],
+) -> list[Outcome]:
     names = output_names(paths)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # A killed run can leave a temporary file (never a partial brief): clear them.
+    # A killed run can leave a temporary file (never a partial brief): clear them. Safe
+    # under the lock: no other batch is writing here.
     for stale in out_dir.glob(".*.json.*.tmp"):
         stale.unlink(missing_ok=True)
     index = _Index(out_dir / "index.jsonl")
@@ -190,15 +263,12 @@ def run(
         started = time.monotonic()
         try:
             brief = call(loaded.result(), **opts)
-        except SummarizerError as exc:
-            outcome = Outcome(
-                name, str(path), "failed", round(time.monotonic() - started, 2),
-                error=f"{exc}{' — ' + exc.hint if exc.hint else ''}", exit_code=exc.exit_code,
-            )  # fmt: skip
-        else:
             write_atomic(
                 out_dir / f"{name}.json", brief.model_dump_json(indent=2) + "\n", durable=True
             )
+        except Exception as exc:  # every article ends in the index, whatever went wrong
+            outcome = _failed(name, path, started, exc)
+        else:
             usage = brief.metadata.usage
             outcome = Outcome(
                 name, str(path), "ok", round(time.monotonic() - started, 2),
@@ -217,45 +287,79 @@ def run(
     # more threads have their next request ready while others check an answer and write
     # it, so a freed slot is taken at once instead of after that Python work.
     workers = concurrency + concurrency // 4
-    with (
-        _shared_server(options) as opts,
-        ThreadPoolExecutor(
-            workers, initializer=GATE.bind, initargs=(threading.BoundedSemaphore(concurrency),)
-        ) as pool,
-        ThreadPoolExecutor(1) as loader,
-    ):
-        pending: set[Future[None]] = set()
-        # Articles are read and split one round ahead, on a thread of their own, so a worker
-        # goes from one answer to its next request without that work in between.
-        ahead: deque[tuple[Path, Future[articles.Article]]] = deque()
-        queue = iter(todo)
-
-        def fill() -> None:
-            while len(ahead) < workers and (path := next(queue, None)) is not None:
-                ahead.append((path, loader.submit(articles.load, path)))
-
-        try:
-            fill()
-            while ahead:
-                path, loaded = ahead.popleft()
-                if max_cost is not None and totals.done:
-                    average = totals.cost_usd / totals.done
-                    if totals.cost_usd + average * (len(pending) + 1) > max_cost:
-                        raise CostLimitError(
-                            f"stopped before the estimated cost passes ${max_cost:g} "
-                            f"(${totals.cost_usd:.4f} spent on {totals.done} articles)",
-                            hint="raise --max-cost and re-run: finished articles are skipped",
-                        )
-                pending.add(pool.submit(one, path, loaded, opts))
-                fill()
-                if len(pending) >= workers:
-                    _, pending = wait(pending, return_when=FIRST_COMPLETED)
-            wait(pending)
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            for _, load in ahead:
-                load.cancel()
-            wait(pending)  # let in-flight articles finish and be written, or fail cleanly
-            raise
+    pool = ThreadPoolExecutor(
+        workers, initializer=GATE.bind, initargs=(threading.BoundedSemaphore(concurrency),)
+    )
+    # Articles are read and split one round ahead, on a thread of their own, so a worker
+    # goes from one answer to its next request without that work in between.
+    loader = ThreadPoolExecutor(1)
+    interrupted = False
+    try:
+        with _shared_server(options) as opts:
+            _feed(todo, workers, pool, loader, lambda path, loaded: one(path, loaded, opts),
+                  lambda pending: _over_budget(totals, max_cost, pending))  # fmt: skip
+    except KeyboardInterrupt:
+        # Stop now, not when the articles in flight finish (minutes with a slow model):
+        # finished ones are written and indexed, and a re-run redoes only these.
+        interrupted = True
+        raise
+    finally:
+        pool.shutdown(wait=not interrupted, cancel_futures=True)
+        loader.shutdown(wait=not interrupted, cancel_futures=True)
     return outcomes
+
+
+def _over_budget(totals: Totals, max_cost: float | None, pending: int) -> CostLimitError | None:
+    """The error to stop with when one more article would likely take the spending past
+    ``max_cost``. Failed articles' calls were billed too: they count toward the estimate."""
+    finished = totals.done + totals.failed
+    if max_cost is None or not finished:
+        return None
+    average = totals.cost_usd / finished
+    if totals.cost_usd + average * (pending + 1) <= max_cost:
+        return None
+    return CostLimitError(
+        f"stopped before the estimated cost passes ${max_cost:g} "
+        f"(${totals.cost_usd:.4f} spent on {finished} articles)",
+        hint="raise --max-cost and re-run: finished articles are skipped",
+    )
+
+
+def _feed(
+    todo: list[Path],
+    workers: int,
+    pool: ThreadPoolExecutor,
+    loader: ThreadPoolExecutor,
+    one: Callable[[Path, Future[articles.Article]], None],
+    over_budget: Callable[[int], CostLimitError | None],
+) -> None:
+    """Submit every article of ``todo`` to ``pool``, at most ``workers`` at a time, each one
+    loaded ahead on ``loader``; wait for them all."""
+    pending: set[Future[None]] = set()
+    ahead: deque[tuple[Path, Future[articles.Article]]] = deque()
+    queue = iter(todo)
+
+    def fill() -> None:
+        while len(ahead) < workers and (path := next(queue, None)) is not None:
+            ahead.append((path, loader.submit(articles.load, path)))
+
+    try:
+        fill()
+        while ahead:
+            path, loaded = ahead.popleft()
+            if (stop := over_budget(len(pending))) is not None:
+                raise stop
+            pending.add(pool.submit(one, path, loaded))
+            fill()
+            if len(pending) >= workers:
+                _, pending = wait(pending, return_when=FIRST_COMPLETED)
+        wait(pending)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        for _, load in ahead:
+            load.cancel()
+        wait(pending)  # let in-flight articles finish and be written, or fail cleanly
+        raise

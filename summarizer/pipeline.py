@@ -15,7 +15,7 @@ from pathlib import Path
 from . import article as articles
 from . import attribution, config, ground, local, prices, prompts, scored
 from .article import Article
-from .errors import ConfigError, ModelOutputError
+from .errors import ConfigError, ModelOutputError, SummarizerError
 from .link import link
 from .llm import Endpoint, Tape, ask, preload
 from .schema import Brief, Extraction, Judgments, KeyJudgment, Metadata, SentenceRef, Usage
@@ -81,6 +81,20 @@ def embedded_server(
         yield url, alias
 
 
+def _usage(
+    log: CallLog, table: dict[str, tuple[float, float]], model: str, *, local: bool
+) -> Usage:
+    billed = log.billed()
+    return Usage(
+        calls=len(log.calls),
+        cached_calls=sum(1 for c in log.calls if c.cached),
+        prompt_tokens=log.prompt_tokens,
+        cached_prompt_tokens=log.cached_prompt_tokens,
+        completion_tokens=log.completion_tokens,
+        cost_usd=prices.cost(table, model, billed[0], billed[1], local=local),
+    )
+
+
 def _as_path(value: str | os.PathLike[str] | None) -> Path | None:
     return None if value is None else Path(value)
 
@@ -104,6 +118,7 @@ def summarize(
     price_table: dict[str, tuple[float, float]] | None = None,
     judgments: bool = False,
     strategy: str | None = None,
+    allow_private_urls: bool = False,
 ) -> Brief:
     """Summarise one article into a grounded :class:`Brief`.
 
@@ -115,12 +130,18 @@ def summarize(
     is answered from it without a call. ``judgments`` adds a second call for at most three
     key judgments (ICD 203 likelihood and a confidence level, each citing sentences).
     Directories and ``model_path`` may be given as ``str`` or :class:`~pathlib.Path`.
-    Raises a :class:`~summarizer.errors.SummarizerError` subclass.
+    A URL on loopback or a private network is refused unless ``allow_private_urls``.
+    Raises a :class:`~summarizer.errors.SummarizerError` subclass; its ``usage`` holds what
+    the calls made before the failure cost.
     """
     model_path, record, replay, cache = map(_as_path, (model_path, record, replay, cache))
     if record is not None and replay is not None:
         raise ConfigError("--record and --replay cannot be used together", hint="pick one")
-    art = source if isinstance(source, Article) else articles.load(source)
+    art = (
+        source
+        if isinstance(source, Article)
+        else articles.load(source, allow_private_urls=allow_private_urls)
+    )
     settings = config.resolve(
         api_key=api_key,
         base_url=base_url,
@@ -152,40 +173,43 @@ def summarize(
     messages = prompts.messages(art)
     scoring = settings.strategy == "scored"
     system = prompts.system_for(settings.strategy)
-    with _endpoint(settings, replay is not None, progress, system) as endpoint:
-        if progress:
-            progress(f"asking {endpoint.model} for a brief")
-        started = time.monotonic()
-        # The stages, in order: extract (the strategy's model calls) -> ground -> read -> link.
-        if scoring:
-            got = scored.extract(art, endpoint, tape, log, progress)
-            extraction = Extraction.model_validate(got.data)
-            # The judgments pass continues the parties call's conversation.
-            model_name, messages, said = got.model, got.messages, got.text
-        else:
-            answer = ask(Extraction, art, messages, endpoint, tape, log)
-            extraction, model_name, said = answer.value, answer.model, answer.text
-        extraction = link(attribution.read(ground.ground(extraction, art), art))
-        judged: list[KeyJudgment] = []
-        missing: str | None = None
-        if judgments:
+    table = price_table if price_table is not None else prices.load()
+    model_asked = settings.model or ""
+    try:
+        with _endpoint(settings, replay is not None, progress, system) as endpoint:
+            model_asked = endpoint.model
             if progress:
-                progress(f"asking {endpoint.model} for key judgments")
-            follow = prompts.judgment_messages(art, messages, said)
-            second = replace(tape, context={**(tape.context or {}), "pass": "judgments"})
-            try:
-                judged = ask(Judgments, art, follow, endpoint, second, log).value.judgments
-            except ModelOutputError as exc:
-                # The facts stand without the analysis: keep the brief, say why it has none.
-                missing = f"{exc}"
+                progress(f"asking {endpoint.model} for a brief")
+            started = time.monotonic()
+            # The stages, in order: extract (the strategy's model calls) -> ground -> read -> link.
+            if scoring:
+                got = scored.extract(art, endpoint, tape, log, progress)
+                extraction = Extraction.model_validate(got.data)
+                # The judgments pass continues the parties call's conversation.
+                model_name, messages, said = got.model, got.messages, got.text
+            else:
+                answer = ask(Extraction, art, messages, endpoint, tape, log)
+                extraction, model_name, said = answer.value, answer.model, answer.text
+            extraction = link(attribution.read(ground.ground(extraction, art), art))
+            judged: list[KeyJudgment] = []
+            missing: str | None = None
+            if judgments:
                 if progress:
-                    progress(f"no key judgments: {exc}")
-        seconds = time.monotonic() - started
-    billed = log.billed()
-    cost = prices.cost(
-        price_table if price_table is not None else prices.load(),
-        endpoint.model, billed[0], billed[1], local=settings.embedded,
-    )  # fmt: skip
+                    progress(f"asking {endpoint.model} for key judgments")
+                follow = prompts.judgment_messages(art, messages, said)
+                second = replace(tape, context={**(tape.context or {}), "pass": "judgments"})
+                try:
+                    judged = ask(Judgments, art, follow, endpoint, second, log).value.judgments
+                except ModelOutputError as exc:
+                    # The facts stand without the analysis: keep the brief, say why it has none.
+                    missing = f"{exc}"
+                    if progress:
+                        progress(f"no key judgments: {exc}")
+            seconds = time.monotonic() - started
+    except SummarizerError as exc:
+        # What the failed calls cost still counts (a batch's --max-cost, its totals).
+        exc.usage = _usage(log, table, model_asked, local=settings.embedded)
+        raise
     return Brief(
         **extraction.model_dump(),
         title=art.title,
@@ -206,13 +230,6 @@ def summarize(
             article_sha256=art.sha256,
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
             seconds=round(seconds, 2),
-            usage=Usage(
-                calls=len(log.calls),
-                cached_calls=sum(1 for c in log.calls if c.cached),
-                prompt_tokens=log.prompt_tokens,
-                cached_prompt_tokens=log.cached_prompt_tokens,
-                completion_tokens=log.completion_tokens,
-                cost_usd=cost,
-            ),
+            usage=_usage(log, table, endpoint.model, local=settings.embedded),
         ),
     )

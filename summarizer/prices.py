@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
+from typing import Any
 
 from .config import ENV_PRICES
 from .errors import ConfigError
@@ -26,15 +28,32 @@ def load(path: Path | None = None) -> dict[str, tuple[float, float]]:
     raw = path or (Path(p) if (p := os.environ.get(ENV_PRICES, "").strip()) else None)
     if raw is None:
         return table
+    hint = 'write JSON like {"my-model": [0.5, 1.5]} (USD per million in, out)'
     try:
         data = json.loads(raw.read_text(encoding="utf-8"))
-        table.update({str(k): (float(v[0]), float(v[1])) for k, v in data.items()})
+        entries = {str(k): _pair(v) for k, v in data.items()}
     except (OSError, ValueError, TypeError, IndexError, AttributeError) as exc:
         raise ConfigError(
-            f"price table {raw} is unusable ({type(exc).__name__})",
-            hint='write JSON like {"my-model": [0.5, 1.5]} (USD per million in, out)',
+            f"price table {raw} is unusable ({type(exc).__name__})", hint=hint
         ) from None
+    for name, pair in entries.items():
+        if not all(math.isfinite(x) and x >= 0 for x in pair):
+            raise ConfigError(
+                f"price table {raw}: {name} has prices {list(pair)}; each must be a number "
+                "of at least 0",
+                hint=hint,
+            )
+    table.update(entries)
     return table
+
+
+def _pair(value: Any) -> tuple[float, float]:
+    # Strings, booleans and a third number are mistakes, not prices.
+    if not isinstance(value, list) or len(value) != 2:
+        raise ValueError("not a pair")
+    if not all(isinstance(x, int | float) and not isinstance(x, bool) for x in value):
+        raise TypeError("not numbers")
+    return float(value[0]), float(value[1])
 
 
 def cost(

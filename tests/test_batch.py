@@ -178,3 +178,121 @@ def test_max_cost_stops_before_it_is_passed(tmp_path: Path) -> None:
     done = [e for e in _index(tmp_path / "out") if e["status"] == "ok"]
     assert 1 <= len(done) <= 2
     assert sum(float(e["cost_usd"] or 0) for e in done) <= 0.4
+
+
+def _batch_cli(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "summarizer", "batch", *args],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=90, **kwargs,  # type: ignore[call-overload]
+    )  # fmt: skip
+
+
+def test_an_unexpected_error_fails_its_article_and_is_never_lost(tmp_path: Path) -> None:
+    from summarizer.pipeline import summarize
+
+    articles, out = _copies(tmp_path, 3), tmp_path / "out"
+    (out / "a001.json").mkdir(parents=True)  # its brief cannot be written there
+
+    def buggy(source: object, **options: object) -> object:
+        if str(getattr(source, "source", "")).endswith("a002.txt"):
+            raise TypeError("a bug of ours")
+        return summarize(source, **options)  # type: ignore[arg-type]
+
+    outcomes = {o.name: o for o in batch.run([str(articles)], out, replay=RECORDED,
+                                             summarize=buggy)}  # fmt: skip
+    assert outcomes["a000"].status == "ok"
+    assert outcomes["a001"].status == "failed" and "is a directory" in str(outcomes["a001"].error)
+    assert outcomes["a002"].status == "failed" and outcomes["a002"].exit_code == 1
+    assert "internal error TypeError" in str(outcomes["a002"].error)
+    assert sorted(e["name"] for e in _index(out)) == ["a000", "a001", "a002"]
+
+
+def test_the_cli_exits_9_when_any_article_fails_for_any_reason(tmp_path: Path) -> None:
+    articles, out = _copies(tmp_path, 2), tmp_path / "out"
+    (out / "a001.json").mkdir(parents=True)
+    proc = _batch_cli(str(articles), "--out", str(out), "--replay", str(RECORDED))
+    assert proc.returncode == 9, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert [e["status"] for e in sorted(_index(out), key=lambda e: str(e["name"]))] == [
+        "ok", "failed"
+    ]  # fmt: skip
+
+
+def test_a_fifo_and_a_symlink_loop_fail_their_lines_without_stopping_the_batch(
+    tmp_path: Path,
+) -> None:
+    articles, out = _copies(tmp_path, 1), tmp_path / "out"
+    os.mkfifo(articles / "pipe.txt")  # reading it would wait for a writer forever
+    (articles / "loop.txt").symlink_to(articles / "loop.txt")
+    proc = _batch_cli(str(articles), "--out", str(out), "--replay", str(RECORDED))
+    assert proc.returncode == 9, proc.stderr
+    lines = {e["name"]: e for e in _index(out)}
+    assert lines["a000"]["status"] == "ok"
+    assert "not a regular file" in str(lines["pipe"]["error"])
+    assert "Too many levels of symbolic links" in str(lines["loop"]["error"])
+
+
+def test_ctrl_c_stops_a_batch_at_once_even_with_articles_in_flight(tmp_path: Path) -> None:
+    articles, out, log = _copies(tmp_path, 4), tmp_path / "out", tmp_path / "stderr.txt"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
+    with fault_server(default=("hang", {"seconds": 30})) as (url, script), log.open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "summarizer", "batch", str(articles), "--out", str(out),
+             "--base-url", url, "--model", "m", "--timeout", "60", "--no-cache"],
+            env=env, stderr=err, cwd=ROOT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while not script.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert script.requests, "the batch never reached the server"
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=5)  # the server would hold each article 30 s
+        finally:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130
+    assert "Traceback" not in log.read_text()
+
+
+def test_a_second_batch_into_a_busy_folder_is_refused_and_deletes_nothing(
+    tmp_path: Path,
+) -> None:
+    from summarizer.errors import OutputError
+
+    articles, out = _copies(tmp_path, 1), tmp_path / "out"
+    out.mkdir()
+    in_flight = out / ".a000.json.x1y2.tmp"  # the first batch's brief being written
+    with batch._locked(out):
+        in_flight.write_text("{")
+        with pytest.raises(OutputError, match="in use by another batch"):
+            batch.run([str(articles)], out, replay=RECORDED)
+        assert in_flight.exists()
+    assert batch.run([str(articles)], out, replay=RECORDED)[0].status == "ok"
+
+
+def test_out_that_is_a_file_is_a_one_line_error(tmp_path: Path) -> None:
+    articles, out = _copies(tmp_path, 1), tmp_path / "out.json"
+    out.write_text("keep me")
+    proc = _batch_cli(str(articles), "--out", str(out), "--replay", str(RECORDED))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "is a file, not a folder" in proc.stderr and out.read_text() == "keep me"
+
+
+def test_failed_articles_calls_count_toward_max_cost(tmp_path: Path) -> None:
+    articles = tmp_path / "in"
+    articles.mkdir()
+    for i in range(20):
+        (articles / f"b{i:02d}.txt").write_text(SEED.read_text() + f"\nNote {i}.\n")
+    prices = {"priced": (1000.0, 1000.0)}  # 150 tokens a call: $0.15 a call
+    with fault_server(default=("bad_schema", {})) as (url, script):
+        with pytest.raises(CostLimitError):
+            batch.run(
+                [str(articles)], tmp_path / "out", base_url=url, model="priced",
+                max_cost=0.0001, concurrency=1, price_table=prices, max_attempts=1,
+            )  # fmt: skip
+    failed = _index(tmp_path / "out")
+    assert len(failed) == 1 and failed[0]["status"] == "failed"
+    assert failed[0]["cost_usd"] == pytest.approx(0.45)  # 3 calls (2 re-asks), all billed
+    assert len(script.requests) == 3  # one article, then stopped
