@@ -115,6 +115,31 @@ def _item_problems(
     return found, span
 
 
+def _initials(name: str) -> str:
+    capitals = [w[0] for w in name.split() if w[:1].isupper()]
+    return "".join(capitals) if len(capitals) >= 2 else ""
+
+
+def named_in(names: list[str], article: Article) -> bool:
+    """Whether ``article`` names a party called ``names`` (its name, id, people): a content
+    word of one occurs there (by stem), or the initials of one ("UN" for "United Nations")."""
+    if grounding.shares_stem(" ".join(names), article.text):
+        return True
+    found = {w.replace(".", "") for w in re.findall(r"\b[A-Z](?:\.?[A-Z])+\.?", article.text)}
+    return any(initials and initials in found for initials in map(_initials, names))
+
+
+def party_problem(party: Any, where: str, article: Article) -> Problem | None:
+    """What is wrong with a party of ``article``: named nowhere in it (an invented side)."""
+    if named_in([party.name, getattr(party, "id", ""), *party.speakers], article):
+        return None
+    return Problem(
+        where,
+        f"party {party.name!r} is not named in the article; list only the sides it names",
+        "not named in the article",
+    )
+
+
 def summary_problem(summary: str, article: Article) -> Problem | None:
     """What is wrong with a summary of ``article``: estimative words the article does not
     use (a summary is never kept unverified)."""
@@ -135,6 +160,9 @@ def _checked(
     spans: dict[str, Span | None] = {}
     if (wrong := summary_problem(extraction.summary, article)) is not None:
         found.append(wrong)
+    for i, party in enumerate(extraction.parties):
+        if (wrong := party_problem(party, f"parties[{i}]", article)) is not None:
+            found.append(wrong)
     for section in SECTIONS:
         for i, item in enumerate(getattr(extraction, section)):
             where = f"{section}[{i}]"
@@ -166,6 +194,9 @@ def ground(extraction: Extraction, article: Article) -> Extraction:
         raise ModelOutputError(f"the model's answer does not fit the article: {wrong}"[:400])
     out = extraction.model_copy(deep=True)
     why = {p.where: p.reason for p in reversed(found)}  # the first reason of each item
+    for i, party in enumerate(out.parties):
+        if (reason := why.get(f"parties[{i}]")) is not None:
+            party.verified, party.unverified_reason = False, reason
     for section in SECTIONS:
         for i, item in enumerate(getattr(out, section)):
             where = f"{section}[{i}]"

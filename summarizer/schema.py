@@ -193,6 +193,14 @@ class Party(BaseModel):
     speakers: list[Short] = Field(
         default_factory=list, description="its people named", max_length=6
     )
+    verified: bool = Field(
+        default=True,
+        description="false when, after re-asks, the article still named none of its names "
+        "or people (derived)",
+    )
+    unverified_reason: str | None = Field(
+        default=None, description="why verified is false, for readers (derived)"
+    )
 
 
 class Position(_Item):
@@ -256,6 +264,12 @@ class Extraction(BaseModel):
     positions: list[Position] = Field(max_length=12)
     demands: list[Demand] = Field(max_length=10)
     deal_terms: list[DealTerm] = Field(max_length=12)
+
+    @classmethod
+    def keepable(cls, value: Extraction, article: Article) -> bool:
+        """Whether ``value``, still faulty after the re-asks, may be kept with the faulty
+        parts marked unverified (see ``ground.keepable``)."""
+        return ground.keepable(ground.problems(value, article))
 
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> Extraction:

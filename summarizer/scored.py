@@ -59,12 +59,25 @@ class Sides(BaseModel):
     parties: list[Side] = Field(max_length=10)
     summary: str = Field(max_length=240)
 
+    @staticmethod
+    def _problems(value: Sides, article: Article) -> list[ground.Problem]:
+        found = [ground.summary_problem(value.summary, article)] + [
+            ground.party_problem(side, f"parties[{i}]", article)
+            for i, side in enumerate(value.parties)
+        ]
+        return [p for p in found if p is not None]
+
+    @classmethod
+    def keepable(cls, value: Sides, article: Article) -> bool:
+        """Kept after the re-asks when only parties the article does not name are wrong:
+        the grounding stage marks them unverified."""
+        return ground.keepable(cls._problems(value, article))
+
     @model_validator(mode="after")
-    def _summary_grounded(self, info: ValidationInfo) -> Sides:
+    def _grounded(self, info: ValidationInfo) -> Sides:
         article = article_in(info)
-        wrong = ground.summary_problem(self.summary, article) if article is not None else None
-        if wrong is not None:
-            raise ValueError(wrong.error)
+        if article is not None and (wrong := self._problems(self, article)):
+            raise ValueError("; ".join(f"{p.where}: {p.error}" for p in wrong))
         return self
 
 

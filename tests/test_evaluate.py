@@ -33,7 +33,9 @@ def _brief(**parts: Any) -> Brief:
         "deal_terms": [],
     }
     data.update(parts)
-    ext = read(ground(Extraction.model_validate(data, context={"article": ART}), ART), ART)
+    # Grounded by the stage, not by validation (which re-asks): Egypt, named nowhere in the
+    # article, stays in the brief marked unverified, as after spent re-asks.
+    ext = read(ground(Extraction.model_validate(data), ART), ART)
     meta = Metadata(
         model="m", prompt_version="p", tool_version="t", article_sha256="x",
         created_at="now", seconds=1.0, usage=Usage(calls=1, prompt_tokens=10, completion_tokens=5),

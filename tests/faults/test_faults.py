@@ -16,7 +16,7 @@ import summarizer
 from summarizer.errors import ModelOutputError, ModelUnavailableError
 
 from ..conftest import ROOT, SEED
-from .server import fault_server
+from .server import GOOD_BRIEF, fault_server
 
 
 def _run(url: str, **kwargs: Any) -> summarizer.Brief:
@@ -228,3 +228,86 @@ def test_scored_strategy_on_a_server_without_log_probabilities_says_so() -> None
         with pytest.raises(ModelOutputError, match="returned no log-probabilities") as info:
             _run(url, strategy="scored")
     assert info.value.hint == "use --strategy single with this server"
+
+
+def test_messages_count_the_attempts_made() -> None:
+    # 400 is not transient: one attempt, and the message must not claim four.
+    with fault_server(("status", {"code": 400})) as (url, script):
+        with pytest.raises(ModelUnavailableError, match=r"HTTP 400 after 1 attempt\b"):
+            _run(url)
+    assert len(script.requests) == 1
+    with fault_server(default=("status", {"code": 503})) as (url, _):
+        with pytest.raises(ModelUnavailableError, match=r"HTTP 503 after 2 attempts"):
+            _run(url, max_attempts=2)
+
+
+def test_a_hanging_server_is_given_up_within_attempts_times_timeout() -> None:
+    # The README's bound: at most SUMMARIZER_MAX_ATTEMPTS x timeout for one request, the
+    # waits between attempts included (it was 11 s for 4 x 2 s).
+    with fault_server(default=("hang", {"seconds": 30})) as (url, _):
+        started = time.monotonic()
+        with pytest.raises(ModelUnavailableError, match="did not answer"):
+            _run(url, timeout=1, max_attempts=3)
+        assert time.monotonic() - started < 3 + 1.0
+
+
+def test_a_party_the_article_never_names_is_re_asked_then_marked_unverified() -> None:
+    invented = json.loads(json.dumps(GOOD_BRIEF))
+    invented["parties"].append({"id": "mm", "name": "Mickey Mouse", "kind": "other"})
+    actions = [("answer", {"brief": invented})] * 3
+    with fault_server(*actions) as (url, script):
+        brief = _run(url)
+    assert len(script.requests) == 3  # the answer, then both re-asks
+    assert "party 'Mickey Mouse' is not named in the article" in str(script.requests[1])
+    mickey = next(p for p in brief.parties if p.name == "Mickey Mouse")
+    assert not mickey.verified and mickey.unverified_reason == "not named in the article"
+    assert all(p.verified for p in brief.parties if p is not mickey)
+
+
+def test_failed_calls_are_billed_on_the_error() -> None:
+    with fault_server(default=("bad_schema", {})) as (url, _):
+        with pytest.raises(ModelOutputError) as err:
+            _run(url, model="priced", price_table={"priced": (1000.0, 1000.0)})
+    usage = err.value.usage
+    assert usage.calls == 3 and usage.prompt_tokens == 300 and usage.cost_usd == 0.45
+
+
+def test_a_bug_of_ours_is_not_reported_as_the_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarizer import ground
+
+    def broken(*args: object) -> None:
+        raise TypeError("planted bug")
+
+    monkeypatch.setattr(ground, "party_problem", broken)
+    with fault_server("good") as (url, _):
+        with pytest.raises(TypeError, match="planted bug"):
+            _run(url)
+
+
+def test_credentials_in_the_base_url_are_never_shown(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://agent:hunter2pass@127.0.0.1:{port}/v1?api-key=qwertyuiop123"
+    proc = _cli(url)
+    assert proc.returncode == 5
+    for secret in ("hunter2pass", "qwertyuiop123"):
+        assert secret not in proc.stderr and secret not in proc.stdout
+    assert "agent:***@127.0.0.1" in proc.stderr
+
+
+def test_news_words_like_bearer_do_not_stop_a_recording(tmp_path: Path) -> None:
+    article = tmp_path / "bearer.txt"
+    article.write_text(
+        "The standard-bearer of the Bearer Foundation said talks would resume. "
+        "Israel opposed the talks.\n"
+    )
+    brief = {
+        "summary": "Talks would resume.", "parties": [{"id": "israel", "name": "Israel",
+        "kind": "state"}], "positions": [], "demands": [], "deal_terms": [],
+    }  # fmt: skip
+    with fault_server(("answer", {"brief": brief})) as (url, _):
+        summarizer.summarize(article, base_url=url, model="m", record=tmp_path / "rec", timeout=2)
+    assert len(list((tmp_path / "rec").glob("*.json"))) == 1
