@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ import typer
 
 from . import config
 from .errors import ConfigError, SummarizerError
-from .files import write_atomic
+from .files import write_atomic, write_stdout
 
 if TYPE_CHECKING:
     from .schema import Brief
@@ -22,7 +23,8 @@ app = typer.Typer(
     help=(
         "Turn a news article about a negotiation or conflict into a grounded, structured brief."
         f"\n\nEnvironment (a flag wins over its variable):\n\n{_ENV_HELP}"
-        "\n\nExit codes: 0 ok, 1 other error, 2 bad input, 3 bad configuration, 4 replay miss, "
+        "\n\nExit codes: 0 ok, 1 internal error (a bug; traceback in a file), 2 bad input or "
+        "output path, 3 bad configuration, 4 replay miss, "
         "5 model server unavailable, 6 invalid model output, 7 local model problem, "
         "8 recording problem, 9 some batch articles failed, 10 batch cost limit, 130 interrupted."
     ),
@@ -53,6 +55,13 @@ StrategyOpt = Annotated[
 ReplayOpt = Annotated[
     Path | None, typer.Option(help="answer every model call from recordings in DIR; no network")
 ]
+PrivateUrlsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private-urls",
+        help="fetch URLs on this machine or its private network (refused by default)",
+    ),
+]
 
 
 def _fail(exc: SummarizerError) -> NoReturn:
@@ -62,14 +71,6 @@ def _fail(exc: SummarizerError) -> NoReturn:
     hint = f" — {exc.hint}" if exc.hint else ""
     Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(exc) + hint)}")
     raise typer.Exit(exc.exit_code)
-
-
-def _format_for(out: Path | None, fmt: str | None) -> str:
-    if fmt is not None:
-        return fmt
-    if out is not None:
-        return {".json": "json", ".md": "md", ".markdown": "md"}.get(out.suffix.lower(), "table")
-    return "table"
 
 
 @app.command()
@@ -107,18 +108,21 @@ def summarize(
             "--judgments", help="also ask for up to 3 key judgments (a second model call)"
         ),
     ] = False,
+    allow_private_urls: PrivateUrlsOpt = False,
 ) -> None:
     """Summarise one article into a grounded brief."""
     from rich.console import Console
 
     from .pipeline import summarize as run
-    from .renderers import FORMATS, render
+    from .renderers import FORMATS, SUFFIXES, format_for, render
 
-    chosen = _format_for(out, fmt)
-    if chosen not in FORMATS:
-        _fail(ConfigError(f"unknown format {chosen!r}", hint=f"use one of: {', '.join(FORMATS)}"))
     err = Console(stderr=True)
     try:
+        chosen = format_for(str(out) if out else None, fmt, SUFFIXES)
+        if chosen not in FORMATS:
+            raise ConfigError(
+                f"unknown format {chosen!r}", hint=f"use one of: {', '.join(FORMATS)}"
+            )
         with err.status("starting", spinner="dots") as status:
 
             def progress(message: str) -> None:
@@ -139,14 +143,15 @@ def summarize(
                 progress=None if quiet else progress,
                 judgments=judgments,
                 strategy=strategy,
+                allow_private_urls=allow_private_urls,
             )
         text = render(brief, chosen)
         if out is not None:
             write_atomic(out, text)
             if not quiet:
-                err.print(f"wrote {out}")
+                err.print(f"wrote {out}", markup=False)
         else:
-            sys.stdout.write(text)
+            write_stdout(text)
     except SummarizerError as exc:
         _fail(exc)
     except KeyboardInterrupt:
@@ -207,7 +212,7 @@ def batch(
                 )
                 bar.update(task, advance=1, stats=stats)
                 if outcome.status == "failed":
-                    bar.console.print(f"[red]failed[/] {outcome.source}: {outcome.error}")
+                    bar.console.print(f"failed {outcome.source}: {outcome.error}", markup=False)
 
             outcomes = run(
                 inputs, out, concurrency=concurrency, max_cost=max_cost, on_update=update,
@@ -243,7 +248,7 @@ def cache(
 ) -> None:
     """Show the response cache's size, or clear it."""
     directory = config.response_cache_dir()
-    files = sorted(directory.glob("*.json")) if directory.is_dir() else []
+    files = sorted(directory.rglob("*.json")) if directory.is_dir() else []
     size = sum(f.stat().st_size for f in files)
     if clear:
         for f in files:
@@ -278,18 +283,20 @@ def diff(
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     strategy: StrategyOpt = None,
+    allow_private_urls: PrivateUrlsOpt = False,
 ) -> None:
     """Show what changed between two briefs of one negotiation, what changed first."""
     from . import diff as diffs
 
     try:
         before, after = (
-            _brief_from(x, model=model, base_url=base_url, replay=replay, strategy=strategy)
+            _brief_from(x, model=model, base_url=base_url, replay=replay, strategy=strategy,
+                        allow_private_urls=allow_private_urls)
             for x in (old, new)
-        )
+        )  # fmt: skip
+        write_stdout(diffs.render(diffs.compare(before, after), before, after))
     except SummarizerError as exc:
         _fail(exc)
-    sys.stdout.write(diffs.render(diffs.compare(before, after), before, after))
 
 
 @app.command()
@@ -312,34 +319,36 @@ def memo(
         bool,
         typer.Option(help="key judgments of the latest article (one more model call per article)"),
     ] = True,
+    allow_private_urls: PrivateUrlsOpt = False,
 ) -> None:
     """Write a one-page briefing memo from one or more articles or briefs."""
     from rich.console import Console
 
     from . import memo as memos
+    from .renderers import format_for
 
-    chosen = fmt or {".md": "md", ".html": "html", ".htm": "html"}.get(
-        out.suffix.lower() if out else "", "table"
-    )
-    if chosen not in ("md", "html", "table"):
-        _fail(ConfigError(f"unknown memo format {chosen!r}", hint="use md, html or table"))
     err = Console(stderr=True)
     briefs = []
     try:
+        chosen = format_for(str(out) if out else None, fmt, memos.SUFFIXES)
+        if chosen not in memos.FORMATS:
+            raise ConfigError(
+                f"unknown memo format {chosen!r}", hint=f"use one of: {', '.join(memos.FORMATS)}"
+            )
         with err.status("building the memo") as status:
             for item in inputs:
                 status.update(f"reading {item}")
                 briefs.append(
                     _brief_from(item, model=model, base_url=base_url, model_path=model_path,
                                 record=record, replay=replay, judgments=judgments,
-                                strategy=strategy)
+                                strategy=strategy, allow_private_urls=allow_private_urls)
                 )  # fmt: skip
         text = memos.render(memos.build(briefs), chosen)
         if out is None:
-            sys.stdout.write(text)
+            write_stdout(text)
         else:
             write_atomic(out, text)
-            err.print(f"wrote {out}")
+            err.print(f"wrote {out}", markup=False)
     except SummarizerError as exc:
         _fail(exc)
 
@@ -378,7 +387,10 @@ def eval_(
         _fail(exc)
     figures = report.to_dict()
     if as_json:
-        sys.stdout.write(json.dumps(figures, indent=2) + "\n")
+        try:
+            write_stdout(json.dumps(figures, indent=2) + "\n")
+        except SummarizerError as exc:
+            _fail(exc)
         return
     from rich.table import Table
 
@@ -433,10 +445,13 @@ def schema(
     from .schema import brief_schema_json
 
     text = brief_schema_json()
-    if write is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(write, text)
+    try:
+        if write is None:
+            write_stdout(text)
+        else:
+            write_atomic(write, text)
+    except SummarizerError as exc:
+        _fail(exc)
 
 
 @fixtures_app.command("check")
@@ -464,6 +479,40 @@ def fixtures_check(
         raise typer.Exit(1)
 
 
+def _internal_error(exc: BaseException) -> NoReturn:
+    """A bug of the tool, not the user's problem: one line, and the traceback in a file
+    (credentials removed) to attach to a report."""
+    import tempfile
+    import traceback
+
+    from rich.console import Console
+    from rich.markup import escape
+
+    text = "".join(traceback.format_exception(exc))
+    for secret in (os.environ.get(config.ENV_API_KEY, ""),
+                   *config.url_secrets(os.environ.get(config.ENV_BASE_URL))):  # fmt: skip
+        if secret:
+            text = text.replace(secret, "***")
+    fd, path = tempfile.mkstemp(prefix="summarizer-crash-", suffix=".txt")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    Console(stderr=True, soft_wrap=True).print(
+        f"[bold red]internal error:[/] {escape(f'{type(exc).__name__}: {exc}'[:300])} — "
+        f"a bug in summarizer; please report it with the traceback in {escape(path)}"
+    )
+    sys.exit(1)
+
+
 def main() -> None:
     """Entry point of the ``summarizer`` console script."""
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        if done.code == 130:
+            # Interrupted: worker threads still waiting on the model server must not hold
+            # the exit (finished work is on disk; a re-run redoes what was in flight).
+            sys.stderr.flush()
+            os._exit(130)
+        raise
+    except Exception as exc:  # not one of ours (those exit inside the commands)
+        _internal_error(exc)

@@ -288,19 +288,26 @@ def build(briefs: list[Brief]) -> Memo:
     )
 
 
+FORMATS = ("md", "html", "table")
+# Output file suffixes and the memo format each one means (-o without -f).
+SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".txt": "table"}
+
+
 def render(memo: Memo, fmt: str) -> str:
     """Render ``memo`` as ``md``, ``html`` (self-contained evidence view) or ``table``."""
     import jinja2
 
-    from .renderers import template_source
+    from .renderers import markdown_text, template_source
 
     if fmt == "table":
         return _table(memo)
     env = jinja2.Environment(
         trim_blocks=True,
         lstrip_blocks=True,
-        # HTML: every article and model string is escaped, so markup in either cannot run.
+        # HTML: every article and model string is escaped, so markup in either cannot run;
+        # Markdown: HTML in them is escaped, so a Markdown viewer shows it as text.
         autoescape=fmt == "html",
+        finalize=None if fmt == "html" else markdown_text,
         undefined=jinja2.StrictUndefined,
     )
     template = env.from_string(template_source(f"memo.{fmt}.j2"))
@@ -313,6 +320,8 @@ def _table(memo: Memo, width: int = 80) -> str:
     from rich.console import Console
     from rich.markdown import Markdown
 
+    from .renderers import printable
+
     console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
     console.print(Markdown(render(memo, "md")))
-    return console.export_text()
+    return printable(console.export_text())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 from importlib import resources
 from typing import Any
 
@@ -10,6 +12,44 @@ from .errors import ConfigError
 from .schema import Brief
 
 FORMATS = ("table", "json", "md")
+# Output file suffixes and the format each one means (-o without -f).
+SUFFIXES = {".json": "json", ".md": "md", ".markdown": "md", ".txt": "table"}
+
+# What a terminal would act on rather than show: C0 and C1 controls (ESC starts every
+# escape sequence) and the bidirectional overrides that reorder what is shown.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: controls and escape sequences' starts removed."""
+    return _UNPRINTABLE.sub("", text)
+
+
+def markdown_text(value: Any) -> Any:
+    """A value as Markdown shows it: HTML in a string (from the model or the article) is
+    escaped, so that a Markdown viewer shows it and never runs it."""
+    return html.escape(value, quote=False) if isinstance(value, str) else value
+
+
+def format_for(out: str | None, given: str | None, suffixes: dict[str, str]) -> str:
+    """The output format: ``given`` (-f), else the one ``out``'s suffix means in
+    ``suffixes``, else ``table``. An unknown suffix is an error, not a silent table."""
+    from pathlib import PurePath
+
+    from .errors import OutputError
+
+    if given is not None:
+        return given
+    if out is None:
+        return "table"
+    suffix = PurePath(out).suffix.lower()
+    if suffix not in suffixes:
+        known = ", ".join(sorted(suffixes))
+        raise OutputError(
+            f"cannot tell the format of {out} from its suffix {suffix or '(none)'!r}",
+            hint=f"use one of {known}, or give --format",
+        )
+    return suffixes[suffix]
 
 
 def _names(brief: Brief) -> dict[str, str]:
@@ -43,7 +83,9 @@ def to_markdown(brief: Brief) -> str:
     def name(ref: str | None) -> str:
         return "unnamed party" if ref is None else names.get(ref, ref)
 
-    env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    env = jinja2.Environment(
+        trim_blocks=True, lstrip_blocks=True, autoescape=False, finalize=markdown_text
+    )
     env.filters["party_name"] = name
     source = template_source("brief.md.j2")
     items = [*brief.positions, *brief.demands, *brief.deal_terms]
@@ -77,7 +119,8 @@ def to_table(brief: Brief, width: int | None = None) -> str:
 
     parties = table("Parties", "Party", "Kind", "Speaks")
     for p in brief.parties:
-        parties.add_row(p.name, p.kind.replace("_", " "), ", ".join(p.speakers))
+        shown = p.name if p.verified else f"{p.name} (UNVERIFIED: {p.unverified_reason})"
+        parties.add_row(shown, p.kind.replace("_", " "), ", ".join(p.speakers))
     positions = table("Positions", "Holder", "Topic", "Stance", "Evidence")
     for x in brief.positions:
         positions.add_row(name(x.holder), x.topic, x.stance, _cite(x))
@@ -118,7 +161,7 @@ def to_table(brief: Brief, width: int | None = None) -> str:
             footer,
         )
     )
-    return console.export_text()
+    return printable(console.export_text())
 
 
 def render(brief: Brief, fmt: str = "json", *, width: int | None = None) -> str:

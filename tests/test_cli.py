@@ -160,3 +160,80 @@ def test_public_render_stays_a_function_once_its_module_is_imported() -> None:
     importlib.import_module(render.__module__)
     assert summarizer.render is render
     assert render(summarizer.summarize(SEED, replay=RECORDED), "md").startswith("# ")
+
+
+@pytest.mark.parametrize(
+    ("command", "out", "fragment"),
+    [
+        ("summarize", "brief.html", "use one of .json, .markdown, .md, .txt"),
+        ("summarize", "brief", "suffix '(none)'"),
+        ("memo", "memo.pdf", "use one of .htm, .html, .markdown, .md, .txt"),
+    ],
+)
+def test_an_unsupported_output_suffix_is_refused_not_written_as_a_table(
+    tmp_path: Path, command: str, out: str, fragment: str
+) -> None:
+    proc = run(command, str(SEED), "--replay", str(RECORDED), "-o", str(tmp_path / out))
+    assert proc.returncode == 2
+    assert fragment in _one_line_error(proc)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("out", ["{tmp}", "/proc/brief.json"])
+def test_an_unwritable_output_is_a_one_line_error(tmp_path: Path, out: str) -> None:
+    target = out.format(tmp=tmp_path)
+    proc = run("summarize", str(SEED), "--replay", str(RECORDED), "-f", "json", "-o", target)
+    assert proc.returncode == 2
+    assert f"cannot write {target}" in _one_line_error(proc)
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [("--timeout", "0"), ("--timeout", "-1"), ("--timeout", "nan"), ("--timeout", "inf"),
+     ("--base-url", "not a url")],
+)  # fmt: skip
+def test_bad_flag_values_are_configuration_errors(flag: str, value: str) -> None:
+    proc = run("summarize", str(SEED), "--model", "m", flag, value)
+    assert proc.returncode == 3
+    assert "must be a positive number" in _one_line_error(proc) or "not an http" in proc.stderr
+
+
+def test_our_own_bug_is_an_internal_error_with_its_traceback_in_a_file(tmp_path: Path) -> None:
+    # A bug planted in the grounding stage: never "the model's answer was invalid" (exit 6).
+    code = (
+        "import sys, summarizer.ground as g\n"
+        "def broken(*a, **k): raise TypeError('planted bug')\n"
+        "g.party_problem = broken\n"
+        "from summarizer.cli import main\n"
+        f"sys.argv = ['summarizer', 'summarize', {str(SEED)!r}, '--replay', {str(RECORDED)!r}]\n"
+        "main()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
+    env["TMPDIR"] = str(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "internal error: TypeError: planted bug" in proc.stderr
+    (crash,) = tmp_path.glob("summarizer-crash-*.txt")
+    assert str(crash) in proc.stderr.replace("\n", "")
+    assert "Traceback" in crash.read_text() and "planted bug" in crash.read_text()
+
+
+def test_model_text_cannot_drive_a_terminal_or_a_markdown_viewer() -> None:
+    from summarizer.renderers import render
+    from summarizer.schema import Brief
+
+    data = json.loads(
+        (ROOT / "fixtures" / "expected" / "us-hamas-direct-talks.brief.json").read_text()
+    )
+    data["metadata"].update(tool_version="t", created_at="now", seconds=1.0)
+    data["summary"] = "Calm \x1b]0;pwned\x07\x1b[2J talks <script>alert(1)</script>"
+    data["parties"][0]["name"] = "Israel <img src=x onerror=alert(1)>"
+    brief = Brief.model_validate(data)
+    table = render(brief, "table")
+    assert "\x1b" not in table and "\x07" not in table and "Calm" in table
+    markdown = render(brief, "md")
+    assert "<script>" not in markdown and "<img" not in markdown
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
