@@ -41,6 +41,14 @@ _ANONYMOUS = re.compile(
     r"according to a copy seen by reporters)\b",
     re.IGNORECASE,
 )
+
+
+def is_anonymous(text: str) -> bool:
+    """Whether ``text`` attributes what it says to unnamed sources (the one rule for an
+    item's ``attribution`` and the memo's Sourcing section)."""
+    return bool(_ANONYMOUS.search(text))
+
+
 _STATEMENT = re.compile(
     r"\b(in a (?:brief |written )?statement|a spokes(?:person|man|woman) said|"
     r"said in a statement|(?:a|the) (?:statement|bargaining update|communiqué) (?:said|posted))\b",
@@ -78,8 +86,11 @@ _OPPOSE = re.compile(r"\b(oppos|object|reject|refus|against|disapprov|not )", re
 
 def attribution(sentence: str) -> tuple[AttributionKind, str | None]:
     """Who the sentence says asserted it, and the attributing phrase."""
-    for kind, pattern in (("anonymous", _ANONYMOUS), ("statement", _STATEMENT),
-                          ("on_record", _ON_RECORD)):  # fmt: skip
+    for kind, pattern in (
+        ("anonymous", _ANONYMOUS),
+        ("statement", _STATEMENT),
+        ("on_record", _ON_RECORD),
+    ):
         if m := pattern.search(sentence):
             return kind, m.group(0).strip(" ,")  # type: ignore[return-value]
     return "reporter", None
@@ -88,21 +99,36 @@ def attribution(sentence: str) -> tuple[AttributionKind, str | None]:
 def modality(sentence: str) -> tuple[Modality, str | None]:
     """How firmly the sentence asserts: the first of conditional, past (superseded),
     negated, hedged that it shows, else asserted."""
-    for kind, pattern in (("conditional", _CONDITIONAL), ("past", _PAST),
-                          ("negated", _NEGATED), ("hedged", _HEDGED)):  # fmt: skip
+    for kind, pattern in (
+        ("conditional", _CONDITIONAL),
+        ("past", _PAST),
+        ("negated", _NEGATED),
+        ("hedged", _HEDGED),
+    ):
         if m := pattern.search(sentence):
             return kind, m.group(0)  # type: ignore[return-value]
     return "asserted", None
 
 
-def event(kind: str, *, status: str | None = None, threat: str | None = None,
-          stance: str = "", negated: bool = False) -> Event:  # fmt: skip
+def event(
+    kind: str,
+    *,
+    status: str | None = None,
+    threat: str | None = None,
+    stance: str = "",
+    negated: bool = False,
+) -> Event:
     """The PLOVER event type of an item (see the table in this module's docstring)."""
     if kind == "demand":
         return "THREATEN" if threat else "REQUEST"
     if kind == "deal_term":
-        return {"agreed": "AGREE", "implemented": "AGREE", "rejected": "REJECT",
-                "disputed": "REJECT", "withdrawn": "RETREAT"}.get(status or "", "CONSULT")  # type: ignore[return-value]  # fmt: skip
+        return {
+            "agreed": "AGREE",
+            "implemented": "AGREE",
+            "rejected": "REJECT",
+            "disputed": "REJECT",
+            "withdrawn": "RETREAT",
+        }.get(status or "", "CONSULT")  # type: ignore[return-value]
     if _CONCEDE.search(stance):
         return "CONCEDE"
     if _ACCUSE.search(stance):

@@ -8,12 +8,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import grounding
-from .memo import SAME_ITEM, merge_parties
+from .merge import SAME_ITEM, merge_parties
 from .schema import Brief
 
 # Order of a deal term's life; moving back along it is still reported, as a reversal.
-LIFECYCLE = ("proposed", "under_negotiation", "disputed", "agreed", "rejected", "withdrawn",
-             "implemented")  # fmt: skip
+LIFECYCLE = (
+    "proposed",
+    "under_negotiation",
+    "disputed",
+    "agreed",
+    "rejected",
+    "withdrawn",
+    "implemented",
+)
 
 
 @dataclass
@@ -63,9 +70,11 @@ def compare(old: Brief, new: Brief) -> Changes:
 
     out = Changes()
     pairs, gone, added = _pair(
-        old.deal_terms, new.deal_terms,
-        lambda t, side: who(t.proposed_by, side), lambda t: t.term,
-    )  # fmt: skip
+        old.deal_terms,
+        new.deal_terms,
+        lambda t, side: who(t.proposed_by, side),
+        lambda t: t.term,
+    )
     for o, n in pairs:
         if o.status != n.status:
             out.terms.append(
@@ -75,16 +84,20 @@ def compare(old: Brief, new: Brief) -> Changes:
     out.terms += [f"no longer reported: {t.term}" for t in gone]
 
     pairs, gone, added = _pair(
-        old.demands, new.demands,
-        lambda d, side: (who(d.by, side), who(d.of, side)), lambda d: d.what,
-    )  # fmt: skip
+        old.demands,
+        new.demands,
+        lambda d, side: (who(d.by, side), who(d.of, side)),
+        lambda d: d.what,
+    )
     out.demands += [f"new: {name(d.by, 'new')} → {name(d.of, 'new')}: {d.what}" for d in added]
     out.demands += [f"dropped: {name(d.by, 'old')} → {name(d.of, 'old')}: {d.what}" for d in gone]
 
     pairs, gone, added = _pair(
-        old.positions, new.positions,
-        lambda p, side: who(p.holder, side), lambda p: p.topic or p.stance,
-    )  # fmt: skip
+        old.positions,
+        new.positions,
+        lambda p, side: who(p.holder, side),
+        lambda p: p.topic or p.stance,
+    )
     for o, n in pairs:
         if grounding.overlap(o.stance, n.stance) < SAME_ITEM:
             on = f" on {n.topic}" if n.topic else ""
@@ -101,12 +114,19 @@ def compare(old: Brief, new: Brief) -> Changes:
 
 def render(changes: Changes, old: Brief, new: Brief) -> str:
     """The changes as Markdown, what changed first."""
-    lines = [f"# What changed: {new.title or new.source}", "",
-             f"From {old.source} to {new.source}.", ""]  # fmt: skip
+    lines = [
+        f"# What changed: {new.title or new.source}",
+        "",
+        f"From {old.source} to {new.source}.",
+        "",
+    ]
     if changes.empty:
         return "\n".join([*lines, "Nothing changed in deal terms, demands or positions.", ""])
-    for title, items in (("Deal terms", changes.terms), ("Demands", changes.demands),
-                         ("Positions", changes.positions)):  # fmt: skip
+    for title, items in (
+        ("Deal terms", changes.terms),
+        ("Demands", changes.demands),
+        ("Positions", changes.positions),
+    ):
         lines += [f"## {title}", ""]
         lines += [f"- {item}" for item in items] or ["- no change"]
         lines.append("")

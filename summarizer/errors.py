@@ -17,6 +17,7 @@ class SummarizerError(Exception):
     it made model calls: a batch counts it toward its cost and ``--max-cost``."""
 
     exit_code = 1
+    meaning = "internal error (a bug; its traceback is written to a file)"
     hint = ""
     usage: Any = None
 
@@ -30,6 +31,7 @@ class InputError(SummarizerError):
     """The article cannot be read: missing, empty, binary, mis-encoded or too large."""
 
     exit_code = 2
+    meaning = "bad input, or an output path that cannot be written"
 
 
 class OutputError(InputError):
@@ -41,45 +43,65 @@ class ConfigError(SummarizerError):
     """A flag or environment variable has an unusable value."""
 
     exit_code = 3
+    meaning = "bad configuration (a flag or variable)"
 
 
 class ReplayMissError(SummarizerError):
     """Replay mode met a request that has no recording. Never retried."""
 
     exit_code = 4
+    meaning = "replay miss"
 
 
 class ModelUnavailableError(SummarizerError):
     """The model server could not be reached or kept failing after bounded retries."""
 
     exit_code = 5
+    meaning = "model server unavailable"
 
 
 class ModelOutputError(SummarizerError):
     """The model's answer stayed invalid (schema, evidence, party references) after re-asks."""
 
     exit_code = 6
+    meaning = "invalid model output"
 
 
 class LocalModelError(SummarizerError):
     """The embedded local model (weights or server) could not be found or started."""
 
     exit_code = 7
+    meaning = "local model problem"
 
 
 class RecordingError(SummarizerError):
     """A recording could not be written or read safely (e.g. it would contain a secret)."""
 
     exit_code = 8
+    meaning = "recording problem"
 
 
 class BatchIncompleteError(SummarizerError):
     """A batch finished, but some articles failed (each is reported in the index)."""
 
     exit_code = 9
+    meaning = "some batch articles failed"
 
 
 class CostLimitError(SummarizerError):
     """A batch stopped before its estimated cost would pass ``--max-cost``."""
 
     exit_code = 10
+    meaning = "batch cost limit"
+
+
+def exit_codes() -> dict[int, str]:
+    """Every exit code of the CLI and what it means, from the classes above (the CLI's help
+    and the README's table list these)."""
+    found: dict[int, str] = {0: "ok"}
+    todo: list[type[SummarizerError]] = [SummarizerError]
+    while todo:
+        cls = todo.pop(0)
+        found.setdefault(cls.exit_code, cls.meaning)
+        todo += cls.__subclasses__()
+    return {**dict(sorted(found.items())), 130: "interrupted"}

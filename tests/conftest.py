@@ -3,14 +3,16 @@ says it starts its own local server (marker ``server``)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2
 import pytest
 
 from summarizer import config
-from summarizer.install import built_server
+from summarizer.local import built_server
 
 # Found before the isolation below hides the real cache: `summarizer setup` builds it there.
 LLAMA_SERVER = built_server()
@@ -19,6 +21,40 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "us-hamas-direct-talks.txt"
 RECORDED = ROOT / "fixtures" / "recorded"
 EXPECTED = ROOT / "fixtures" / "expected"
+
+
+@dataclass
+class Ran:
+    """What a CLI run left: its exit code and what it wrote."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli(
+    *args: str, stdin: bytes | None = None, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> Ran:
+    """``summarizer ARGS`` in this process (Typer's test runner), from ``cwd``; a test
+    about the process itself (the entry point, signals) runs a subprocess instead."""
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    here = os.getcwd()
+    os.chdir(cwd)  # relative paths in arguments, as a user in a checkout types them
+    try:
+        result = CliRunner().invoke(app, list(args), input=stdin, env=env)
+    finally:
+        os.chdir(here)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a traceback a user would have seen
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def replayed(**flags: object) -> config.Options:
+    """Options that answer every model call from the project's recordings."""
+    return config.resolve(replay=RECORDED, **flags)  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)

