@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import json
-import logging
 import math
 import ssl
 import threading
@@ -19,7 +18,7 @@ from pydantic import BaseModel
 from . import config, recording
 from .article import Article
 from .errors import ModelOutputError, ModelUnavailableError, SummarizerError
-from .schema import grounded_in, model_schema
+from .schema import grounded_in, model_schema, request_schema
 from .transport import CallLog, GateTransport, MeterTransport, RetryTransport
 
 # Validation failures are sent back to the model this many times before giving up.
@@ -27,10 +26,6 @@ MAX_REASKS = 2
 # How many of the most probable next tokens a closed question reads (OpenAI's maximum).
 TOP_LOGPROBS = 20
 M = TypeVar("M", bound=BaseModel)
-
-# instructor logs every failed attempt at ERROR; we report failures ourselves, once.
-logging.getLogger("instructor").addHandler(logging.NullHandler())
-logging.getLogger("instructor").propagate = False
 
 
 @dataclass(frozen=True)
@@ -99,11 +94,19 @@ def _transport(
 
 def _request_options(endpoint: Endpoint, model: type[BaseModel]) -> dict[str, Any]:
     options: dict[str, Any] = {"temperature": 0, "max_tokens": endpoint.max_tokens, "seed": 0}
+    # instructor builds a response_format from pydantic's own schema of the model; extra_body
+    # replaces it in the request body with ours (no titles, no fields the tool derives).
+    # llama-cpp-python's server constrains output only through the json_object form.
+    schema = request_schema(model)
     if endpoint.response_format == "json_object":
-        # llama-cpp-python's server constrains output only through this form; instructor
-        # builds a json_schema response_format, which extra_body replaces in the request body.
+        json_object = {"type": "json_object", "schema": schema or model_schema(model)}
+        options["extra_body"] = {"response_format": json_object}
+    elif schema is not None:
         options["extra_body"] = {
-            "response_format": {"type": "json_object", "schema": model_schema(model)}
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": model.__name__, "schema": schema},
+            }
         }
     return options
 
@@ -125,6 +128,8 @@ def _refusal(completion: Any) -> str | None:
     return str(text) if text else None
 
 
+# Long on purpose: one branch per kind of failure, each with its message and fix, read top
+# to bottom like the README's failure table.
 def _failure(exc: BaseException, endpoint: Endpoint, attempts: int) -> BaseException:
     """Map what the client stack raised to one of our errors, without leaking keys.
     Anything else is a bug of ours, never to be reported as the model's: it is returned as
@@ -278,18 +283,9 @@ def preload(model: type[BaseModel]) -> None:
     try:
         # Built once, as a call would build it, for the imports; it opens no connection.
         _build("http://preload.invalid/v1", None, 1.0)
-        _response_model(model)
+        request_schema(model)
     except Exception:  # the first call redoes this work and reports what went wrong
         return
-
-
-@cache
-def _response_model(model: type[M]) -> type[M]:
-    # instructor wraps a plain model in a new class on every call (pydantic create_model,
-    # ~2 ms); handing it one already wrapped skips that.
-    from instructor.v2.core.function_calls import response_schema
-
-    return response_schema(model)
 
 
 @dataclass
@@ -318,7 +314,7 @@ def ask(
             result, completion = patched.chat.completions.create_with_completion(
                 model=endpoint.model,
                 messages=messages,
-                response_model=_response_model(model),
+                response_model=model,
                 max_retries=MAX_REASKS,
                 strict=False,
                 **_request_options(endpoint, model),

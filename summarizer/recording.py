@@ -252,18 +252,20 @@ class ReplayTransport(httpx2.BaseTransport):
         return httpx2.Response(rec.response["status"], json=rec.response["body"], request=request)
 
     def _miss(self, key: str, path: Path, canon: dict[str, Any]) -> ReplayMissError:
-        nearest: tuple[int, str, list[str]] | None = None
+        wanted = _flatten(canon)
+        nearest: tuple[int, Recording] | None = None
         for other in sorted(self._dir.glob("*.json")):
             # A malformed one (edited, renamed, incomplete) may be this request's: say so.
             rec = Recording.load(other)
-            diff = difference(canon, rec.request)
-            if nearest is None or len(diff) < nearest[0]:
-                nearest = (len(diff), other.name, diff)
-        where = (
-            f"; nearest recording {nearest[1]} differs in {', '.join(nearest[2][:4])}"
-            if nearest
-            else "; the directory has no recordings"
-        )
+            # Count differing fields cheaply; describe only the nearest (difflib is slow).
+            theirs = _flatten(rec.request)
+            count = sum(wanted.get(k) != theirs.get(k) for k in wanted.keys() | theirs.keys())
+            if nearest is None or count < nearest[0]:
+                nearest = (count, rec)
+        where = "; the directory has no recordings"
+        if nearest is not None:
+            diff = difference(canon, nearest[1].request)
+            where = f"; nearest recording {nearest[1].path.name} differs in {', '.join(diff[:4])}"
         return ReplayMissError(
             f"no recording for request {key[:12]} (expected {path}){where}",
             hint=f"re-record with: {self._hint}",
@@ -283,8 +285,15 @@ class CacheTransport(httpx2.BaseTransport):
     cannot be stored is still returned: it has been paid for.
     """
 
-    def __init__(self, inner: httpx2.BaseTransport, directory: Path, *, scope: str,
-                 context: dict[str, Any], secrets: tuple[str, ...] = ()) -> None:  # fmt: skip
+    def __init__(
+        self,
+        inner: httpx2.BaseTransport,
+        directory: Path,
+        *,
+        scope: str,
+        context: dict[str, Any],
+        secrets: tuple[str, ...] = (),
+    ) -> None:
         self._dir = directory / scope
         self._inner = inner
         self._record = RecordTransport(inner, self._dir, context=context, secrets=secrets)

@@ -46,10 +46,17 @@ Status = Literal[
 # Fields the tool fills in after validation; the model is never asked for them.
 DERIVED_FIELDS = frozenset(
     {
-        "quote_span", "verified", "unverified_reason", "attribution", "attributed_by",
-        "modality", "modality_cue", "event", "responses",
+        "quote_span",
+        "verified",
+        "unverified_reason",
+        "attribution",
+        "attributed_by",
+        "modality",
+        "modality_cue",
+        "event",
+        "responses",
     }
-)  # fmt: skip
+)
 # Asked for last in each item: the model states the item, copies a few words for it, then
 # names the sentence. Asked first, small models number sentences in order instead.
 GROUNDING_FIELDS = ("quote", "evidence")
@@ -310,11 +317,6 @@ class Extraction(BaseModel):
             term.binds = [fix(b, f"deal_terms[{i}].binds") or b for b in term.binds]
         return self
 
-    @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """The schema sent to the model: see :func:`model_schema`."""
-        return model_schema()
-
 
 class KeyJudgment(BaseModel):
     """An analytic judgment of what comes next, kept apart from the reported facts."""
@@ -376,11 +378,6 @@ class Judgments(BaseModel):
         self.judgments = kept
         return self
 
-    @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """The schema sent to the model: see :func:`model_schema`."""
-        return model_schema(Judgments)
-
 
 class SentenceRef(BaseModel):
     """A numbered sentence of the cleaned article, with its character span."""
@@ -438,11 +435,6 @@ class Brief(Extraction):
     )
     metadata: Metadata
 
-    @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        """The published schema: every field, derived ones included."""
-        return BaseModel.model_json_schema.__func__(cls, *args, **kwargs)  # type: ignore[attr-defined,no-any-return]
-
 
 class _ModelFacing(GenerateJsonSchema):
     """Drop titles and derived fields: every byte of this schema is sent on every call."""
@@ -483,10 +475,7 @@ def _strip(node: Any) -> None:
 
 @cache
 def _model_schema_json(model: type[BaseModel]) -> str:
-    schema = BaseModel.model_json_schema.__func__(  # type: ignore[attr-defined]
-        model, schema_generator=_ModelFacing
-    )
-    return json.dumps(schema)
+    return json.dumps(model.model_json_schema(schema_generator=_ModelFacing))
 
 
 def model_schema(model: type[BaseModel] | None = None) -> dict[str, Any]:
@@ -495,6 +484,13 @@ def model_schema(model: type[BaseModel] | None = None) -> dict[str, Any]:
 
     Built once per process; each caller gets its own copy to change as it likes."""
     return json.loads(_model_schema_json(model or Extraction))  # type: ignore[no-any-return]
+
+
+def request_schema(model: type[BaseModel]) -> dict[str, Any] | None:
+    """The JSON Schema a request for ``model`` carries: :func:`model_schema` for the models
+    with fields the tool derives (the brief's extraction, key judgments); None for the
+    others, which go as pydantic writes them."""
+    return model_schema(model) if model in (Extraction, Judgments) else None
 
 
 def brief_schema_json() -> str:
