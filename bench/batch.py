@@ -32,17 +32,17 @@ CHILD = """
 import resource, sys, time
 from pathlib import Path
 t0 = time.monotonic()
-from summarizer import batch, pipeline
+from summarizer import batch, config, pipeline
 import instructor, openai
 imported = time.monotonic() - t0
 t0 = time.monotonic()
 if sys.argv[5] == "warm":
-    pipeline.summarize(Path(sys.argv[1]).parent / "warmup.txt", base_url=sys.argv[4],
-                       model="bench", cache=None)
+    pipeline.summarize(Path(sys.argv[1]).parent / "warmup.txt",
+                       config.resolve(base_url=sys.argv[4], model="bench"))
 warmup = time.monotonic() - t0
 started = time.monotonic()
-out = batch.run([sys.argv[1]], Path(sys.argv[2]), concurrency=int(sys.argv[3]),
-                base_url=sys.argv[4], model="bench", cache=None)
+out = batch.run([sys.argv[1]], Path(sys.argv[2]),
+                config.resolve(base_url=sys.argv[4], model="bench"), concurrency=int(sys.argv[3]))
 elapsed = time.monotonic() - started
 assert all(o.status == "ok" for o in out), [o.error for o in out if o.status != "ok"][:3]
 print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, imported, warmup)
@@ -62,19 +62,35 @@ def batch_efficiency(url: str, n: int) -> dict[str, float]:
                     f"{text}\nBench note {i}.\n", encoding="utf-8"
                 )
             proc = subprocess.run(
-                [sys.executable, "-c", CHILD, str(folder), str(Path(tmp) / "out"),
-                 str(CONCURRENCY), url, start],
-                capture_output=True, text=True, check=True, cwd=ROOT,
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    "-c",
+                    CHILD,
+                    str(folder),
+                    str(Path(tmp) / "out"),
+                    str(CONCURRENCY),
+                    url,
+                    start,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            )
         elapsed, peak, imported, warmup = map(float, proc.stdout.split())
         if start == "warm":
-            figures.update(measured_s=round(elapsed, 2),
-                           efficiency=round(figures["ideal_s"] / elapsed, 3),
-                           peak_rss_mb=round(peak, 1), import_s=round(imported, 2),
-                           warmup_s=round(warmup, 2))  # fmt: skip
+            figures.update(
+                measured_s=round(elapsed, 2),
+                efficiency=round(figures["ideal_s"] / elapsed, 3),
+                peak_rss_mb=round(peak, 1),
+                import_s=round(imported, 2),
+                warmup_s=round(warmup, 2),
+            )
         else:
-            figures.update(cold_measured_s=round(elapsed, 2),
-                           cold_efficiency=round(figures["ideal_s"] / elapsed, 3))  # fmt: skip
+            figures.update(
+                cold_measured_s=round(elapsed, 2),
+                cold_efficiency=round(figures["ideal_s"] / elapsed, 3),
+            )
     return figures
 
 
@@ -90,8 +106,10 @@ def wall(command: list[str], runs: int = 7) -> float:
 def main() -> None:
     server = subprocess.Popen(
         [sys.executable, "-m", "tests.faults.server", "--delay", str(DELAY)],
-        stdout=subprocess.PIPE, text=True, cwd=ROOT,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     try:
         assert server.stdout is not None
         url = server.stdout.readline().strip()
@@ -101,10 +119,25 @@ def main() -> None:
         server.terminate()
         server.wait()
     exe = str(Path(sys.executable).with_name("summarizer"))
-    print(json.dumps({"bench": "startup", "python_c_pass_s": wall([sys.executable, "-c", "pass"]),
-                      "summarizer_help_s": wall([exe, "--help"])}))  # fmt: skip
-    replay = [exe, "summarize", str(SEED), "--replay", str(ROOT / "fixtures" / "recorded"),
-              "-f", "json", "-q"]  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "bench": "startup",
+                "python_c_pass_s": wall([sys.executable, "-c", "pass"]),
+                "summarizer_help_s": wall([exe, "--help"]),
+            }
+        )
+    )
+    replay = [
+        exe,
+        "summarize",
+        str(SEED),
+        "--replay",
+        str(ROOT / "fixtures" / "recorded"),
+        "-f",
+        "json",
+        "-q",
+    ]
     print(json.dumps({"bench": "replay_seed", "wall_s": wall(replay, runs=5)}))
 
 

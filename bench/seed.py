@@ -51,7 +51,9 @@ def main() -> None:
     for run in range(1, args.runs + 1):
         for strategy in args.strategy:
             started = time.monotonic()
-            brief = summarizer.summarize(SEED, judgments=args.judgments, strategy=strategy)
+            brief = summarizer.summarize(
+                SEED, summarizer.resolve(strategy=strategy), judgments=args.judgments
+            )
             wall = time.monotonic() - started
             walls[strategy].append(wall)
             usage = brief.metadata.usage

@@ -4,7 +4,8 @@ The public API::
 
     import summarizer
     brief = summarizer.summarize("article.txt")          # embedded local model
-    brief = summarizer.summarize("a.txt", replay=Path("fixtures/recorded"))
+    options = summarizer.resolve(replay="fixtures/recorded")  # flags > environment > defaults
+    brief = summarizer.summarize("a.txt", options)
     print(summarizer.render(brief, "md"))
 """
 
@@ -12,12 +13,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .config import Options, resolve
 from .errors import (
+    BatchIncompleteError,
     ConfigError,
+    CostLimitError,
     InputError,
     LocalModelError,
     ModelOutputError,
     ModelUnavailableError,
+    OutputError,
     RecordingError,
     ReplayMissError,
     SummarizerError,
@@ -57,14 +62,18 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Article",
+    "BatchIncompleteError",
     "Brief",
     "ConfigError",
+    "CostLimitError",
     "DealTerm",
     "Demand",
     "InputError",
     "LocalModelError",
     "ModelOutputError",
     "ModelUnavailableError",
+    "Options",
+    "OutputError",
     "Party",
     "Position",
     "RecordingError",
@@ -73,5 +82,6 @@ __all__ = [
     "SummarizerError",
     "load_article",
     "render",
+    "resolve",
     "summarize",
 ]

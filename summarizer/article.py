@@ -27,7 +27,9 @@ MAX_BYTES = 1_000_000
 # A saved web page carries scripts, styles and furniture around the article.
 MAX_PAGE_BYTES = 5_000_000
 HTML_SUFFIXES = (".html", ".htm")
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", "", *HTML_SUFFIXES)
+# What a folder given to a batch is searched for; a named file may also have no suffix.
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", *HTML_SUFFIXES)
+SUPPORTED_SUFFIXES = (*ARTICLE_SUFFIXES, "")
 FETCH_TIMEOUT = 20.0
 # The whole download, however slowly a server trickles it.
 FETCH_DEADLINE = 60.0

@@ -21,17 +21,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from . import article as articles
-from . import config, prompts
-from .errors import CostLimitError, InputError, OutputError, SummarizerError
+from . import config
+from .errors import ConfigError, CostLimitError, InputError, OutputError, SummarizerError
 from .files import write_atomic
-from .pipeline import embedded_server
+from .pipeline import shared_server
 from .schema import Brief
 from .transport import GATE
-
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 
 
 @dataclass
@@ -67,7 +64,9 @@ def expand(inputs: Iterable[str]) -> list[Path]:
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in ARTICLE_SUFFIXES))
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.suffix.lower() in articles.ARTICLE_SUFFIXES)
+            )
         elif any(ch in raw for ch in "*?["):
             root = Path(raw).anchor or "."
             pattern = raw[len(root) :] if Path(raw).is_absolute() else raw
@@ -129,39 +128,23 @@ class _Index:
             os.fsync(fh.fileno())
 
 
-@contextmanager
-def _shared_server(options: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """With the embedded model, start one server for the whole batch, not one per article."""
-    settings = config.resolve(
-        api_key=options.get("api_key"),
-        base_url=options.get("base_url"),
-        model=options.get("model"),
-        model_path=options.get("model_path"),
-        strategy=options.get("strategy"),
-    )
-    if not settings.embedded or options.get("replay") is not None:
-        yield options
-        return
-    # Each article then names the server's URL, which would choose the strategy for a
-    # server: keep the embedded model's.
-    with embedded_server(settings, system=prompts.system_for(settings.strategy)) as (url, alias):
-        yield {**options, "base_url": url, "model": alias, "strategy": settings.strategy}
+Summarize = Callable[[articles.Article, config.Options], Brief]
 
 
 def run(
     inputs: Iterable[str],
     out_dir: Path,
+    options: config.Options | None = None,
     *,
     concurrency: int = 4,
     max_cost: float | None = None,
-    summarize: Callable[..., Brief] | None = None,
+    summarize: Summarize | None = None,
     on_update: Callable[[Outcome, Totals], None] | None = None,
-    **options: Any,
 ) -> list[Outcome]:
-    """Summarise every article in ``inputs`` into ``out_dir``; see the module docstring.
+    """Summarise every article in ``inputs`` into ``out_dir`` with ``options`` (see
+    :func:`summarizer.summarize`); see the module docstring.
 
-    ``concurrency`` bounds the requests in flight to the model server. ``options`` go to
-    :func:`summarizer.summarize`. Raises
+    ``concurrency`` bounds the requests in flight to the model server. Raises
     :class:`~summarizer.errors.CostLimitError` when the next article would likely take the
     estimated cost past ``max_cost`` (finished work is kept).
     """
@@ -169,12 +152,19 @@ def run(
         from .pipeline import summarize as default
 
         summarize = default
-    call: Callable[..., Brief] = summarize
     if concurrency < 1:
-        raise InputError("--concurrency must be at least 1")
+        raise ConfigError("--concurrency must be at least 1")
     paths = expand(inputs)
     with _locked(out_dir):
-        return _run(paths, out_dir, concurrency, max_cost, call, on_update, options)
+        return _run(
+            paths,
+            out_dir,
+            concurrency,
+            max_cost,
+            summarize,
+            on_update,
+            options if options is not None else config.resolve(),
+        )
 
 
 @contextmanager
@@ -213,41 +203,46 @@ def _failed(name: str, path: Path, started: float, exc: BaseException) -> Outcom
     if isinstance(exc, SummarizerError):
         usage = exc.usage
         return Outcome(
-            name, str(path), "failed", seconds,
-            usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0,
-            usage.cost_usd if usage else None, usage.cached_calls if usage else 0,
-            error=f"{exc}{' — ' + exc.hint if exc.hint else ''}", exit_code=exc.exit_code,
-        )  # fmt: skip
+            name,
+            str(path),
+            "failed",
+            seconds,
+            usage.prompt_tokens if usage else 0,
+            usage.completion_tokens if usage else 0,
+            usage.cost_usd if usage else None,
+            usage.cached_calls if usage else 0,
+            error=f"{exc}{' — ' + exc.hint if exc.hint else ''}",
+            exit_code=exc.exit_code,
+        )
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
     return Outcome(
-        name, str(path), "failed", seconds,
-        error=f"internal error {type(exc).__name__}{at}: {exc}"[:400], exit_code=1,
-    )  # fmt: skip
+        name,
+        str(path),
+        "failed",
+        seconds,
+        error=f"internal error {type(exc).__name__}{at}: {exc}"[:400],
+        exit_code=1,
+    )
 
 
-def _run(
-    paths: list[Path],
-    out_dir: Path,
-    concurrency: int,
-    max_cost: float | None,
-    call: Callable[..., Brief],
-    on_update: Callable[[Outcome, Totals], None] | None,
-    options: dict[str, Any],
-) -> list[Outcome]:
-    names = output_names(paths)
-    # A killed run can leave a temporary file (never a partial brief): clear them. Safe
-    # under the lock: no other batch is writing here.
-    for stale in out_dir.glob(".*.json.*.tmp"):
-        stale.unlink(missing_ok=True)
-    index = _Index(out_dir / "index.jsonl")
-    totals = Totals()
-    outcomes: list[Outcome] = []
-    lock = threading.Lock()
+class _Ledger:
+    """The batch's record as articles end: every outcome, the running totals, the index."""
 
-    def report(outcome: Outcome) -> None:
-        with lock:
-            outcomes.append(outcome)
+    def __init__(self, index: _Index, on_update: Callable[[Outcome, Totals], None] | None):
+        self.outcomes: list[Outcome] = []
+        self.totals = Totals()
+        self._index = index
+        self._on_update = on_update
+        self._lock = threading.Lock()
+
+    def add(self, outcome: Outcome) -> None:
+        """Record ``outcome``; a finished article (not a skipped one) gets its index line."""
+        if outcome.status != "skipped":
+            self._index.add(outcome)
+        with self._lock:
+            self.outcomes.append(outcome)
+            totals = self.totals
             if outcome.status == "skipped":
                 totals.skipped += 1
             else:
@@ -255,32 +250,58 @@ def _run(
                 totals.failed += outcome.status == "failed"
                 totals.tokens += outcome.prompt_tokens + outcome.completion_tokens
                 totals.cost_usd += outcome.cost_usd or 0.0
-        if on_update:
-            on_update(outcome, totals)
+        if self._on_update:
+            self._on_update(outcome, self.totals)
 
-    def one(path: Path, loaded: Future[articles.Article], opts: dict[str, Any]) -> None:
-        name = names[path]
-        started = time.monotonic()
-        try:
-            brief = call(loaded.result(), **opts)
-            write_atomic(
-                out_dir / f"{name}.json", brief.model_dump_json(indent=2) + "\n", durable=True
-            )
-        except Exception as exc:  # every article ends in the index, whatever went wrong
-            outcome = _failed(name, path, started, exc)
-        else:
-            usage = brief.metadata.usage
-            outcome = Outcome(
-                name, str(path), "ok", round(time.monotonic() - started, 2),
-                usage.prompt_tokens, usage.completion_tokens, usage.cost_usd, usage.cached_calls,
-            )  # fmt: skip
-        index.add(outcome)
-        report(outcome)
 
+def _one(
+    path: Path,
+    name: str,
+    loaded: Future[articles.Article],
+    options: config.Options,
+    call: Summarize,
+    out_dir: Path,
+) -> Outcome:
+    """Summarise one article and write its brief; what happened, whatever happened."""
+    started = time.monotonic()
+    try:
+        brief = call(loaded.result(), options)
+        write_atomic(out_dir / f"{name}.json", brief.model_dump_json(indent=2) + "\n", durable=True)
+    except Exception as exc:  # every article ends in the index, whatever went wrong
+        return _failed(name, path, started, exc)
+    usage = brief.metadata.usage
+    seconds = round(time.monotonic() - started, 2)
+    return Outcome(
+        name,
+        str(path),
+        "ok",
+        seconds,
+        usage.prompt_tokens,
+        usage.completion_tokens,
+        usage.cost_usd,
+        usage.cached_calls,
+    )
+
+
+def _run(
+    paths: list[Path],
+    out_dir: Path,
+    concurrency: int,
+    max_cost: float | None,
+    call: Summarize,
+    on_update: Callable[[Outcome, Totals], None] | None,
+    options: config.Options,
+) -> list[Outcome]:
+    names = output_names(paths)
+    # A killed run can leave a temporary file (never a partial brief): clear them. Safe
+    # under the lock: no other batch is writing here.
+    for stale in out_dir.glob(".*.json.*.tmp"):
+        stale.unlink(missing_ok=True)
+    ledger = _Ledger(_Index(out_dir / "index.jsonl"), on_update)
     todo = []
     for path in paths:
         if _finished(out_dir / f"{names[path]}.json", path):
-            report(Outcome(names[path], str(path), "skipped"))
+            ledger.add(Outcome(names[path], str(path), "skipped"))
         else:
             todo.append(path)
     # ``concurrency`` bounds the requests in flight (the gate), not the threads: a quarter
@@ -295,9 +316,17 @@ def _run(
     loader = ThreadPoolExecutor(1)
     interrupted = False
     try:
-        with _shared_server(options) as opts:
-            _feed(todo, workers, pool, loader, lambda path, loaded: one(path, loaded, opts),
-                  lambda pending: _over_budget(totals, max_cost, pending))  # fmt: skip
+        with shared_server(options) as opts:
+            _feed(
+                todo,
+                workers,
+                pool,
+                loader,
+                lambda path, loaded: ledger.add(
+                    _one(path, names[path], loaded, opts, call, out_dir)
+                ),
+                lambda pending: _over_budget(ledger.totals, max_cost, pending),
+            )
     except KeyboardInterrupt:
         # Stop now, not when the articles in flight finish (minutes with a slow model):
         # finished ones are written and indexed, and a re-run redoes only these.
@@ -306,7 +335,7 @@ def _run(
     finally:
         pool.shutdown(wait=not interrupted, cancel_futures=True)
         loader.shutdown(wait=not interrupted, cancel_futures=True)
-    return outcomes
+    return ledger.outcomes
 
 
 def _over_budget(totals: Totals, max_cost: float | None, pending: int) -> CostLimitError | None:

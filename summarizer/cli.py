@@ -5,28 +5,32 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from . import config
-from .errors import ConfigError, SummarizerError
+from .errors import ConfigError, SummarizerError, exit_codes
 from .files import write_atomic, write_stdout
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .batch import Outcome, Totals
     from .schema import Brief
 
 _ENV_HELP = "\n\n".join(f"{name}: {text}" for name, text in config.ENV_VARS.items())
+_EXIT_HELP = ", ".join(f"{code} {meaning}" for code, meaning in exit_codes().items())
 
 app = typer.Typer(
     help=(
         "Turn a news article about a negotiation or conflict into a grounded, structured brief."
         f"\n\nEnvironment (a flag wins over its variable):\n\n{_ENV_HELP}"
-        "\n\nExit codes: 0 ok, 1 internal error (a bug; traceback in a file), 2 bad input or "
-        "output path, 3 bad configuration, 4 replay miss, "
-        "5 model server unavailable, 6 invalid model output, 7 local model problem, "
-        "8 recording problem, 9 some batch articles failed, 10 batch cost limit, 130 interrupted."
+        f"\n\nExit codes: {_EXIT_HELP}."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -36,7 +40,8 @@ app = typer.Typer(
 fixtures_app = typer.Typer(help="Inspect recorded model interactions.", no_args_is_help=True)
 app.add_typer(fixtures_app, name="fixtures")
 
-# Options shared by the commands that talk to a model.
+# The flags of every command that calls a model, defined once; `config.resolve` turns them
+# into one validated `config.Options` (flag > environment > default).
 ModelOpt = Annotated[str | None, typer.Option(help="model name [env SUMMARIZER_MODEL]")]
 BaseUrlOpt = Annotated[
     str | None, typer.Option(help="OpenAI-compatible server URL [env OPENAI_BASE_URL]")
@@ -44,7 +49,20 @@ BaseUrlOpt = Annotated[
 ModelPathOpt = Annotated[
     Path | None, typer.Option(help="GGUF for the embedded server [env SUMMARIZER_MODEL_PATH]")
 ]
-RecordOpt = Annotated[Path | None, typer.Option(help="store every model interaction in DIR")]
+TimeoutOpt = Annotated[
+    float | None, typer.Option(help="seconds per model call [env SUMMARIZER_TIMEOUT]")
+]
+AttemptsOpt = Annotated[
+    int | None,
+    typer.Option(help="attempts per call on transient failures [env SUMMARIZER_MAX_ATTEMPTS]"),
+]
+MaxTokensOpt = Annotated[
+    int | None, typer.Option(help="most tokens per answer [env SUMMARIZER_MAX_TOKENS]")
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(help="json_schema or json_object [env SUMMARIZER_RESPONSE_FORMAT]"),
+]
 StrategyOpt = Annotated[
     str | None,
     typer.Option(
@@ -52,6 +70,7 @@ StrategyOpt = Annotated[
         "[env SUMMARIZER_STRATEGY]"
     ),
 ]
+RecordOpt = Annotated[Path | None, typer.Option(help="store every model interaction in DIR")]
 ReplayOpt = Annotated[
     Path | None, typer.Option(help="answer every model call from recordings in DIR; no network")
 ]
@@ -62,6 +81,7 @@ PrivateUrlsOpt = Annotated[
         help="fetch URLs on this machine or its private network (refused by default)",
     ),
 ]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress on stderr")]
 
 
 def _fail(exc: SummarizerError) -> NoReturn:
@@ -71,6 +91,16 @@ def _fail(exc: SummarizerError) -> NoReturn:
     hint = f" — {exc.hint}" if exc.hint else ""
     Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(exc) + hint)}")
     raise typer.Exit(exc.exit_code)
+
+
+def _emit(text: str, out: Path | None, err: Console | None) -> None:
+    """``text`` to ``out`` (atomically) or to stdout; say where when ``err`` is given."""
+    if out is None:
+        write_stdout(text)
+        return
+    write_atomic(out, text)
+    if err is not None:
+        err.print(f"wrote {out}", markup=False)
 
 
 @app.command()
@@ -85,29 +115,23 @@ def summarize(
     out: Annotated[
         Path | None, typer.Option("--output", "-o", help="write here, not stdout")
     ] = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    model_path: ModelPathOpt = None,
-    record: RecordOpt = None,
-    replay: ReplayOpt = None,
-    strategy: StrategyOpt = None,
-    timeout: Annotated[
-        float | None, typer.Option(help="seconds per model call [env SUMMARIZER_TIMEOUT]")
-    ] = None,
-    max_tokens: Annotated[
-        int | None, typer.Option(help="most tokens per answer [env SUMMARIZER_MAX_TOKENS]")
-    ] = None,
-    response_format: Annotated[
-        str | None,
-        typer.Option(help="json_schema or json_object [env SUMMARIZER_RESPONSE_FORMAT]"),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress on stderr")] = False,
     judgments: Annotated[
         bool,
         typer.Option(
             "--judgments", help="also ask for up to 3 key judgments (a second model call)"
         ),
     ] = False,
+    quiet: QuietOpt = False,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    model_path: ModelPathOpt = None,
+    timeout: TimeoutOpt = None,
+    max_attempts: AttemptsOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    response_format: FormatOpt = None,
+    strategy: StrategyOpt = None,
+    record: RecordOpt = None,
+    replay: ReplayOpt = None,
     allow_private_urls: PrivateUrlsOpt = False,
 ) -> None:
     """Summarise one article into a grounded brief."""
@@ -118,11 +142,20 @@ def summarize(
 
     err = Console(stderr=True)
     try:
-        chosen = format_for(str(out) if out else None, fmt, SUFFIXES)
-        if chosen not in FORMATS:
-            raise ConfigError(
-                f"unknown format {chosen!r}", hint=f"use one of: {', '.join(FORMATS)}"
-            )
+        chosen = _known(format_for(str(out) if out else None, fmt, SUFFIXES), FORMATS)
+        options = config.resolve(
+            model=model,
+            base_url=base_url,
+            model_path=model_path,
+            timeout=timeout,
+            max_attempts=max_attempts,
+            max_tokens=max_tokens,
+            response_format=response_format,
+            strategy=strategy,
+            record=record,
+            replay=replay,
+            allow_private_urls=allow_private_urls,
+        )
         with err.status("starting", spinner="dots") as status:
 
             def progress(message: str) -> None:
@@ -130,33 +163,19 @@ def summarize(
                     err.log(message)
                 status.update(message + " ...")
 
-            brief = run(
-                source,
-                model=model,
-                base_url=base_url,
-                model_path=model_path,
-                record=record,
-                replay=replay,
-                timeout=timeout,
-                max_tokens=max_tokens,
-                response_format=response_format,
-                progress=None if quiet else progress,
-                judgments=judgments,
-                strategy=strategy,
-                allow_private_urls=allow_private_urls,
-            )
-        text = render(brief, chosen)
-        if out is not None:
-            write_atomic(out, text)
-            if not quiet:
-                err.print(f"wrote {out}", markup=False)
-        else:
-            write_stdout(text)
+            brief = run(source, options, judgments=judgments, progress=progress)
+        _emit(render(brief, chosen), out, None if quiet else err)
     except SummarizerError as exc:
         _fail(exc)
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130) from None
+
+
+def _known(chosen: str, formats: tuple[str, ...]) -> str:
+    if chosen not in formats:
+        raise ConfigError(f"unknown format {chosen!r}", hint=f"use one of: {', '.join(formats)}")
+    return chosen
 
 
 @app.command()
@@ -173,58 +192,93 @@ def batch(
     prices: Annotated[
         Path | None, typer.Option(help="JSON price table [env SUMMARIZER_PRICES]")
     ] = None,
-    replay: ReplayOpt = None,
-    record: RecordOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     model_path: ModelPathOpt = None,
+    timeout: TimeoutOpt = None,
+    max_attempts: AttemptsOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    response_format: FormatOpt = None,
     strategy: StrategyOpt = None,
-    timeout: Annotated[float | None, typer.Option(help="seconds per model call")] = None,
+    record: RecordOpt = None,
+    replay: ReplayOpt = None,
 ) -> None:
     """Summarise many articles concurrently into DIR; re-running resumes."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.table import Table
 
-    from . import prices as price_tables
-    from .batch import Outcome, Totals, expand, run
+    from .batch import expand, run
     from .errors import BatchIncompleteError
 
     err = Console(stderr=True)
-    started = time.monotonic()
     try:
-        table = price_tables.load(prices)
-        count = len(expand(inputs))
-        columns = (
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeElapsedColumn(), TextColumn("{task.fields[stats]}"),
-        )  # fmt: skip
-        with Progress(*columns, console=err, transient=False) as bar:
-            task = bar.add_task("articles", total=count, stats="")
-
-            def update(outcome: Outcome, totals: Totals) -> None:
-                elapsed = max(time.monotonic() - started, 1e-6)
-                finished = totals.done + totals.failed
-                cost = f"${totals.cost_usd:.4f}"
-                stats = (
-                    f"ok {totals.done} failed {totals.failed} skipped {totals.skipped} · "
-                    f"{finished / elapsed * 60:.1f}/min · {totals.tokens:,} tokens · {cost}"
-                )
-                bar.update(task, advance=1, stats=stats)
-                if outcome.status == "failed":
-                    bar.console.print(f"failed {outcome.source}: {outcome.error}", markup=False)
-
+        options = config.resolve(
+            model=model,
+            base_url=base_url,
+            model_path=model_path,
+            timeout=timeout,
+            max_attempts=max_attempts,
+            max_tokens=max_tokens,
+            response_format=response_format,
+            strategy=strategy,
+            record=record,
+            replay=replay,
+            prices=prices,
+            cache=None if no_cache or replay is not None else config.response_cache_dir(),
+        )
+        with _batch_progress(err, len(expand(inputs))) as update:
             outcomes = run(
-                inputs, out, concurrency=concurrency, max_cost=max_cost, on_update=update,
-                model=model, base_url=base_url, model_path=model_path, replay=replay,
-                record=record, timeout=timeout, price_table=table, strategy=strategy,
-                cache=None if no_cache or replay is not None else config.response_cache_dir(),
-            )  # fmt: skip
+                inputs, out, options, concurrency=concurrency, max_cost=max_cost, on_update=update
+            )
     except SummarizerError as exc:
         _fail(exc)
     except KeyboardInterrupt:
         err.print("interrupted: finished articles are kept; re-run to resume")
         raise typer.Exit(130) from None
+    err.print(_batch_summary(outcomes))
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        _fail(
+            BatchIncompleteError(
+                f"{len(failed)} of {len(outcomes)} articles failed; see {out / 'index.jsonl'}",
+                hint="fix the cause and re-run: finished articles are skipped",
+            )
+        )
+
+
+@contextmanager
+def _batch_progress(err: Console, count: int) -> Iterator[Callable[[Outcome, Totals], None]]:
+    """A progress bar over ``count`` articles, and the function that advances it."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    started = time.monotonic()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[stats]}"),
+    )
+    with Progress(*columns, console=err, transient=False) as bar:
+        task = bar.add_task("articles", total=count, stats="")
+
+        def update(outcome: Outcome, totals: Totals) -> None:
+            elapsed = max(time.monotonic() - started, 1e-6)
+            finished = totals.done + totals.failed
+            stats = (
+                f"ok {totals.done} failed {totals.failed} skipped {totals.skipped} · "
+                f"{finished / elapsed * 60:.1f}/min · {totals.tokens:,} tokens · "
+                f"${totals.cost_usd:.4f}"
+            )
+            bar.update(task, advance=1, stats=stats)
+            if outcome.status == "failed":
+                bar.console.print(f"failed {outcome.source}: {outcome.error}", markup=False)
+
+        yield update
+
+
+def _batch_summary(outcomes: list[Outcome]) -> Table:
+    from rich.table import Table
+
     summary = Table(title="batch summary", title_justify="left")
     for col in ("status", "articles", "tokens", "est. cost"):
         summary.add_column(col, justify="left" if col == "status" else "right")
@@ -233,13 +287,7 @@ def batch(
         tokens = sum(o.prompt_tokens + o.completion_tokens for o in rows)
         cost = sum(o.cost_usd or 0.0 for o in rows)
         summary.add_row(status, str(len(rows)), f"{tokens:,}", f"${cost:.4f}")
-    err.print(summary)
-    failed = [o for o in outcomes if o.status == "failed"]
-    if failed:
-        _fail(BatchIncompleteError(
-            f"{len(failed)} of {len(outcomes)} articles failed; see {out / 'index.jsonl'}",
-            hint="fix the cause and re-run: finished articles are skipped",
-        ))  # fmt: skip
+    return summary
 
 
 @app.command()
@@ -258,14 +306,14 @@ def cache(
         print(f"{len(files)} cached responses, {size:,} bytes, in {directory}")
 
 
-def _brief_from(item: str, **options: object) -> Brief:
+def _brief_from(item: str, options: config.Options, judgments: bool = False) -> Brief:
     """A brief JSON file as it is, or an article summarised with ``options``."""
     from .errors import InputError
     from .pipeline import summarize as run
     from .schema import Brief
 
     if not item.endswith(".json"):
-        return run(item, **options)  # type: ignore[arg-type]
+        return run(item, options, judgments=judgments)
     try:
         return Brief.model_validate_json(Path(item).read_bytes())
     except (OSError, ValueError) as exc:
@@ -279,21 +327,36 @@ def _brief_from(item: str, **options: object) -> Brief:
 def diff(
     old: Annotated[str, typer.Argument(help="the earlier article or brief (.json)")],
     new: Annotated[str, typer.Argument(help="the later article or brief (.json)")],
-    replay: ReplayOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
+    model_path: ModelPathOpt = None,
+    timeout: TimeoutOpt = None,
+    max_attempts: AttemptsOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    response_format: FormatOpt = None,
     strategy: StrategyOpt = None,
+    record: RecordOpt = None,
+    replay: ReplayOpt = None,
     allow_private_urls: PrivateUrlsOpt = False,
 ) -> None:
     """Show what changed between two briefs of one negotiation, what changed first."""
     from . import diff as diffs
 
     try:
-        before, after = (
-            _brief_from(x, model=model, base_url=base_url, replay=replay, strategy=strategy,
-                        allow_private_urls=allow_private_urls)
-            for x in (old, new)
-        )  # fmt: skip
+        options = config.resolve(
+            model=model,
+            base_url=base_url,
+            model_path=model_path,
+            timeout=timeout,
+            max_attempts=max_attempts,
+            max_tokens=max_tokens,
+            response_format=response_format,
+            strategy=strategy,
+            record=record,
+            replay=replay,
+            allow_private_urls=allow_private_urls,
+        )
+        before, after = (_brief_from(x, options) for x in (old, new))
         write_stdout(diffs.render(diffs.compare(before, after), before, after))
     except SummarizerError as exc:
         _fail(exc)
@@ -309,16 +372,20 @@ def memo(
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help="md, html or table (default: from -o)")
     ] = None,
-    replay: ReplayOpt = None,
-    record: RecordOpt = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    model_path: ModelPathOpt = None,
-    strategy: StrategyOpt = None,
     judgments: Annotated[
         bool,
         typer.Option(help="key judgments of the latest article (one more model call per article)"),
     ] = True,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    model_path: ModelPathOpt = None,
+    timeout: TimeoutOpt = None,
+    max_attempts: AttemptsOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    response_format: FormatOpt = None,
+    strategy: StrategyOpt = None,
+    record: RecordOpt = None,
+    replay: ReplayOpt = None,
     allow_private_urls: PrivateUrlsOpt = False,
 ) -> None:
     """Write a one-page briefing memo from one or more articles or briefs."""
@@ -328,27 +395,27 @@ def memo(
     from .renderers import format_for
 
     err = Console(stderr=True)
-    briefs = []
     try:
-        chosen = format_for(str(out) if out else None, fmt, memos.SUFFIXES)
-        if chosen not in memos.FORMATS:
-            raise ConfigError(
-                f"unknown memo format {chosen!r}", hint=f"use one of: {', '.join(memos.FORMATS)}"
-            )
+        chosen = _known(format_for(str(out) if out else None, fmt, memos.SUFFIXES), memos.FORMATS)
+        options = config.resolve(
+            model=model,
+            base_url=base_url,
+            model_path=model_path,
+            timeout=timeout,
+            max_attempts=max_attempts,
+            max_tokens=max_tokens,
+            response_format=response_format,
+            strategy=strategy,
+            record=record,
+            replay=replay,
+            allow_private_urls=allow_private_urls,
+        )
+        briefs = []
         with err.status("building the memo") as status:
             for item in inputs:
                 status.update(f"reading {item}")
-                briefs.append(
-                    _brief_from(item, model=model, base_url=base_url, model_path=model_path,
-                                record=record, replay=replay, judgments=judgments,
-                                strategy=strategy, allow_private_urls=allow_private_urls)
-                )  # fmt: skip
-        text = memos.render(memos.build(briefs), chosen)
-        if out is None:
-            write_stdout(text)
-        else:
-            write_atomic(out, text)
-            err.print(f"wrote {out}", markup=False)
+                briefs.append(_brief_from(item, options, judgments))
+        _emit(memos.render(memos.build(briefs), chosen), out, err)
     except SummarizerError as exc:
         _fail(exc)
 
@@ -356,43 +423,67 @@ def memo(
 @app.command("eval")
 def eval_(
     gold_dir: Annotated[Path, typer.Argument(help="directory of *.gold.json and articles")],
-    replay: ReplayOpt = None,
-    record: RecordOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
+    concurrency: Annotated[
+        int, typer.Option(help="articles in flight at once (a server; the embedded model: 1)")
+    ] = 4,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
     model_path: ModelPathOpt = None,
+    timeout: TimeoutOpt = None,
+    max_attempts: AttemptsOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    response_format: FormatOpt = None,
     strategy: StrategyOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
+    record: RecordOpt = None,
+    replay: ReplayOpt = None,
 ) -> None:
     """Score briefs of a gold set: precision, recall and F1 per section."""
     import json
 
     from rich.console import Console
 
-    from .evaluate import SECTIONS, evaluate
+    from .evaluate import evaluate
+    from .pipeline import shared_server
     from .pipeline import summarize as run
 
     err = Console(stderr=True)
     try:
-        with err.status("evaluating") as status:
+        options = config.resolve(
+            model=model,
+            base_url=base_url,
+            model_path=model_path,
+            timeout=timeout,
+            max_attempts=max_attempts,
+            max_tokens=max_tokens,
+            response_format=response_format,
+            strategy=strategy,
+            record=record,
+            replay=replay,
+        )
+        # One embedded server for the whole run; it answers one article at a time.
+        parallel = 1 if options.embedded and options.replay is None else concurrency
+        with err.status("evaluating") as status, shared_server(options) as shared:
             report = evaluate(
                 gold_dir,
-                lambda path: run(
-                    path, model=model, base_url=base_url, model_path=model_path,
-                    record=record, replay=replay, strategy=strategy,
-                ),
-                progress=lambda m: status.update(m),
-            )  # fmt: skip
+                lambda path: run(path, shared),
+                progress=status.update,
+                concurrency=parallel,
+            )
+        figures = report.to_dict()
+        if as_json:
+            write_stdout(json.dumps(figures, indent=2) + "\n")
+            return
     except SummarizerError as exc:
         _fail(exc)
-    figures = report.to_dict()
-    if as_json:
-        try:
-            write_stdout(json.dumps(figures, indent=2) + "\n")
-        except SummarizerError as exc:
-            _fail(exc)
-        return
+    _print_figures(figures, gold_dir)
+
+
+def _print_figures(figures: dict[str, Any], gold_dir: Path) -> None:
+    from rich.console import Console
     from rich.table import Table
+
+    from .evaluate import SECTIONS
 
     table = Table(title=f"{figures['articles']} articles in {gold_dir}", title_justify="left")
     for col in ("section", "precision", "recall", "F1", "tp", "fp", "fn"):
@@ -400,9 +491,14 @@ def eval_(
     for name in (*SECTIONS, "overall"):
         f = figures["overall"] if name == "overall" else figures["sections"][name]
         table.add_row(
-            name, f"{f['precision']:.2f}", f"{f['recall']:.2f}", f"{f['f1']:.2f}",
-            str(f["tp"]), str(f["fp"]), str(f["fn"]),
-        )  # fmt: skip
+            name,
+            f"{f['precision']:.2f}",
+            f"{f['recall']:.2f}",
+            f"{f['f1']:.2f}",
+            str(f["tp"]),
+            str(f["fp"]),
+            str(f["fn"]),
+        )
     out = Console(width=100)
     out.print(table)
     out.print(
@@ -489,8 +585,10 @@ def _internal_error(exc: BaseException) -> NoReturn:
     from rich.markup import escape
 
     text = "".join(traceback.format_exception(exc))
-    for secret in (os.environ.get(config.ENV_API_KEY, ""),
-                   *config.url_secrets(os.environ.get(config.ENV_BASE_URL))):  # fmt: skip
+    for secret in (
+        os.environ.get(config.ENV_API_KEY, ""),
+        *config.url_secrets(os.environ.get(config.ENV_BASE_URL)),
+    ):
         if secret:
             text = text.replace(secret, "***")
     fd, path = tempfile.mkstemp(prefix="summarizer-crash-", suffix=".txt")
@@ -501,6 +599,15 @@ def _internal_error(exc: BaseException) -> NoReturn:
         f"a bug in summarizer; please report it with the traceback in {escape(path)}"
     )
     sys.exit(1)
+
+
+@app.callback()
+def _quiet_libraries() -> None:
+    # instructor logs every failed attempt at ERROR; the CLI reports failures itself, once.
+    import logging
+
+    logging.getLogger("instructor").addHandler(logging.NullHandler())
+    logging.getLogger("instructor").propagate = False
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -56,18 +56,29 @@ STRATEGIES = ("scored", "single")
 
 
 @dataclass(frozen=True)
-class Settings:
-    """Resolved settings for one run."""
+class Options:
+    """How to run: every choice about the model, the server and the recordings, resolved
+    once from flag > environment > default and validated (build it with :func:`resolve`).
+    The library's functions and every CLI command that calls a model take one."""
 
-    api_key: str | None
-    base_url: str | None
-    model: str | None
-    model_path: Path | None
-    timeout: float
-    max_attempts: int
-    max_tokens: int
-    response_format: str | None
+    api_key: str | None = None
+    base_url: str | None = None
+    model: str | None = None
+    model_path: Path | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    response_format: str | None = None
     strategy_choice: str | None = None
+    record: Path | None = None
+    replay: Path | None = None
+    # A response cache directory (``batch``): an identical request is answered from it.
+    cache: Path | None = None
+    allow_private_urls: bool = False
+    # model -> USD per million (input, output) tokens; None: the defaults (``prices``).
+    prices: dict[str, tuple[float, float]] | None = field(default=None, compare=False)
+    # The embedded model's server when one was started for many articles (batch, eval).
+    embedded_at: str | None = None
 
     @property
     def embedded(self) -> bool:
@@ -116,8 +127,21 @@ def _count(name: str, given: int | None, raw: str | None, default: int) -> int:
 
 
 # Query parameters whose values are credentials wherever they appear in a URL.
-_SECRET_PARAMS = frozenset({"api-key", "api_key", "apikey", "key", "token", "access_token",
-                            "auth", "password", "secret", "sig", "signature"})  # fmt: skip
+_SECRET_PARAMS = frozenset(
+    {
+        "api-key",
+        "api_key",
+        "apikey",
+        "key",
+        "token",
+        "access_token",
+        "auth",
+        "password",
+        "secret",
+        "sig",
+        "signature",
+    }
+)
 
 
 def redact(url: str) -> str:
@@ -131,10 +155,12 @@ def redact(url: str) -> str:
         user, _, host = netloc.rpartition("@")
         netloc = f"{user.partition(':')[0]}:***@{host}" if ":" in user else f"***@{host}"
     query = urlencode(
-        [(k, "***" if k.lower() in _SECRET_PARAMS else v)
-         for k, v in parse_qsl(parts.query, keep_blank_values=True)],
+        [
+            (k, "***" if k.lower() in _SECRET_PARAMS else v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        ],
         safe="*",
-    )  # fmt: skip
+    )
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
@@ -173,14 +199,26 @@ def resolve(
     api_key: str | None = None,
     base_url: str | None = None,
     model: str | None = None,
-    model_path: Path | None = None,
+    model_path: str | os.PathLike[str] | None = None,
     timeout: float | None = None,
     max_attempts: int | None = None,
     max_tokens: int | None = None,
     response_format: str | None = None,
     strategy: str | None = None,
-) -> Settings:
-    """Merge explicit arguments (flags) over the environment over defaults."""
+    record: str | os.PathLike[str] | None = None,
+    replay: str | os.PathLike[str] | None = None,
+    cache: str | os.PathLike[str] | None = None,
+    allow_private_urls: bool = False,
+    prices: str | os.PathLike[str] | None = None,
+) -> Options:
+    """:class:`Options` from flags (these arguments) over the environment over defaults,
+    every value checked alike: a bad one is a :class:`~summarizer.errors.ConfigError`
+    (exit 3) naming it. Paths may be ``str`` or :class:`~pathlib.Path`; ``prices`` is a
+    JSON price table file (else $SUMMARIZER_PRICES, else the defaults)."""
+    from . import prices as price_tables
+
+    if record is not None and replay is not None:
+        raise ConfigError("--record and --replay cannot be used together", hint="pick one")
     chosen = strategy or _env(ENV_STRATEGY)
     if chosen is not None and chosen not in STRATEGIES:
         raise ConfigError(
@@ -192,12 +230,11 @@ def resolve(
             f"unknown response format {fmt!r}",
             hint=f"use one of: {', '.join(RESPONSE_FORMATS)}",
         )
-    path_raw = model_path or (Path(p) if (p := _env(ENV_MODEL_PATH)) else None)
-    return Settings(
+    return Options(
         api_key=api_key or _env(ENV_API_KEY),
         base_url=_base_url(base_url or _env(ENV_BASE_URL)),
         model=model or _env(ENV_MODEL),
-        model_path=path_raw,
+        model_path=_path(model_path) or _path(_env(ENV_MODEL_PATH)),
         timeout=_number(ENV_TIMEOUT, timeout, _env(ENV_TIMEOUT), DEFAULT_TIMEOUT),
         max_attempts=_count(
             ENV_MAX_ATTEMPTS, max_attempts, _env(ENV_MAX_ATTEMPTS), DEFAULT_MAX_ATTEMPTS
@@ -205,7 +242,16 @@ def resolve(
         max_tokens=_count(ENV_MAX_TOKENS, max_tokens, _env(ENV_MAX_TOKENS), DEFAULT_MAX_TOKENS),
         response_format=fmt,
         strategy_choice=chosen,
+        record=_path(record),
+        replay=_path(replay),
+        cache=_path(cache),
+        allow_private_urls=allow_private_urls,
+        prices=price_tables.load(_path(prices)),
     )
+
+
+def _path(value: str | os.PathLike[str] | None) -> Path | None:
+    return None if value is None else Path(value)
 
 
 def response_cache_dir() -> Path:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -187,44 +188,61 @@ def _match(
     return Counts(tp=len(matched), fp=len(extracted) - len(matched), fn=missed), matched
 
 
+@lru_cache(maxsize=4096)
+def _gold_span(evidence: str, text: str) -> tuple[int, int] | None:
+    # Aligned once per gold item, not once per candidate pair.
+    return grounding.align(evidence, text)
+
+
+Pairs = list[tuple[Any, dict[str, Any]]]
+
+
 def score_brief(brief: Brief, gold: dict[str, Any], art: Article) -> ArticleScore:
     """Score one brief against one gold annotation of ``art``."""
     result = ArticleScore(article=gold["article"])
+    positions, demands, terms = _match_sections(brief, gold, art, result)
+    matched = [*positions, *demands, *terms]
+    result.matched = len(matched)
+    result.on_target = sum(
+        1 for x, g in matched if _overlaps(_item_spans(art, x), _gold_span(g["evidence"], art.text))
+    )
+    for x, g in matched:
+        for name in ("attribution", "modality"):
+            if name in g:
+                tally = getattr(result, name)
+                tally[0] += 1
+                tally[1] += getattr(x, name) == g[name]
+    result.status_matched = len(terms)
+    result.status_correct = sum(1 for x, g in terms if x.status == g["status"])
+    _tally_brief(result, brief, art)
+    return result
+
+
+def _match_sections(
+    brief: Brief, gold: dict[str, Any], art: Article, result: ArticleScore
+) -> tuple[Pairs, Pairs, Pairs]:
+    """Match each section's items to gold ones, one to one, counting into ``result``; the
+    matched positions, demands and deal terms."""
     pmap = _party_map(brief, gold)
 
-    def actor(ref: str | None) -> str | None:
-        return None if ref is None else pmap.get(ref)
-
     def same(mine: str | None, theirs: str | None) -> bool:
-        return actor(mine) == theirs
-
-    gold_spans: dict[str, tuple[int, int] | None] = {}
-
-    def gold_span(evidence: str) -> tuple[int, int] | None:
-        # Aligned once per gold item, not once per candidate pair.
-        if evidence not in gold_spans:
-            gold_spans[evidence] = grounding.align(evidence, art.text)
-        return gold_spans[evidence]
+        return (None if mine is None else pmap.get(mine)) == theirs
 
     def scorer(
         text_of: Callable[[Any], str], gold_key: str
     ) -> Callable[[Any, dict[str, Any]], float]:
         def score(x: Any, g: dict[str, Any]) -> float:
             sim = grounding.overlap(text_of(x), g[gold_key])
-            if _overlaps(_item_spans(art, x), gold_span(g["evidence"])):
+            if _overlaps(_item_spans(art, x), _gold_span(g["evidence"], art.text)):
                 return 1.0 + sim
             return sim if sim >= TEXT_MATCH else 0.0
 
         return score
 
     # Parties: matched when they resolve to a gold party; each gold party at most once.
-    party_counts, _ = _match(
-        brief.parties,
-        gold["parties"],
-        lambda p, g: pmap.get(p.id) == g["id"],
-        lambda p, g: 1.0,
+    result.sections["parties"], _ = _match(
+        brief.parties, gold["parties"], lambda p, g: pmap.get(p.id) == g["id"], lambda p, g: 1.0
     )
-    result.sections["parties"] = party_counts
     result.sections["positions"], positions = _match(
         brief.positions,
         gold["positions"],
@@ -245,19 +263,11 @@ def score_brief(brief: Brief, gold: dict[str, Any], art: Article) -> ArticleScor
         lambda x, g: same(x.proposed_by, g["proposed_by"]),
         scorer(lambda x: x.term, "term"),
     )
-    matched = [*positions, *demands, *terms]
-    result.matched = len(matched)
-    result.on_target = sum(
-        1 for x, g in matched if _overlaps(_item_spans(art, x), gold_span(g["evidence"]))
-    )
-    for x, g in matched:
-        for name in ("attribution", "modality"):
-            if name in g:
-                tally = getattr(result, name)
-                tally[0] += 1
-                tally[1] += getattr(x, name) == g[name]
-    result.status_matched = len(terms)
-    result.status_correct = sum(1 for x, g in terms if x.status == g["status"])
+    return positions, demands, terms
+
+
+def _tally_brief(result: ArticleScore, brief: Brief, art: Article) -> None:
+    """What is counted of the brief as a whole: valid items, unmentioned parties, tokens."""
     items = [*brief.positions, *brief.demands, *brief.deal_terms]
     result.items = len(items)
     n = len(art.sentences)
@@ -274,7 +284,6 @@ def score_brief(brief: Brief, gold: dict[str, Any], art: Article) -> ArticleScor
     )
     usage = brief.metadata.usage
     result.tokens = usage.prompt_tokens + usage.completion_tokens
-    return result
 
 
 def load_gold(directory: Path) -> list[tuple[dict[str, Any], Path]]:
@@ -297,10 +306,15 @@ def evaluate(
     directory: Path,
     summarize: Callable[[Path], Brief],
     progress: Callable[[str], None] | None = None,
+    *,
+    concurrency: int = 1,
 ) -> Report:
-    """Summarise every gold article with ``summarize`` and score the briefs."""
-    scores = []
-    for gold, path in load_gold(directory):
+    """Summarise every gold article with ``summarize``, ``concurrency`` at a time, and
+    score the briefs (in the gold set's order, however they finish)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(item: tuple[dict[str, Any], Path]) -> ArticleScore:
+        gold, path = item
         if progress:
             progress(f"scoring {path.name}")
         try:
@@ -309,10 +323,11 @@ def evaluate(
             # An article the model failed on scores as an empty brief: every required gold
             # item is a miss. The run goes on, and the failure is reported. (Anything else —
             # a replay miss, a dead server — stops the evaluation.)
-            scores.append(_failed(gold, str(exc)))
-            continue
-        scores.append(score_brief(brief, gold, load_article(path)))
-    return Report(scores)
+            return _failed(gold, str(exc))
+        return score_brief(brief, gold, load_article(path))
+
+    with ThreadPoolExecutor(max(1, concurrency)) as pool:
+        return Report(list(pool.map(one, load_gold(directory))))
 
 
 def _failed(gold: dict[str, Any], error: str) -> ArticleScore:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config import resolve
 from .errors import InputError, SummarizerError
 from .recording import recordings
 
@@ -56,10 +57,8 @@ def check(directory: Path, article_dirs: Iterable[Path]) -> CheckReport:
             report.problems.append(f"article {name} not found under {', '.join(map(str, search))}")
             continue
         try:
-            summarize(
-                path, model=model, replay=directory, replay_used=report.used,
-                response_format=fmt, judgments=judgments, strategy=strategy,
-            )  # fmt: skip
+            options = resolve(model=model, replay=directory, response_format=fmt, strategy=strategy)
+            summarize(path, options, judgments=judgments, replay_used=report.used)
         except InputError:
             raise
         except SummarizerError as exc:

@@ -87,31 +87,37 @@ def _item_problems(
     said = claim(item, section)
     cited = " ".join(article.sentence(i).text for i in item.evidence)
     if new := new_estimates(said, cited):
-        found.append(Problem(
-            where,
-            f"{new[0]!r} is estimative language that sentence {item.evidence[0]} does not "
-            "use; report only what the article states",
-            "more estimative than its sentence",
-        ))  # fmt: skip
+        found.append(
+            Problem(
+                where,
+                f"{new[0]!r} is estimative language that sentence {item.evidence[0]} does not "
+                "use; report only what the article states",
+                "more estimative than its sentence",
+            )
+        )
     span = _quote_span(item, article) if item.quote else None
     if item.quote and span is None:
-        found.append(Problem(
-            where,
-            f"quote {item.quote!r} is not in the article; copy it exactly from sentence "
-            f"{item.evidence[0]} or set quote to null",
-            "quote not found in the article",
-        ))  # fmt: skip
+        found.append(
+            Problem(
+                where,
+                f"quote {item.quote!r} is not in the article; copy it exactly from sentence "
+                f"{item.evidence[0]} or set quote to null",
+                "quote not found in the article",
+            )
+        )
     # Sentence numbers that exist are not enough: small models number sentences in order.
     # A quote found in the cited sentences grounds the item; else they must share at least
     # one content word (or its stem) with the claim.
     if span is None and grounding.words(said) and not grounding.shares_stem(said, cited):
         ids = ", ".join(str(i) for i in item.evidence)
-        found.append(Problem(
-            where,
-            f"sentence {ids} shares no words with {said.strip()[:80]!r}; cite the number of "
-            "the sentence that states it",
-            "its sentences do not state it",
-        ))  # fmt: skip
+        found.append(
+            Problem(
+                where,
+                f"sentence {ids} shares no words with {said.strip()[:80]!r}; cite the number of "
+                "the sentence that states it",
+                "its sentences do not state it",
+            )
+        )
     return found, span
 
 

@@ -100,6 +100,7 @@ def to_markdown(brief: Brief) -> str:
     return text.strip() + "\n"
 
 
+# Long on purpose: one table per section of the brief, in the order a reader meets them.
 def to_table(brief: Brief, width: int | None = None) -> str:
     """The brief as rich tables for the terminal."""
     from rich.console import Console, Group
@@ -133,8 +134,13 @@ def to_table(brief: Brief, width: int | None = None) -> str:
     terms = table("Deal terms", "Status", "Term", "Proposed by", "Evidence")
     for t in brief.deal_terms:
         terms.add_row(t.status.replace("_", " "), t.term, name(t.proposed_by), _cite(t))
-    judged = table("Key judgments (analysis, not reported fact)", "Likelihood", "Confidence",
-                   "Judgment", "Evidence")  # fmt: skip
+    judged = table(
+        "Key judgments (analysis, not reported fact)",
+        "Likelihood",
+        "Confidence",
+        "Judgment",
+        "Evidence",
+    )
     for j in brief.judgments:
         judged.add_row(
             j.likelihood, j.confidence, j.judgment, ", ".join(f"S{i}" for i in j.evidence)

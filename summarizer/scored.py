@@ -230,23 +230,44 @@ CUE_WEIGHT = 2.0
 # else "proposed". The 1.5B model's own choice among the seven was right less often than
 # chance on the development set (README, Quality).
 _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
-        ("withdrawn", r"\b(?:withdr[ae]w\w*|dropped|pulled (?:out|back)|abandon\w*|scrapp\w*|"
-                      r"retract\w*|backed away)\b"),
-        ("rejected", r"\b(?:reject\w*|refus\w*|turned down|dismiss\w*|vetoed|declined|"
-                     r"ruled out)\b"),
-        ("disputed", r"\b(?:bracket\w*|disput\w*|contest\w*|object\w*|sticking point|"
-                     r"divided over|at odds)\b"),
-        ("implemented", r"\b(?:implement\w*|(?:take|takes|took) effect|came into (?:force|effect)|"
-                        r"carried out|(?:was|were|has been|have been) (?:released|paid|freed|"
-                        r"delivered|lifted))\b"),
-        ("agreed", r"\b(?:agree[sd]?|reached (?:an|a) (?:tentative )?(?:agreement|deal)|sign\w*|"
-                   r"accept\w*|approv\w*|endors\w*|ratif\w*|adopt\w*|consensus|"
-                   r"tentative (?:agreement|deal)|struck (?:a|an) )\b"),
-        ("under_negotiation", r"\b(?:negotiat\w*|counter\w*|bargain\w*|talks (?:on|over)|"
-                              r"discuss\w*|haggl\w*|revis\w*|still (?:being )?work\w*)\b"),
-        ("proposed", r"\b(?:propos\w*|offer\w*|suggest\w*|float\w*|(?:could|would|may|might) "
-                     r"include)\b"),
-)  # fmt: skip
+    (
+        "withdrawn",
+        r"\b(?:withdr[ae]w\w*|dropped|pulled (?:out|back)|abandon\w*|scrapp\w*|"
+        r"retract\w*|backed away)\b",
+    ),
+    (
+        "rejected",
+        r"\b(?:reject\w*|refus\w*|turned down|dismiss\w*|vetoed|declined|"
+        r"ruled out)\b",
+    ),
+    (
+        "disputed",
+        r"\b(?:bracket\w*|disput\w*|contest\w*|object\w*|sticking point|"
+        r"divided over|at odds)\b",
+    ),
+    (
+        "implemented",
+        r"\b(?:implement\w*|(?:take|takes|took) effect|came into (?:force|effect)|"
+        r"carried out|(?:was|were|has been|have been) (?:released|paid|freed|"
+        r"delivered|lifted))\b",
+    ),
+    (
+        "agreed",
+        r"\b(?:agree[sd]?|reached (?:an|a) (?:tentative )?(?:agreement|deal)|sign\w*|"
+        r"accept\w*|approv\w*|endors\w*|ratif\w*|adopt\w*|consensus|"
+        r"tentative (?:agreement|deal)|struck (?:a|an) )\b",
+    ),
+    (
+        "under_negotiation",
+        r"\b(?:negotiat\w*|counter\w*|bargain\w*|talks (?:on|over)|"
+        r"discuss\w*|haggl\w*|revis\w*|still (?:being )?work\w*)\b",
+    ),
+    (
+        "proposed",
+        r"\b(?:propos\w*|offer\w*|suggest\w*|float\w*|(?:could|would|may|might) "
+        r"include)\b",
+    ),
+)
 STATUS_RULES = tuple((status, re.compile(p, re.IGNORECASE)) for status, p in _STATUS_PATTERNS)
 # "had not agreed", "never signed", "failed to accept": the word says the opposite.
 _NEGATED = re.compile(
