@@ -14,7 +14,7 @@ from .test_pipeline import _stable
 
 if __name__ == "__main__":
     EXPECTED.mkdir(parents=True, exist_ok=True)
-    brief = summarizer.summarize(SEED, replay=RECORDED)
+    brief = summarizer.summarize(SEED, summarizer.resolve(replay=RECORDED))
     out = EXPECTED / "us-hamas-direct-talks.brief.json"
     out.write_text(json.dumps(_stable(brief), indent=2, ensure_ascii=False) + "\n")
     print(f"wrote {out}")

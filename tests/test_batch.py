@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -15,12 +16,20 @@ from pathlib import Path
 import pytest
 
 from summarizer import batch
+from summarizer.article import Article
+from summarizer.config import Options, resolve
 from summarizer.errors import CostLimitError
+from summarizer.schema import Brief
 
-from .conftest import RECORDED, ROOT, SEED
+from .conftest import RECORDED, ROOT, SEED, Ran, cli, replayed
 from .faults.server import fault_server
 
 DEVSET = ROOT / "fixtures" / "devset"
+
+
+def priced(url: str, table: dict[str, tuple[float, float]]) -> Options:
+    """Options for the fault server at ``url`` under the model name "priced" of ``table``."""
+    return dataclasses.replace(resolve(base_url=url, model="priced"), prices=table)
 
 
 def _index(out: Path) -> list[dict[str, object]]:
@@ -40,11 +49,11 @@ def test_replayed_batch_writes_every_brief_and_resumes(tmp_path: Path) -> None:
     files = [str(p) for p in sorted(DEVSET.glob("*.txt"))]
     n = len(files)
     assert n == 18
-    outcomes = batch.run([str(DEVSET / "*.txt")], out, concurrency=4, replay=RECORDED)
+    outcomes = batch.run([str(DEVSET / "*.txt")], out, replayed(), concurrency=4)
     assert sorted(o.status for o in outcomes) == ["ok"] * n
     assert len(list(out.glob("*.json"))) == n
     assert {e["status"] for e in _index(out)} == {"ok"}
-    again = batch.run(files, out, concurrency=4, replay=RECORDED)
+    again = batch.run(files, out, replayed(), concurrency=4)
     assert [o.status for o in again] == ["skipped"] * n
     assert len(_index(out)) == n  # nothing re-done
 
@@ -56,7 +65,7 @@ def test_concurrency_bounds_requests_in_flight_not_threads(tmp_path: Path) -> No
         (articles / f"c{i}.txt").write_text(SEED.read_text() + f"\nNote {i}.\n")
     with fault_server(default=("good", {"delay": 0.2})) as (url, script):
         outcomes = batch.run(
-            [str(articles)], tmp_path / "out", base_url=url, model="m", cache=None, concurrency=4
+            [str(articles)], tmp_path / "out", resolve(base_url=url, model="m"), concurrency=4
         )
     assert [o.status for o in outcomes] == ["ok"] * 12
     # Five threads (a spare has its request ready), but never more than four at the server.
@@ -82,9 +91,7 @@ def test_two_batches_in_one_process_keep_their_own_bounds(tmp_path: Path) -> Non
                 batch.run,
                 [src],
                 tmp_path / f"out-{i}",
-                base_url=url,
-                model="m",
-                cache=None,
+                resolve(base_url=url, model="m"),
                 concurrency=4,
             )
             for i, (src, url) in enumerate([(short, url_a), (long, url_b)])
@@ -101,7 +108,7 @@ def test_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
     shutil.copy(SEED, folder / "good.txt")
     (folder / "empty.txt").write_text("")
     out = tmp_path / "out"
-    outcomes = {o.name: o for o in batch.run([str(folder)], out, replay=RECORDED)}
+    outcomes = {o.name: o for o in batch.run([str(folder)], out, replayed())}
     assert outcomes["good"].status == "ok" and (out / "good.json").exists()
     assert outcomes["empty"].status == "failed" and outcomes["empty"].exit_code == 2
     assert "is empty" in (outcomes["empty"].error or "")
@@ -120,10 +127,20 @@ def test_killed_batch_reruns_to_every_article_exactly_once(tmp_path: Path) -> No
     articles, out = _copies(tmp_path, 12), tmp_path / "out"
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
     command = [
-        sys.executable, "-m", "summarizer", "batch", str(articles), "--out", str(out),
-        "--concurrency", "2", "--no-cache", "--model", "fault-model",
-    ]  # fmt: skip
-    with fault_server(default=("good", {"delay": 0.4})) as (url, script):
+        sys.executable,
+        "-m",
+        "summarizer",
+        "batch",
+        str(articles),
+        "--out",
+        str(out),
+        "--concurrency",
+        "2",
+        "--no-cache",
+        "--model",
+        "fault-model",
+    ]
+    with fault_server(default=("good", {"delay": 0.15})) as (url, script):
         proc = subprocess.Popen(
             [*command, "--base-url", url], env=env, stderr=subprocess.DEVNULL, cwd=ROOT
         )
@@ -154,10 +171,15 @@ def test_response_cache_answers_unchanged_requests(tmp_path: Path) -> None:
     with fault_server(default=("good", {})) as (url, script):
         # One at a time: identical requests in flight together would all miss the cache.
         first = batch.run(
-            [str(articles)], tmp_path / "o1", base_url=url, model="m", cache=cache, concurrency=1
+            [str(articles)],
+            tmp_path / "o1",
+            resolve(base_url=url, model="m", cache=cache),
+            concurrency=1,
         )
         assert len(script.requests) == 1  # identical articles: one call, then cache hits
-        second = batch.run([str(articles)], tmp_path / "o2", base_url=url, model="m", cache=cache)
+        second = batch.run(
+            [str(articles)], tmp_path / "o2", resolve(base_url=url, model="m", cache=cache)
+        )
         assert len(script.requests) == 1
     assert sum(o.cached_calls for o in first) == 2
     assert all(o.cached_calls == 1 for o in second)
@@ -172,20 +194,19 @@ def test_max_cost_stops_before_it_is_passed(tmp_path: Path) -> None:
     with fault_server(default=("good", {})) as (url, _):
         with pytest.raises(CostLimitError, match=r"stopped before the estimated cost passes \$0.4"):
             batch.run(
-                [str(articles)], tmp_path / "out", base_url=url,
-                model="priced", max_cost=0.4, concurrency=1, price_table=prices,
-            )  # fmt: skip
+                [str(articles)],
+                tmp_path / "out",
+                priced(url, prices),
+                max_cost=0.4,
+                concurrency=1,
+            )
     done = [e for e in _index(tmp_path / "out") if e["status"] == "ok"]
     assert 1 <= len(done) <= 2
     assert sum(float(e["cost_usd"] or 0) for e in done) <= 0.4
 
 
-def _batch_cli(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "summarizer", "batch", *args],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=90, **kwargs,  # type: ignore[call-overload]
-    )  # fmt: skip
+def _batch_cli(*args: str) -> Ran:
+    return cli("batch", *args)
 
 
 def test_an_unexpected_error_fails_its_article_and_is_never_lost(tmp_path: Path) -> None:
@@ -194,13 +215,12 @@ def test_an_unexpected_error_fails_its_article_and_is_never_lost(tmp_path: Path)
     articles, out = _copies(tmp_path, 3), tmp_path / "out"
     (out / "a001.json").mkdir(parents=True)  # its brief cannot be written there
 
-    def buggy(source: object, **options: object) -> object:
-        if str(getattr(source, "source", "")).endswith("a002.txt"):
+    def buggy(source: Article, options: Options) -> Brief:
+        if source.source.endswith("a002.txt"):
             raise TypeError("a bug of ours")
-        return summarize(source, **options)  # type: ignore[arg-type]
+        return summarize(source, options)
 
-    outcomes = {o.name: o for o in batch.run([str(articles)], out, replay=RECORDED,
-                                             summarize=buggy)}  # fmt: skip
+    outcomes = {o.name: o for o in batch.run([str(articles)], out, replayed(), summarize=buggy)}
     assert outcomes["a000"].status == "ok"
     assert outcomes["a001"].status == "failed" and "is a directory" in str(outcomes["a001"].error)
     assert outcomes["a002"].status == "failed" and outcomes["a002"].exit_code == 1
@@ -215,8 +235,9 @@ def test_the_cli_exits_9_when_any_article_fails_for_any_reason(tmp_path: Path) -
     assert proc.returncode == 9, proc.stderr
     assert "Traceback" not in proc.stderr
     assert [e["status"] for e in sorted(_index(out), key=lambda e: str(e["name"]))] == [
-        "ok", "failed"
-    ]  # fmt: skip
+        "ok",
+        "failed",
+    ]
 
 
 def test_a_fifo_and_a_symlink_loop_fail_their_lines_without_stopping_the_batch(
@@ -238,10 +259,26 @@ def test_ctrl_c_stops_a_batch_at_once_even_with_articles_in_flight(tmp_path: Pat
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
     with fault_server(default=("hang", {"seconds": 30})) as (url, script), log.open("w") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "summarizer", "batch", str(articles), "--out", str(out),
-             "--base-url", url, "--model", "m", "--timeout", "60", "--no-cache"],
-            env=env, stderr=err, cwd=ROOT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "summarizer",
+                "batch",
+                str(articles),
+                "--out",
+                str(out),
+                "--base-url",
+                url,
+                "--model",
+                "m",
+                "--timeout",
+                "60",
+                "--no-cache",
+            ],
+            env=env,
+            stderr=err,
+            cwd=ROOT,
+        )
         deadline = time.monotonic() + 30
         while not script.requests and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -267,9 +304,9 @@ def test_a_second_batch_into_a_busy_folder_is_refused_and_deletes_nothing(
     with batch._locked(out):
         in_flight.write_text("{")
         with pytest.raises(OutputError, match="in use by another batch"):
-            batch.run([str(articles)], out, replay=RECORDED)
+            batch.run([str(articles)], out, replayed())
         assert in_flight.exists()
-    assert batch.run([str(articles)], out, replay=RECORDED)[0].status == "ok"
+    assert batch.run([str(articles)], out, replayed())[0].status == "ok"
 
 
 def test_out_that_is_a_file_is_a_one_line_error(tmp_path: Path) -> None:
@@ -289,9 +326,12 @@ def test_failed_articles_calls_count_toward_max_cost(tmp_path: Path) -> None:
     with fault_server(default=("bad_schema", {})) as (url, script):
         with pytest.raises(CostLimitError):
             batch.run(
-                [str(articles)], tmp_path / "out", base_url=url, model="priced",
-                max_cost=0.0001, concurrency=1, price_table=prices, max_attempts=1,
-            )  # fmt: skip
+                [str(articles)],
+                tmp_path / "out",
+                priced(url, prices),
+                max_cost=0.0001,
+                concurrency=1,
+            )
     failed = _index(tmp_path / "out")
     assert len(failed) == 1 and failed[0]["status"] == "failed"
     assert failed[0]["cost_usd"] == pytest.approx(0.45)  # 3 calls (2 re-asks), all billed

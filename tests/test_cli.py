@@ -1,33 +1,39 @@
-"""The CLI as a user runs it: a real subprocess, real exit codes, real stderr."""
+"""The CLI as a user runs it: real exit codes, real stdout and stderr. In-process (Typer's
+test runner) except where the process is what a test is about (the entry point, a planted
+bug reaching `main`)."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import RECORDED, ROOT, SEED
+from .conftest import RECORDED, ROOT, SEED, Ran, cli
 
 
-def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str, stdin: bytes | None = None) -> Ran:
+    return cli(*args, stdin=stdin)
+
+
+def run_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m summarizer ARGS`` in a process of its own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
-    proc = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "summarizer", *args],
-        input=stdin.decode() if stdin is not None else None,
         capture_output=True,
         text=True,
         cwd=ROOT,
         env=env,
         timeout=120,
     )
-    return proc
 
 
-def _one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
+def _one_line_error(proc: Ran) -> str:
     assert "Traceback" not in proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("error: ")]
@@ -37,7 +43,7 @@ def _one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_help_lists_commands_env_and_exit_codes() -> None:
-    proc = run("--help")
+    proc = run_process("--help")
     assert proc.returncode == 0
     for word in ("summarize", "fixtures", "OPENAI_API_KEY", "SUMMARIZER_MODEL", "Exit codes"):
         assert word in proc.stdout
@@ -111,28 +117,42 @@ def test_dead_server_is_a_clear_error(tmp_path: Path) -> None:
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = run(
-        "summarize", str(SEED), "--base-url", f"http://127.0.0.1:{port}/v1", "--model", "m",
-        "--timeout", "2",
-    )  # fmt: skip
+    proc = cli(
+        "summarize",
+        str(SEED),
+        "--base-url",
+        f"http://127.0.0.1:{port}/v1",
+        "--model",
+        "m",
+        "--timeout",
+        "2",
+        "--max-attempts",
+        "1",
+    )
     assert proc.returncode == 5
     assert "cannot reach the model server" in _one_line_error(proc)
 
 
-def test_fixtures_check_passes_on_the_shipped_recordings() -> None:
-    proc = run(
-        "fixtures",
-        "check",
-        str(RECORDED),
-        "--articles",
-        "seeds",
-        "--articles",
-        "fixtures/devset",
-        "--articles",
-        "fixtures/diff",
-    )
+def test_fixtures_check_passes_on_current_recordings_and_names_stale_ones(
+    tmp_path: Path,
+) -> None:
+    # The seed's recordings (both strategies, judgments included) and one from another
+    # article that nothing here replays: that one is reported, and the check fails.
+    seed = [
+        p
+        for p in RECORDED.glob("*.json")
+        if json.loads(p.read_text())["meta"]["article"] == SEED.name
+    ]
+    for path in seed:
+        shutil.copy(path, tmp_path)
+    proc = run("fixtures", "check", str(tmp_path), "--articles", "seeds")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "recordings used" in proc.stdout
+    assert f"{len(seed)} of {len(seed)} recordings used" in proc.stdout
+    other = next(p for p in RECORDED.glob("*.json") if p not in seed)
+    shutil.copy(other, tmp_path)
+    proc = run("fixtures", "check", str(tmp_path), "--articles", "seeds")
+    assert proc.returncode == 1
+    assert f"stale or unused: {other.name}" in proc.stdout
 
 
 def test_judgments_flag_in_summarize_and_memo() -> None:
@@ -150,16 +170,16 @@ def test_judgments_flag_in_summarize_and_memo() -> None:
         assert ("## Key judgments" in proc.stdout) is shown
 
 
-def test_public_render_stays_a_function_once_its_module_is_imported() -> None:
-    # A submodule named like a public function replaces it on the package once imported.
-    import importlib
-
+def test_the_documented_library_example_runs() -> None:
+    # The package docstring's example, as a library user copies it.
     import summarizer
 
-    render = summarizer.render
-    importlib.import_module(render.__module__)
-    assert summarizer.render is render
-    assert render(summarizer.summarize(SEED, replay=RECORDED), "md").startswith("# ")
+    assert all(getattr(summarizer, name) is not None for name in summarizer.__all__)
+    options = summarizer.resolve(replay=str(RECORDED))
+    brief = summarizer.summarize(str(SEED), options)
+    assert summarizer.render(brief, "md").startswith("# ")
+    with pytest.raises(summarizer.ConfigError, match="cannot be used together"):
+        summarizer.resolve(replay=RECORDED, record=RECORDED)
 
 
 @pytest.mark.parametrize(
@@ -189,9 +209,14 @@ def test_an_unwritable_output_is_a_one_line_error(tmp_path: Path, out: str) -> N
 
 @pytest.mark.parametrize(
     ("flag", "value"),
-    [("--timeout", "0"), ("--timeout", "-1"), ("--timeout", "nan"), ("--timeout", "inf"),
-     ("--base-url", "not a url")],
-)  # fmt: skip
+    [
+        ("--timeout", "0"),
+        ("--timeout", "-1"),
+        ("--timeout", "nan"),
+        ("--timeout", "inf"),
+        ("--base-url", "not a url"),
+    ],
+)
 def test_bad_flag_values_are_configuration_errors(flag: str, value: str) -> None:
     proc = run("summarize", str(SEED), "--model", "m", flag, value)
     assert proc.returncode == 3

@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import summarizer
 from summarizer import diff
 from summarizer.schema import Brief
 
-from .conftest import RECORDED, ROOT, SEED
+from .conftest import RECORDED, SEED, cli, replayed
 
 
 def _later(brief: Brief) -> Brief:
@@ -30,7 +27,7 @@ def _later(brief: Brief) -> Brief:
 
 
 def test_lifecycle_new_dropped_and_shifted() -> None:
-    old = summarizer.summarize(SEED, replay=RECORDED)
+    old = summarizer.summarize(SEED, replayed())
     new = _later(old)
     changes = diff.compare(old, new)
     first, moved = old.deal_terms[0], new.deal_terms[0]
@@ -44,19 +41,20 @@ def test_lifecycle_new_dropped_and_shifted() -> None:
 
 
 def test_no_change() -> None:
-    old = summarizer.summarize(SEED, replay=RECORDED)
+    old = summarizer.summarize(SEED, replayed())
     changes = diff.compare(old, old)
     assert changes.empty
     assert "Nothing changed" in diff.render(changes, old, old)
 
 
 def test_cli_diff_of_two_dated_articles() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "summarizer", "diff",
-         "fixtures/devset/nurses-strike-mediator-proposal.txt",
-         "fixtures/diff/nurses-strike-tentative-deal.txt", "--replay", str(RECORDED)],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
-    )  # fmt: skip
+    proc = cli(
+        "diff",
+        "fixtures/devset/nurses-strike-mediator-proposal.txt",
+        "fixtures/diff/nurses-strike-tentative-deal.txt",
+        "--replay",
+        str(RECORDED),
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("# What changed: Meridian nurses reach tentative deal")
     assert "## Deal terms" in proc.stdout and "no longer reported" in proc.stdout

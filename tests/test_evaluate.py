@@ -13,7 +13,7 @@ from summarizer.ground import ground
 from summarizer.grounding import overlap as text_similarity
 from summarizer.schema import Brief, Extraction, Metadata, Usage
 
-from .conftest import EXPECTED, RECORDED, ROOT, SEED
+from .conftest import EXPECTED, ROOT, SEED, replayed
 
 DEVSET = ROOT / "fixtures" / "devset"
 ART = article.load(SEED)
@@ -37,9 +37,14 @@ def _brief(**parts: Any) -> Brief:
     # article, stays in the brief marked unverified, as after spent re-asks.
     ext = read(ground(Extraction.model_validate(data), ART), ART)
     meta = Metadata(
-        model="m", prompt_version="p", tool_version="t", article_sha256="x",
-        created_at="now", seconds=1.0, usage=Usage(calls=1, prompt_tokens=10, completion_tokens=5),
-    )  # fmt: skip
+        model="m",
+        prompt_version="p",
+        tool_version="t",
+        article_sha256="x",
+        created_at="now",
+        seconds=1.0,
+        usage=Usage(calls=1, prompt_tokens=10, completion_tokens=5),
+    )
     return Brief(**ext.model_dump(), title=None, source="s", sentences=[], metadata=meta)
 
 
@@ -62,9 +67,12 @@ def test_items_match_on_actor_and_evidence_one_to_one() -> None:
 
 def test_wrong_actor_never_matches() -> None:
     demand = {
-        "by": "a", "of": None, "what": "release of the remaining hostages", "evidence": [18],
+        "by": "a",
+        "of": None,
+        "what": "release of the remaining hostages",
+        "evidence": [18],
         "quote": "demanding the release",
-    }  # fmt: skip
+    }
     counts = score_brief(_brief(demands=[demand]), GOLD, ART).sections["demands"]
     assert counts.tp == 0 and counts.fp == 1
 
@@ -73,8 +81,12 @@ def test_evidence_on_target_counts_matched_items_citing_the_gold_sentence() -> N
     # Two matched demands: one cites the gold sentence (22); one matches on its wording
     # alone, citing sentence 19, which is not where its gold evidence (18) is.
     on = {"by": "b", "of": None, "what": "adopt a reasonable approach", "evidence": [22]}
-    off = {"by": "b", "of": None, "what": "release the remaining hostages: last warning",
-           "evidence": [19]}  # fmt: skip
+    off = {
+        "by": "b",
+        "of": None,
+        "what": "release the remaining hostages: last warning",
+        "evidence": [19],
+    }
     score = score_brief(_brief(demands=[on, off]), GOLD, ART)
     assert (score.matched, score.on_target) == (2, 1)
     figures = Report([score]).to_dict()
@@ -90,9 +102,12 @@ def test_text_similarity_matches_when_evidence_differs() -> None:
 
 def test_deal_term_status_accuracy() -> None:
     term = {
-        "term": "long-term ceasefire", "proposed_by": None, "status": "agreed", "evidence": [9],
+        "term": "long-term ceasefire",
+        "proposed_by": None,
+        "status": "agreed",
+        "evidence": [9],
         "quote": "a long-term ceasefire",
-    }  # fmt: skip
+    }
     score = score_brief(_brief(deal_terms=[term]), GOLD, ART)
     assert score.status_matched == 1 and score.status_correct == 0
 
@@ -103,7 +118,7 @@ def test_devset_scores_are_pinned() -> None:
     A drop fails; a gain passes, so that better recordings land with their figures raised
     in ``fixtures/expected/devset-scores.json`` (README, "Quality").
     """
-    report = evaluate(DEVSET, lambda path: summarizer.summarize(path, replay=RECORDED))
+    report = evaluate(DEVSET, lambda path: summarizer.summarize(path, replayed()))
     pinned = json.loads((EXPECTED / "devset-scores.json").read_text())
     got = report.to_dict()
     assert got["articles"] == pinned["articles"] == len(list(DEVSET.glob("*.gold.json")))
@@ -123,8 +138,11 @@ def test_gold_files_are_well_formed(name: str) -> None:
     ids = {p["id"] for p in gold["parties"]}
     for p in gold["parties"]:
         assert all(a in text for a in p["aliases"])
-    for section, actors in (("positions", ["holder"]), ("demands", ["by", "of"]),
-                            ("deal_terms", ["proposed_by"])):  # fmt: skip
+    for section, actors in (
+        ("positions", ["holder"]),
+        ("demands", ["by", "of"]),
+        ("deal_terms", ["proposed_by"]),
+    ):
         for item in gold[section]:
             assert item["evidence"] in text
             assert all(item[k] is None or item[k] in ids for k in actors)
@@ -138,7 +156,7 @@ def test_an_article_the_model_failed_on_scores_as_empty_and_the_run_goes_on() ->
     def flaky(path: Path) -> summarizer.Brief:
         if path.name.startswith("tamsara"):
             raise ModelOutputError("still invalid after 2 re-asks")
-        return summarizer.summarize(path, replay=RECORDED)
+        return summarizer.summarize(path, replayed())
 
     figures = evaluate(DEVSET, flaky).to_dict()
     assert figures["failed"] == ["tamsara-kpf-prisoner-exchange.txt"]

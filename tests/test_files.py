@@ -72,8 +72,10 @@ def test_a_full_or_closed_stdout_is_a_one_line_error(redirect: str) -> None:
     # In a process of its own: Python's exit would flush stdout again and print a traceback.
     proc = subprocess.run(
         ["bash", "-c", f'"{sys.executable}" -m summarizer schema {redirect}'],
-        stderr=subprocess.PIPE, text=True, timeout=60,
-    )  # fmt: skip
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
     assert proc.stderr.startswith("error: cannot write to standard output")

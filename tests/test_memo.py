@@ -13,12 +13,12 @@ import summarizer
 from summarizer import memo
 from summarizer.schema import LIKELIHOODS, Brief
 
-from .conftest import RECORDED, ROOT, SEED
+from .conftest import RECORDED, ROOT, SEED, cli, replayed
 
 
 @pytest.fixture(scope="module")
 def seed_brief() -> Brief:
-    return summarizer.summarize(SEED, replay=RECORDED)
+    return summarizer.summarize(SEED, replayed())
 
 
 def _second_source(brief: Brief) -> Brief:
@@ -55,8 +55,16 @@ def _second_source(brief: Brief) -> Brief:
 
 def test_markdown_memo_sections_and_evidence_links(seed_brief: Brief) -> None:
     text = memo.render(memo.build([seed_brief]), "md")
-    for heading in ("**Bottom line up front.**", "## Parties", "## Positions", "## Demands",
-                    "## Deal terms", "## What to watch", "## Sourcing", "## Evidence"):  # fmt: skip
+    for heading in (
+        "**Bottom line up front.**",
+        "## Parties",
+        "## Positions",
+        "## Demands",
+        "## Deal terms",
+        "## What to watch",
+        "## Sourcing",
+        "## Evidence",
+    ):
         assert heading in text
     links = set(re.findall(r"\]\(#(s\d+-\d+)\)", text))
     anchors = set(re.findall(r'<a id="(s\d+-\d+)"></a>', text))
@@ -72,9 +80,16 @@ def test_markdown_memo_sections_and_evidence_links(seed_brief: Brief) -> None:
     assert "model qwen2.5-coder-1.5b-instruct-q4_k_m" in text
 
 
-def test_deal_terms_sticking_points_first() -> None:
-    order = list(memo.STATUS_ORDER)
-    assert order[:2] == ["disputed", "rejected"]
+def test_deal_terms_sticking_points_first(seed_brief: Brief) -> None:
+    # Whatever order the brief lists them in, a memo reader meets what blocks a deal first.
+    term = seed_brief.deal_terms[0]
+    listed = [
+        term.model_copy(update={"term": f"term {status}", "status": status})
+        for status in ("agreed", "proposed", "rejected", "disputed")
+    ]
+    text = memo.render(memo.build([seed_brief.model_copy(update={"deal_terms": listed})]), "md")
+    shown = [text.index(f"term {s}") for s in ("disputed", "rejected", "proposed", "agreed")]
+    assert shown == sorted(shown)
 
 
 def test_two_sources_merge_parties_collapse_items_and_flag_contradictions(
@@ -124,20 +139,32 @@ def test_html_view_in_real_headless_chromium(seed_brief: Brief, tmp_path: Path) 
     page = tmp_path / "memo.html"
     page.write_text(memo.render(memo.build([_planted(seed_brief)]), "html"), encoding="utf-8")
     flags = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,900",
-    ]  # fmt: skip
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1400,900",
+    ]
     shot = tmp_path / "memo.png"
     subprocess.run(
         [browser, *flags, f"--screenshot={shot}", page.as_uri()],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     dom = subprocess.run(
         [browser, *flags, "--dump-dom", page.as_uri()],
-        check=True, capture_output=True, text=True, timeout=120,
-    ).stdout  # fmt: skip
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     # The planted script and onerror handler did not run ...
     assert "data-pwned" not in dom.split("<main")[0]
     assert not re.search(r"<body[^>]*data-pwned", dom)
@@ -150,10 +177,15 @@ def test_html_view_in_real_headless_chromium(seed_brief: Brief, tmp_path: Path) 
 def test_superseded_positions_are_never_shown_as_current(seed_brief: Brief) -> None:
     # A position read as past (as attribution.py reads "initially"), from an anonymous source.
     earlier_one = seed_brief.positions[0].model_copy(
-        update={"topic": "a back channel", "stance": "floated it first", "modality": "past",
-                "modality_cue": "initially", "attribution": "anonymous",
-                "attributed_by": "Sources told"}
-    )  # fmt: skip
+        update={
+            "topic": "a back channel",
+            "stance": "floated it first",
+            "modality": "past",
+            "modality_cue": "initially",
+            "attribution": "anonymous",
+            "attributed_by": "Sources told",
+        }
+    )
     seed_brief = seed_brief.model_copy(update={"positions": [*seed_brief.positions, earlier_one]})
     past = [p for p in seed_brief.positions if p.modality == "past"]
     text = memo.render(memo.build([seed_brief]), "md")
@@ -169,22 +201,22 @@ def test_superseded_positions_are_never_shown_as_current(seed_brief: Brief) -> N
 
 
 def test_memo_from_a_saved_page_carries_its_metadata(tmp_path: Path) -> None:
-    import sys
-
     out = tmp_path / "memo.md"
-    proc = subprocess.run(
-        [sys.executable, "-m", "summarizer", "memo",
-         "fixtures/pages/us-hamas-direct-talks.handmade.html", "--replay", str(RECORDED),
-         "-o", str(out)],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
-    )  # fmt: skip
+    proc = cli(
+        "memo",
+        "fixtures/pages/us-hamas-direct-talks.handmade.html",
+        "--replay",
+        str(RECORDED),
+        "-o",
+        str(out),
+    )
     assert proc.returncode == 0, proc.stderr
     assert "— Example Middle East Monitor, Staff Reporter, 2025-03-13" in out.read_text()
 
 
 @pytest.fixture(scope="module")
 def judged_seed() -> Brief:
-    return summarizer.summarize(SEED, replay=RECORDED, judgments=True)
+    return summarizer.summarize(SEED, replayed(), judgments=True)
 
 
 def test_key_judgments_stand_apart_with_likelihood_confidence_and_evidence(
@@ -210,12 +242,14 @@ def test_key_judgments_stand_apart_with_likelihood_confidence_and_evidence(
 def test_several_articles_are_ordered_by_date_with_what_changed_first() -> None:
     later = summarizer.summarize(
         ROOT / "fixtures" / "diff" / "nurses-strike-tentative-deal.txt",
-        replay=RECORDED, judgments=True,
-    )  # fmt: skip
+        replayed(),
+        judgments=True,
+    )
     earlier = summarizer.summarize(
         ROOT / "fixtures" / "devset" / "nurses-strike-mediator-proposal.txt",
-        replay=RECORDED, judgments=True,
-    )  # fmt: skip
+        replayed(),
+        judgments=True,
+    )
     built = memo.build([later, earlier])  # given newest first; datelines say March 21, 14
     assert [s.brief.source for s in built.sources] == [earlier.source, later.source]
     assert built.changes and built.changes[0][0] == 1

@@ -17,7 +17,7 @@ from summarizer.errors import ReplayMissError
 from summarizer.recording import recordings
 from summarizer.schema import LIKELIHOODS
 
-from .conftest import EXPECTED, RECORDED, ROOT, SEED
+from .conftest import EXPECTED, RECORDED, ROOT, SEED, replayed
 
 VOLATILE = ("created_at", "seconds", "tool_version")
 
@@ -31,7 +31,7 @@ def _stable(brief: summarizer.Brief) -> dict[str, object]:
 
 
 def test_replayed_seed_brief_is_grounded() -> None:
-    brief = summarizer.summarize(SEED, replay=RECORDED)
+    brief = summarizer.summarize(SEED, replayed())
     art = article.load(SEED)
     ids = {p.id for p in brief.parties}
     assert brief.parties and brief.summary
@@ -59,7 +59,7 @@ def test_replayed_seed_brief_is_grounded() -> None:
 
 
 def test_replayed_seed_brief_matches_expected_output() -> None:
-    brief = summarizer.summarize(SEED, replay=RECORDED)
+    brief = summarizer.summarize(SEED, replayed())
     expected = json.loads((EXPECTED / "us-hamas-direct-talks.brief.json").read_text())
     assert _stable(brief) == expected, (
         "the replayed brief changed: if intended, regenerate with "
@@ -70,15 +70,15 @@ def test_replayed_seed_brief_matches_expected_output() -> None:
 def test_directories_may_be_given_as_plain_strings() -> None:
     # A library caller writes summarize("a.txt", replay="fixtures/recorded"); that must not
     # fail inside the recorder with an AttributeError on str.
-    as_text = summarizer.summarize(str(SEED), replay=str(RECORDED))
-    assert _stable(as_text) == _stable(summarizer.summarize(SEED, replay=RECORDED))
+    as_text = summarizer.summarize(str(SEED), summarizer.resolve(replay=str(RECORDED)))
+    assert _stable(as_text) == _stable(summarizer.summarize(SEED, replayed()))
 
 
 def test_replay_miss_is_not_retried_and_names_the_fix(tmp_path: Path) -> None:
     changed = tmp_path / "changed.txt"
     changed.write_text(SEED.read_text() + "\nA new sentence changes the request.\n")
     with pytest.raises(ReplayMissError) as info:
-        summarizer.summarize(changed, replay=RECORDED)
+        summarizer.summarize(changed, replayed())
     assert "no recording for request" in str(info.value)
     assert "nearest recording" in str(info.value)
     assert f"--record {RECORDED}" in info.value.hint
@@ -95,8 +95,8 @@ def test_recordings_are_all_current_and_used() -> None:
 
 @pytest.mark.parametrize("strategy", ["scored", "single"])
 def test_key_judgments_are_one_more_call_that_changes_no_fact(strategy: str) -> None:
-    plain = summarizer.summarize(SEED, replay=RECORDED, strategy=strategy)
-    brief = summarizer.summarize(SEED, replay=RECORDED, judgments=True, strategy=strategy)
+    plain = summarizer.summarize(SEED, replayed(strategy=strategy))
+    brief = summarizer.summarize(SEED, replayed(strategy=strategy), judgments=True)
     assert 1 <= len(brief.judgments) <= 3 and not plain.judgments
     assert brief.metadata.usage.calls == plain.metadata.usage.calls + 1
     for j in brief.judgments:
@@ -111,9 +111,10 @@ def test_single_call_judgments_continue_the_same_conversation() -> None:
     # The second request repeats the first and the model's answer verbatim, so a server
     # that caches prompts (llama-server does) evaluates only the new question.
     mine = [
-        r for r in recordings(RECORDED)
+        r
+        for r in recordings(RECORDED)
         if r.meta.get("article") == SEED.name and r.meta.get("strategy") == "single"
-    ]  # fmt: skip
+    ]
     first = next(r for r in mine if r.meta.get("pass") is None)
     second = next(r for r in mine if r.meta.get("pass") == "judgments")
     asked = second.request["body"]["messages"]
@@ -124,7 +125,7 @@ def test_single_call_judgments_continue_the_same_conversation() -> None:
 
 
 def test_scored_strategy_reads_every_sentence_once_after_one_parties_call() -> None:
-    brief = summarizer.summarize(SEED, replay=RECORDED)
+    brief = summarizer.summarize(SEED, replayed())
     # The headline restates the body: not asked.
     body = [s for s in brief.sentences if s.text != brief.title]
     assert len(body) == len(brief.sentences) - 1
@@ -160,8 +161,8 @@ def test_client_libraries_load_while_the_embedded_server_starts(
     monkeypatch.setattr(pipeline.local, "serve", serve)
     model = tmp_path / "m.gguf"
     model.write_bytes(b"GGUF")
-    settings = config.resolve(model_path=model)
-    with pipeline._endpoint(settings, replaying=False, progress=None, system="s") as endpoint:
+    options = config.resolve(model_path=model)
+    with pipeline._endpoint(options, progress=None, system="s") as endpoint:
         assert finished.is_set(), "the first request must not race the preload's imports"
         assert endpoint.base_url == "http://127.0.0.1:1/v1"
     assert during_serve == [True]

@@ -93,11 +93,13 @@ def test_a_429_pauses_every_concurrent_call_to_that_host() -> None:
         httpx2.Response(429, headers={"Retry-After": "5"}), httpx2.Response(200, json=OK)
     )
     first_sleeps: list[float] = []
-    first = RetryTransport(inner, max_attempts=1, max_seconds=60, sleep=first_sleeps.append,
-                           gate=gate)  # fmt: skip
+    first = RetryTransport(
+        inner, max_attempts=1, max_seconds=60, sleep=first_sleeps.append, gate=gate
+    )
     assert httpx2.Client(transport=first).post("http://x/").status_code == 429
     other_sleeps: list[float] = []
-    other = RetryTransport(inner, max_attempts=1, max_seconds=60, sleep=other_sleeps.append,
-                           gate=gate)  # fmt: skip
+    other = RetryTransport(
+        inner, max_attempts=1, max_seconds=60, sleep=other_sleeps.append, gate=gate
+    )
     assert httpx2.Client(transport=other).post("http://x/").status_code == 200
     assert len(other_sleeps) == 1 and 4 < other_sleeps[0] <= 5  # waited for the first's 429

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -15,14 +13,18 @@ import pytest
 import summarizer
 from summarizer.errors import ModelOutputError, ModelUnavailableError
 
-from ..conftest import ROOT, SEED
+from ..conftest import SEED, Ran, cli
 from .server import GOOD_BRIEF, fault_server
 
 
-def _run(url: str, **kwargs: Any) -> summarizer.Brief:
-    options: dict[str, Any] = {"model": "fault-model", "timeout": 2, "max_attempts": 4}
-    options.update(kwargs)
-    return summarizer.summarize(SEED, base_url=url, **options)
+def _run(
+    url: str, *, judgments: bool = False, price_table: Any = None, **flags: Any
+) -> summarizer.Brief:
+    chosen: dict[str, Any] = {"model": "fault-model", "timeout": 2, "max_attempts": 4}
+    options = summarizer.resolve(base_url=url, **{**chosen, **flags})
+    if price_table is not None:
+        options = dataclasses.replace(options, prices=price_table)
+    return summarizer.summarize(SEED, options, judgments=judgments)
 
 
 def test_good_answer() -> None:
@@ -47,13 +49,13 @@ def test_429_with_retry_after_is_honoured() -> None:
         [("status", {"code": 500}), ("status", {"code": 502}), ("status", {"code": 503})],
         ["drop"],
         ["truncate"],
-        [("hang", {"seconds": 3})],
+        [("hang", {"seconds": 2})],
     ],
     ids=["429-no-retry-after", "5xx", "dropped", "truncated", "timeout"],
 )
 def test_transient_failures_are_retried(failures: list[Any]) -> None:
     with fault_server(*failures, "good") as (url, script):
-        brief = _run(url)
+        brief = _run(url, timeout=1)
     assert len(script.requests) == len(failures) + 1
     # A retry is the same request again, never a re-ask.
     assert all(r == script.requests[0] for r in script.requests)
@@ -108,16 +110,20 @@ def test_refusal_is_reported() -> None:
             _run(url)
 
 
-def _cli(url: str, *args: str, key: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
-    env["SUMMARIZER_MAX_ATTEMPTS"] = "2"
-    if key:
-        env["OPENAI_API_KEY"] = key
-    return subprocess.run(
-        [sys.executable, "-m", "summarizer", "summarize", str(SEED), "--base-url", url,
-         "--model", "fault-model", "--timeout", "2", *args],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120,
-    )  # fmt: skip
+def _cli(url: str, *args: str, key: str | None = None) -> Ran:
+    env = {"SUMMARIZER_MAX_ATTEMPTS": "2", **({"OPENAI_API_KEY": key} if key else {})}
+    return cli(
+        "summarize",
+        str(SEED),
+        "--base-url",
+        url,
+        "--model",
+        "fault-model",
+        "--timeout",
+        "2",
+        *args,
+        env=env,
+    )
 
 
 def test_cli_failure_writes_no_output_and_exits_5(tmp_path: Path) -> None:
@@ -164,17 +170,22 @@ def test_injected_text_cannot_redirect_output(tmp_path: Path) -> None:
         "demands": [{"by": "union", "of": None, "what": "`rm -rf ~`", "evidence": [3]}],
         "deal_terms": [],
     }
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-    with fault_server(("answer", {"brief": hostile})) as (url, script):
-        proc = subprocess.run(
-            [sys.executable, "-m", "summarizer", "summarize", str(article), "--base-url",
-             url, "--model", "m", "-o", str(out)],
-            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60,
-        )  # fmt: skip
+    # The same answer to both re-asks (its party is named nowhere in the article).
+    with fault_server(*[("answer", {"brief": hostile})] * 3) as (url, script):
+        proc = cli(
+            "summarize",
+            str(article),
+            "--base-url",
+            url,
+            "--model",
+            "m",
+            "-o",
+            str(out),
+            cwd=tmp_path,
+        )
     assert proc.returncode == 0, proc.stderr
     # Only -o was written; the hostile strings are inert data inside it.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.json", "inj.txt"]
-    assert not Path("/tmp/pwned").exists() and not Path("/tmp/pwned.json").exists()
     assert json.loads(out.read_text())["summary"] == hostile["summary"]
     # The article reaches the model only as data in the user message.
     assert "Ignore previous" in script.requests[0]["messages"][-1]["content"]
@@ -194,8 +205,16 @@ def test_json_object_form_for_llama_cpp_python_servers() -> None:
 def test_invalid_key_judgments_leave_the_brief_and_say_why() -> None:
     # The facts stand without the analysis: three invalid judgment answers (a sentence the
     # article does not have) give a brief with no judgments and the reason, not a failure.
-    bad = {"judgments": [{"judgment": "Talks resume.", "likelihood": "likely",
-                          "confidence": "low", "evidence": [99]}]}  # fmt: skip
+    bad = {
+        "judgments": [
+            {
+                "judgment": "Talks resume.",
+                "likelihood": "likely",
+                "confidence": "low",
+                "evidence": [99],
+            }
+        ]
+    }
     with fault_server("good", *[("answer", {"brief": bad})] * 3) as (url, script):
         brief = _run(url, judgments=True)
     assert len(script.requests) == 4 and brief.metadata.usage.calls == 4
@@ -214,10 +233,9 @@ def test_template_syntax_in_an_article_reaches_the_model_verbatim(tmp_path: Path
     article = tmp_path / "braces.txt"
     text = "The union priced it at {{ 7*7 }} and {{ article }} dollars {% if talks %} on Monday."
     article.write_text(text + "\n")
-    answer = {"summary": "Braces.", "parties": [], "positions": [], "demands": [],
-              "deal_terms": []}  # fmt: skip
+    answer = {"summary": "Braces.", "parties": [], "positions": [], "demands": [], "deal_terms": []}
     with fault_server(("answer", {"brief": answer})) as (url, script):
-        brief = summarizer.summarize(article, base_url=url, model="fault-model")
+        brief = summarizer.summarize(article, summarizer.resolve(base_url=url, model="fault-model"))
     assert brief.summary == "Braces."
     assert text in script.requests[0]["messages"][-1]["content"]
 
@@ -247,8 +265,8 @@ def test_a_hanging_server_is_given_up_within_attempts_times_timeout() -> None:
     with fault_server(default=("hang", {"seconds": 30})) as (url, _):
         started = time.monotonic()
         with pytest.raises(ModelUnavailableError, match="did not answer"):
-            _run(url, timeout=1, max_attempts=3)
-        assert time.monotonic() - started < 3 + 1.0
+            _run(url, timeout=0.5, max_attempts=3)
+        assert time.monotonic() - started < 1.5 + 0.5
 
 
 def test_a_party_the_article_never_names_is_re_asked_then_marked_unverified() -> None:
@@ -305,9 +323,13 @@ def test_news_words_like_bearer_do_not_stop_a_recording(tmp_path: Path) -> None:
         "Israel opposed the talks.\n"
     )
     brief = {
-        "summary": "Talks would resume.", "parties": [{"id": "israel", "name": "Israel",
-        "kind": "state"}], "positions": [], "demands": [], "deal_terms": [],
-    }  # fmt: skip
+        "summary": "Talks would resume.",
+        "parties": [{"id": "israel", "name": "Israel", "kind": "state"}],
+        "positions": [],
+        "demands": [],
+        "deal_terms": [],
+    }
     with fault_server(("answer", {"brief": brief})) as (url, _):
-        summarizer.summarize(article, base_url=url, model="m", record=tmp_path / "rec", timeout=2)
+        options = summarizer.resolve(base_url=url, model="m", record=tmp_path / "rec", timeout=2)
+        summarizer.summarize(article, options)
     assert len(list((tmp_path / "rec").glob("*.json"))) == 1
