@@ -84,6 +84,15 @@ PrivateUrlsOpt = Annotated[
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress on stderr")]
 
 
+def _resolve(params: dict[str, Any], **computed: Any) -> config.Options:
+    """A command's options from its parameters named like :func:`config.resolve`'s (its
+    model flags), and ``computed`` ones; validated there (ConfigError, exit 3)."""
+    import inspect
+
+    names = inspect.signature(config.resolve).parameters
+    return config.resolve(**{k: v for k, v in params.items() if k in names}, **computed)
+
+
 def _fail(exc: SummarizerError) -> NoReturn:
     from rich.console import Console
     from rich.markup import escape
@@ -143,19 +152,7 @@ def summarize(
     err = Console(stderr=True)
     try:
         chosen = _known(format_for(str(out) if out else None, fmt, SUFFIXES), FORMATS)
-        options = config.resolve(
-            model=model,
-            base_url=base_url,
-            model_path=model_path,
-            timeout=timeout,
-            max_attempts=max_attempts,
-            max_tokens=max_tokens,
-            response_format=response_format,
-            strategy=strategy,
-            record=record,
-            replay=replay,
-            allow_private_urls=allow_private_urls,
-        )
+        options = _resolve(locals())
         with err.status("starting", spinner="dots") as status:
 
             def progress(message: str) -> None:
@@ -211,19 +208,8 @@ def batch(
 
     err = Console(stderr=True)
     try:
-        options = config.resolve(
-            model=model,
-            base_url=base_url,
-            model_path=model_path,
-            timeout=timeout,
-            max_attempts=max_attempts,
-            max_tokens=max_tokens,
-            response_format=response_format,
-            strategy=strategy,
-            record=record,
-            replay=replay,
-            prices=prices,
-            cache=None if no_cache or replay is not None else config.response_cache_dir(),
+        options = _resolve(
+            locals(), cache=None if no_cache or replay is not None else config.response_cache_dir()
         )
         with _batch_progress(err, len(expand(inputs))) as update:
             outcomes = run(
@@ -343,19 +329,7 @@ def diff(
     from . import diff as diffs
 
     try:
-        options = config.resolve(
-            model=model,
-            base_url=base_url,
-            model_path=model_path,
-            timeout=timeout,
-            max_attempts=max_attempts,
-            max_tokens=max_tokens,
-            response_format=response_format,
-            strategy=strategy,
-            record=record,
-            replay=replay,
-            allow_private_urls=allow_private_urls,
-        )
+        options = _resolve(locals())
         before, after = (_brief_from(x, options) for x in (old, new))
         write_stdout(diffs.render(diffs.compare(before, after), before, after))
     except SummarizerError as exc:
@@ -397,19 +371,7 @@ def memo(
     err = Console(stderr=True)
     try:
         chosen = _known(format_for(str(out) if out else None, fmt, memos.SUFFIXES), memos.FORMATS)
-        options = config.resolve(
-            model=model,
-            base_url=base_url,
-            model_path=model_path,
-            timeout=timeout,
-            max_attempts=max_attempts,
-            max_tokens=max_tokens,
-            response_format=response_format,
-            strategy=strategy,
-            record=record,
-            replay=replay,
-            allow_private_urls=allow_private_urls,
-        )
+        options = _resolve(locals())
         briefs = []
         with err.status("building the memo") as status:
             for item in inputs:
@@ -449,18 +411,7 @@ def eval_(
 
     err = Console(stderr=True)
     try:
-        options = config.resolve(
-            model=model,
-            base_url=base_url,
-            model_path=model_path,
-            timeout=timeout,
-            max_attempts=max_attempts,
-            max_tokens=max_tokens,
-            response_format=response_format,
-            strategy=strategy,
-            record=record,
-            replay=replay,
-        )
+        options = _resolve(locals())
         # One embedded server for the whole run; it answers one article at a time.
         parallel = 1 if options.embedded and options.replay is None else concurrency
         with err.status("evaluating") as status, shared_server(options) as shared:

@@ -194,6 +194,23 @@ def _prime(base: str, slots: Path, name: str, system: str) -> str:
         return "skipped"
 
 
+def _wait_ready(proc: subprocess.Popen[bytes], port: int, logfile: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while not _ready(port):
+        if proc.poll() is not None:
+            last = (logfile.read_text(errors="replace").strip().splitlines() or ["no output"])[-1]
+            raise LocalModelError(
+                f"the local model server exited while starting: {last[:200]}",
+                hint="check that the model file is a GGUF that llama.cpp can load",
+            )
+        if time.monotonic() > deadline:
+            raise LocalModelError(
+                f"the local model server did not start within {START_TIMEOUT:.0f}s",
+                hint="the machine may be short of memory; try a smaller --model-path",
+            )
+        time.sleep(0.05)  # a poll costs ~1 ms; waiting longer only delays the start
+
+
 @contextmanager
 def serve(
     model_path: Path, alias: str, progress: Progress | None = None, *, system: str | None = None
@@ -209,28 +226,13 @@ def serve(
     threads = str(os.cpu_count() or 2)
     slots = cache_dir() / "slots"
     slots.mkdir(parents=True, exist_ok=True)
-    command = [
-        str(binary),
-        "--model",
-        str(model_path),
-        "--alias",
-        alias,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--ctx-size",
-        str(CONTEXT_TOKENS),
-        "--threads",
-        threads,
-        "--threads-batch",
-        threads,
-        "--parallel",
-        "1",
-        "--no-webui",
-        "--slot-save-path",
-        str(slots),
-    ]
+    # Kept as the command line reads (the formatter would put one value per line).
+    flags = {
+        "--model": model_path, "--alias": alias, "--host": "127.0.0.1", "--port": port,
+        "--ctx-size": CONTEXT_TOKENS, "--threads": threads, "--threads-batch": threads,
+        "--parallel": 1, "--slot-save-path": slots,
+    }  # fmt: skip
+    command = [str(binary), *(x for k, v in flags.items() for x in (k, str(v))), "--no-webui"]
     logdir = Path(tempfile.mkdtemp(prefix="summarizer-server-"))
     logfile = logdir / "server.log"
     if progress:
@@ -240,22 +242,7 @@ def serve(
             command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
         )
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not _ready(port):
-            if proc.poll() is not None:
-                tail = logfile.read_text(errors="replace").strip().splitlines()[-1:] or [
-                    "no output"
-                ]
-                raise LocalModelError(
-                    f"the local model server exited while starting: {tail[0][:200]}",
-                    hint="check that the model file is a GGUF that llama.cpp can load",
-                )
-            if time.monotonic() > deadline:
-                raise LocalModelError(
-                    f"the local model server did not start within {START_TIMEOUT:.0f}s",
-                    hint="the machine may be short of memory; try a smaller --model-path",
-                )
-            time.sleep(0.05)  # a poll costs ~1 ms; waiting longer only delays the start
+        _wait_ready(proc, port, logfile)
         if system is not None:
             if progress:
                 progress("loading the system prompt's cache")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from summarizer.ground import ground
 from summarizer.grounding import overlap as text_similarity
 from summarizer.schema import Brief, Extraction, Metadata, Usage
 
-from .conftest import EXPECTED, ROOT, SEED, replayed
+from .conftest import EXPECTED, ROOT, SEED, cli, replayed
 
 DEVSET = ROOT / "fixtures" / "devset"
 ART = article.load(SEED)
@@ -149,7 +150,6 @@ def test_gold_files_are_well_formed(name: str) -> None:
 
 
 def test_an_article_the_model_failed_on_scores_as_empty_and_the_run_goes_on() -> None:
-    from pathlib import Path
 
     from summarizer.errors import ModelOutputError, ReplayMissError
 
@@ -168,3 +168,37 @@ def test_an_article_the_model_failed_on_scores_as_empty_and_the_run_goes_on() ->
 
     with pytest.raises(ReplayMissError):  # a setup problem stops the run instead
         evaluate(DEVSET, missing)
+
+
+def test_eval_keeps_one_embedded_server_for_the_whole_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contextlib import contextmanager
+
+    from summarizer import pipeline
+    from summarizer.errors import ModelOutputError
+
+    started: list[str] = []
+    seen: list[str | None] = []
+
+    @contextmanager
+    def server(options: object, progress: object = None, *, system: object = None) -> Any:
+        started.append("server")
+        yield "http://127.0.0.1:9/v1", "alias"
+
+    def summarize(path: object, options: Any, **kwargs: object) -> Brief:
+        seen.append(options.embedded_at)
+        raise ModelOutputError("scored as an empty brief")
+
+    monkeypatch.setattr(pipeline, "embedded_server", server)
+    monkeypatch.setattr(pipeline, "summarize", summarize)
+    proc = cli("eval", str(DEVSET), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert started == ["server"] and seen == ["http://127.0.0.1:9/v1"] * 18
+
+
+def test_concurrent_eval_scores_as_the_sequential_one() -> None:
+    def run(path: Path) -> Brief:
+        return summarizer.summarize(path, replayed())
+
+    one = evaluate(DEVSET, run).to_dict()
+    four = evaluate(DEVSET, run, concurrency=4).to_dict()
+    assert one == four and one["articles"] == 18
