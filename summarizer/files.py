@@ -34,20 +34,21 @@ def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
     a regular file (a FIFO, a terminal, ``/dev/stdout``) is written directly, never replaced.
     A new file gets ``0666 & ~umask``; a replaced one keeps its mode. Raises
     :class:`~summarizer.errors.OutputError` when it cannot be written."""
-    target = Path(os.path.realpath(path))
     try:
-        st: os.stat_result | None = target.stat()
+        st: os.stat_result | None = path.stat()  # through any symlink
     except FileNotFoundError:
-        st = None
+        st = None  # new, or a link to a file still to be made
     except OSError as exc:
         raise _unwritable(path, exc) from None
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise _unwritable(path, IsADirectoryError())
     try:
         if st is not None and not stat.S_ISREG(st.st_mode):
-            with target.open("w", encoding="utf-8") as fh:
+            # By its own name: /dev/stdout's target may be a pipe with no path of its own.
+            with path.open("w", encoding="utf-8") as fh:
                 fh.write(text)
             return
+        target = Path(os.path.realpath(path))  # a link stays; the file it names is replaced
         _replace(target, text, durable, st.st_mode if st else 0o666 & ~_UMASK)
     except OSError as exc:
         raise _unwritable(path, exc) from None

@@ -79,3 +79,11 @@ def test_a_full_or_closed_stdout_is_a_one_line_error(redirect: str) -> None:
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
     assert proc.stderr.startswith("error: cannot write to standard output")
+
+
+def test_dev_stdout_is_written_into_even_when_it_is_a_pipe() -> None:
+    code = "from pathlib import Path; from summarizer.files import write_atomic; "
+    code += "write_atomic(Path('/dev/stdout'), 'through stdout')"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "through stdout"
