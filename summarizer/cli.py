@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import sys
 import time
@@ -83,14 +85,49 @@ PrivateUrlsOpt = Annotated[
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress on stderr")]
 
+# name -> (flag, default): the model flags every command that calls a model takes.
+_MODEL_FLAGS: dict[str, tuple[Any, Any]] = {
+    "model": (ModelOpt, None),
+    "base_url": (BaseUrlOpt, None),
+    "model_path": (ModelPathOpt, None),
+    "timeout": (TimeoutOpt, None),
+    "max_attempts": (AttemptsOpt, None),
+    "max_tokens": (MaxTokensOpt, None),
+    "response_format": (FormatOpt, None),
+    "strategy": (StrategyOpt, None),
+    "record": (RecordOpt, None),
+    "replay": (ReplayOpt, None),
+}
 
-def _resolve(params: dict[str, Any], **computed: Any) -> config.Options:
-    """A command's options from its parameters named like :func:`config.resolve`'s (its
-    model flags), and ``computed`` ones; validated there (ConfigError, exit 3)."""
-    import inspect
 
-    names = inspect.signature(config.resolve).parameters
-    return config.resolve(**{k: v for k, v in params.items() if k in names}, **computed)
+def _model_command(*, urls: bool = False) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command the model flags (and ``--allow-private-urls`` where it reads URLs),
+    defined once here; the command receives them as ``flags``, for :func:`_resolve`."""
+    wanted = {**_MODEL_FLAGS, **({"allow_private_urls": (PrivateUrlsOpt, False)} if urls else {})}
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        own = inspect.signature(command, eval_str=True)
+        added = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind, default=d)
+            for name, (kind, d) in wanted.items()
+        ]
+        kept = [p for p in own.parameters.values() if p.name != "flags"]
+
+        @functools.wraps(command)
+        def with_flags(**given: Any) -> None:
+            flags = {name: given.pop(name) for name in wanted}
+            command(**given, flags=flags)
+
+        with_flags.__signature__ = own.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
+        return with_flags
+
+    return decorate
+
+
+def _resolve(flags: dict[str, Any], **computed: Any) -> config.Options:
+    """A command's options from its model flags and ``computed`` ones; validated there
+    (ConfigError, exit 3)."""
+    return config.resolve(**flags, **computed)
 
 
 def _fail(exc: SummarizerError) -> NoReturn:
@@ -113,6 +150,7 @@ def _emit(text: str, out: Path | None, err: Console | None) -> None:
 
 
 @app.command()
+@_model_command(urls=True)
 def summarize(
     source: Annotated[
         str, typer.Argument(help="article: .txt, .md or .html file, http(s) URL, or - for stdin")
@@ -131,17 +169,8 @@ def summarize(
         ),
     ] = False,
     quiet: QuietOpt = False,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    model_path: ModelPathOpt = None,
-    timeout: TimeoutOpt = None,
-    max_attempts: AttemptsOpt = None,
-    max_tokens: MaxTokensOpt = None,
-    response_format: FormatOpt = None,
-    strategy: StrategyOpt = None,
-    record: RecordOpt = None,
-    replay: ReplayOpt = None,
-    allow_private_urls: PrivateUrlsOpt = False,
+    *,
+    flags: dict[str, Any],
 ) -> None:
     """Summarise one article into a grounded brief."""
     from rich.console import Console
@@ -152,7 +181,7 @@ def summarize(
     err = Console(stderr=True)
     try:
         chosen = _known(format_for(str(out) if out else None, fmt, SUFFIXES), FORMATS)
-        options = _resolve(locals())
+        options = _resolve(flags)
         with err.status("starting", spinner="dots") as status:
 
             def progress(message: str) -> None:
@@ -176,6 +205,7 @@ def _known(chosen: str, formats: tuple[str, ...]) -> str:
 
 
 @app.command()
+@_model_command()
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="article files, folders or globs")],
     out: Annotated[Path, typer.Option("--out", help="directory for briefs and index.jsonl")],
@@ -189,16 +219,8 @@ def batch(
     prices: Annotated[
         Path | None, typer.Option(help="JSON price table [env SUMMARIZER_PRICES]")
     ] = None,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    model_path: ModelPathOpt = None,
-    timeout: TimeoutOpt = None,
-    max_attempts: AttemptsOpt = None,
-    max_tokens: MaxTokensOpt = None,
-    response_format: FormatOpt = None,
-    strategy: StrategyOpt = None,
-    record: RecordOpt = None,
-    replay: ReplayOpt = None,
+    *,
+    flags: dict[str, Any],
 ) -> None:
     """Summarise many articles concurrently into DIR; re-running resumes."""
     from rich.console import Console
@@ -209,7 +231,8 @@ def batch(
     err = Console(stderr=True)
     try:
         options = _resolve(
-            locals(), cache=None if no_cache or replay is not None else config.response_cache_dir()
+            flags or {},
+            cache=None if no_cache or (flags or {}).get("replay") else config.response_cache_dir(),
         )
         with _batch_progress(err, len(expand(inputs))) as update:
             outcomes = run(
@@ -310,26 +333,18 @@ def _brief_from(item: str, options: config.Options, judgments: bool = False) -> 
 
 
 @app.command()
+@_model_command(urls=True)
 def diff(
     old: Annotated[str, typer.Argument(help="the earlier article or brief (.json)")],
     new: Annotated[str, typer.Argument(help="the later article or brief (.json)")],
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    model_path: ModelPathOpt = None,
-    timeout: TimeoutOpt = None,
-    max_attempts: AttemptsOpt = None,
-    max_tokens: MaxTokensOpt = None,
-    response_format: FormatOpt = None,
-    strategy: StrategyOpt = None,
-    record: RecordOpt = None,
-    replay: ReplayOpt = None,
-    allow_private_urls: PrivateUrlsOpt = False,
+    *,
+    flags: dict[str, Any],
 ) -> None:
     """Show what changed between two briefs of one negotiation, what changed first."""
     from . import diff as diffs
 
     try:
-        options = _resolve(locals())
+        options = _resolve(flags)
         before, after = (_brief_from(x, options) for x in (old, new))
         write_stdout(diffs.render(diffs.compare(before, after), before, after))
     except SummarizerError as exc:
@@ -337,6 +352,7 @@ def diff(
 
 
 @app.command()
+@_model_command(urls=True)
 def memo(
     inputs: Annotated[
         list[str],
@@ -350,17 +366,8 @@ def memo(
         bool,
         typer.Option(help="key judgments of the latest article (one more model call per article)"),
     ] = True,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    model_path: ModelPathOpt = None,
-    timeout: TimeoutOpt = None,
-    max_attempts: AttemptsOpt = None,
-    max_tokens: MaxTokensOpt = None,
-    response_format: FormatOpt = None,
-    strategy: StrategyOpt = None,
-    record: RecordOpt = None,
-    replay: ReplayOpt = None,
-    allow_private_urls: PrivateUrlsOpt = False,
+    *,
+    flags: dict[str, Any],
 ) -> None:
     """Write a one-page briefing memo from one or more articles or briefs."""
     from rich.console import Console
@@ -371,7 +378,7 @@ def memo(
     err = Console(stderr=True)
     try:
         chosen = _known(format_for(str(out) if out else None, fmt, memos.SUFFIXES), memos.FORMATS)
-        options = _resolve(locals())
+        options = _resolve(flags)
         briefs = []
         with err.status("building the memo") as status:
             for item in inputs:
@@ -383,22 +390,15 @@ def memo(
 
 
 @app.command("eval")
+@_model_command()
 def eval_(
     gold_dir: Annotated[Path, typer.Argument(help="directory of *.gold.json and articles")],
     as_json: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
     concurrency: Annotated[
         int, typer.Option(help="articles in flight at once (a server; the embedded model: 1)")
     ] = 4,
-    model: ModelOpt = None,
-    base_url: BaseUrlOpt = None,
-    model_path: ModelPathOpt = None,
-    timeout: TimeoutOpt = None,
-    max_attempts: AttemptsOpt = None,
-    max_tokens: MaxTokensOpt = None,
-    response_format: FormatOpt = None,
-    strategy: StrategyOpt = None,
-    record: RecordOpt = None,
-    replay: ReplayOpt = None,
+    *,
+    flags: dict[str, Any],
 ) -> None:
     """Score briefs of a gold set: precision, recall and F1 per section."""
     import json
@@ -411,7 +411,7 @@ def eval_(
 
     err = Console(stderr=True)
     try:
-        options = _resolve(locals())
+        options = _resolve(flags)
         # One embedded server for the whole run; it answers one article at a time.
         parallel = 1 if options.embedded and options.replay is None else concurrency
         with err.status("evaluating") as status, shared_server(options) as shared:

@@ -12,6 +12,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -123,27 +124,22 @@ def test_same_stem_in_two_folders_gets_two_outputs(tmp_path: Path) -> None:
     assert len(set(names.values())) == 2
 
 
+def _batch_process(
+    articles: Path, out: Path, *flags: str, stderr: Any = subprocess.DEVNULL
+) -> subprocess.Popen[str]:
+    """``summarizer batch`` in a process of its own (the tests about killing it)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
+    command = [sys.executable, "-m", "summarizer", "batch", str(articles), "--out", str(out)]
+    return subprocess.Popen(
+        [*command, "--no-cache", *flags], env=env, stderr=stderr, cwd=ROOT, text=True
+    )
+
+
 def test_killed_batch_reruns_to_every_article_exactly_once(tmp_path: Path) -> None:
     articles, out = _copies(tmp_path, 12), tmp_path / "out"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-    command = [
-        sys.executable,
-        "-m",
-        "summarizer",
-        "batch",
-        str(articles),
-        "--out",
-        str(out),
-        "--concurrency",
-        "2",
-        "--no-cache",
-        "--model",
-        "fault-model",
-    ]
+    command = ["--concurrency", "2", "--model", "fault-model"]
     with fault_server(default=("good", {"delay": 0.15})) as (url, script):
-        proc = subprocess.Popen(
-            [*command, "--base-url", url], env=env, stderr=subprocess.DEVNULL, cwd=ROOT
-        )
+        proc = _batch_process(articles, out, *command, "--base-url", url)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if (out / "index.jsonl").exists() and len(_index(out)) >= 3:
@@ -155,10 +151,9 @@ def test_killed_batch_reruns_to_every_article_exactly_once(tmp_path: Path) -> No
         assert 3 <= len(first) < 12, "the kill came too late to test anything"
         for brief in out.glob("*.json"):
             json.loads(brief.read_text())  # every brief there is whole
-        rerun = subprocess.run(
-            [*command, "--base-url", url], env=env, capture_output=True, cwd=ROOT
-        )
-        assert rerun.returncode == 0, rerun.stderr
+        rerun = _batch_process(articles, out, *command, "--base-url", url, stderr=subprocess.PIPE)
+        _, said = rerun.communicate(timeout=60)
+        assert rerun.returncode == 0, said
     entries = _index(out)
     done = [e["name"] for e in entries if e["status"] == "ok"]
     assert sorted(done) == [f"a{i:03d}" for i in range(12)]  # each exactly once
@@ -256,29 +251,9 @@ def test_a_fifo_and_a_symlink_loop_fail_their_lines_without_stopping_the_batch(
 
 def test_ctrl_c_stops_a_batch_at_once_even_with_articles_in_flight(tmp_path: Path) -> None:
     articles, out, log = _copies(tmp_path, 4), tmp_path / "out", tmp_path / "stderr.txt"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
     with fault_server(default=("hang", {"seconds": 30})) as (url, script), log.open("w") as err:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "summarizer",
-                "batch",
-                str(articles),
-                "--out",
-                str(out),
-                "--base-url",
-                url,
-                "--model",
-                "m",
-                "--timeout",
-                "60",
-                "--no-cache",
-            ],
-            env=env,
-            stderr=err,
-            cwd=ROOT,
-        )
+        flags = ["--base-url", url, "--model", "m", "--timeout", "60"]
+        proc = _batch_process(articles, out, *flags, stderr=err)
         deadline = time.monotonic() + 30
         while not script.requests and time.monotonic() < deadline:
             time.sleep(0.05)

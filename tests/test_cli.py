@@ -262,3 +262,27 @@ def test_model_text_cannot_drive_a_terminal_or_a_markdown_viewer() -> None:
     markdown = render(brief, "md")
     assert "<script>" not in markdown and "<img" not in markdown
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
+
+
+@pytest.mark.parametrize("command", ["summarize", "batch", "memo", "diff", "eval"])
+def test_every_command_that_calls_a_model_takes_the_same_model_flags(command: str) -> None:
+    from summarizer.cli import _MODEL_FLAGS
+
+    shown = run(command, "--help").stdout
+    for name in _MODEL_FLAGS:
+        assert f"--{name.replace('_', '-')}" in shown, name
+    assert ("--allow-private-urls" in shown) is (command in ("summarize", "memo", "diff"))
+
+
+def test_a_flag_is_checked_as_its_variable_is_in_every_command(tmp_path: Path) -> None:
+    commands = [
+        ["summarize", str(SEED)],
+        ["memo", str(SEED)],
+        ["diff", str(SEED), str(SEED)],
+        ["batch", str(SEED), "--out", str(tmp_path / "o")],
+        ["eval", str(tmp_path)],
+    ]
+    for command in commands:
+        proc = run(*command, "--timeout", "0", "--model", "m")
+        assert proc.returncode == 3, (command, proc.stderr)
+        assert "--timeout must be a positive number" in _one_line_error(proc)
