@@ -242,7 +242,9 @@ _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
     ),
     (
         "disputed",
-        r"\b(?:bracket\w*|disput\w*|contest\w*|object\w*|sticking point|"
+        # "objected", not "objective"; "contested", not "a contest".
+        r"\b(?:bracket\w*|disput\w*|contest(?:s|ed|ing)\b|object(?:s|ed|ing|ions?)?\b|"
+        r"sticking point|"
         r"divided over|at odds)\b",
     ),
     (
@@ -253,13 +255,17 @@ _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
     ),
     (
         "agreed",
-        r"\b(?:agree[sd]?|reached (?:an|a) (?:tentative )?(?:agreement|deal)|sign\w*|"
+        # "signed", not "significant", "signal" or "a signing bonus".
+        r"\b(?:agree[sd]?|reached (?:an|a) (?:tentative )?(?:agreement|deal)|sign(?:s|ed)?|"
+        r"signing (?:of|the|a|an)|"
         r"accept\w*|approv\w*|endors\w*|ratif\w*|adopt\w*|consensus|"
         r"tentative (?:agreement|deal)|struck (?:a|an) )\b",
     ),
     (
         "under_negotiation",
-        r"\b(?:negotiat\w*|counter\w*|bargain\w*|talks (?:on|over)|"
+        # "countered", "a counter-offer", not "counterparts".
+        r"\b(?:negotiat\w*|counter(?:s|ed|ing)?\b|counter-?(?:offer|proposal)|bargain\w*|"
+        r"talks (?:on|over)|"
         r"discuss\w*|haggl\w*|revis\w*|still (?:being )?work\w*)\b",
     ),
     (
@@ -309,9 +315,12 @@ def kinds_of(probs: dict[str, float], text: str, usual: dict[str, float]) -> lis
 
 
 # Verbs that put a term forward: its proposer is named with one of them.
+# Verbs of putting a term forward; "presented", not "presence"; "tabled", not "the table";
+# "countered", not "counterparts".
 _PROPOSES = re.compile(
-    r"\b(?:propos|offer|suggest|put(?:s|ting)? forward|tabl|float|draft|present|submit|"
-    r"call(?:s|ed)? for|counter)\w*",
+    r"\b(?:(?:propos|offer|suggest|float|draft|submit)\w*|put(?:s|ting)? forward|"
+    r"tabl(?:es|ed|ing)\b|present(?:s|ed|ing)\b|call(?:s|ed)? for|counter(?:s|ed|ing)?\b|"
+    r"counter-?(?:offer|proposal)\w*)",
     re.IGNORECASE,
 )
 

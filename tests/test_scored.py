@@ -109,10 +109,34 @@ def test_kind_is_judged_against_the_models_habits_in_the_article() -> None:
         ("The plan would add two sailings a day.", "proposed"),
         ("A point the ministry had not agreed to.", "proposed"),
         ("The ministry has yet to sign the accord.", "proposed"),
+        # Words that only begin like a status word say nothing of one.
+        ("The club offered a larger signing bonus.", "proposed"),
+        ("The plan would be a significant change to the quota.", "proposed"),
+        ("The objective of the plan would be a lower tariff.", "proposed"),
+        ("The ministers and their counterparts would meet monthly.", "proposed"),
+        ("The signing of the accord is set for Friday.", "agreed"),
+        ("The union countered with a three-year term.", "under_negotiation"),
     ],
 )
 def test_status_is_read_off_the_sentence(sentence: str, status: str) -> None:
     assert scored.status_of(sentence) == status
+
+
+@pytest.mark.parametrize(
+    ("sentence", "proposer"),
+    [
+        ("The union tabled a four-day week.", "union"),
+        ("Back at the table, the union and the club set a four-day week.", None),
+        ("In the presence of the union, the club set a four-day week.", None),
+        ("The club presented a four-day week.", "club"),
+    ],
+)
+def test_a_deal_terms_proposer_needs_a_verb_of_proposing(
+    sentence: str, proposer: str | None
+) -> None:
+    patterns = {p: [scored._pattern(p)] for p in ("union", "club")}
+    named = scored.mentions(sentence, patterns)
+    assert scored.actor_of(sentence, named, "deal_terms", None, patterns) == proposer
 
 
 def test_a_term_whose_sentence_gives_no_status_takes_the_articles() -> None:
