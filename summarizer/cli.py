@@ -102,7 +102,8 @@ _MODEL_FLAGS: dict[str, tuple[Any, Any]] = {
 
 def _model_command(*, urls: bool = False) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Give a command the model flags (and ``--allow-private-urls`` where it reads URLs),
-    defined once here; the command receives them as ``flags``, for :func:`_resolve`."""
+    defined once here; the command receives them as ``flags``, for :func:`config.resolve`
+    (which validates them: ConfigError, exit 3)."""
     wanted = {**_MODEL_FLAGS, **({"allow_private_urls": (PrivateUrlsOpt, False)} if urls else {})}
 
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
@@ -122,12 +123,6 @@ def _model_command(*, urls: bool = False) -> Callable[[Callable[..., None]], Cal
         return with_flags
 
     return decorate
-
-
-def _resolve(flags: dict[str, Any], **computed: Any) -> config.Options:
-    """A command's options from its model flags and ``computed`` ones; validated there
-    (ConfigError, exit 3)."""
-    return config.resolve(**flags, **computed)
 
 
 def _fail(exc: SummarizerError) -> NoReturn:
@@ -181,7 +176,7 @@ def summarize(
     err = Console(stderr=True)
     try:
         chosen = _known(format_for(str(out) if out else None, fmt, SUFFIXES), FORMATS)
-        options = _resolve(flags)
+        options = config.resolve(**flags)
         with err.status("starting", spinner="dots") as status:
 
             def progress(message: str) -> None:
@@ -230,10 +225,8 @@ def batch(
 
     err = Console(stderr=True)
     try:
-        options = _resolve(
-            flags or {},
-            cache=None if no_cache or (flags or {}).get("replay") else config.response_cache_dir(),
-        )
+        cached = not no_cache and flags["replay"] is None
+        options = config.resolve(**flags, cache=config.response_cache_dir() if cached else None)
         with _batch_progress(err, len(expand(inputs))) as update:
             outcomes = run(
                 inputs, out, options, concurrency=concurrency, max_cost=max_cost, on_update=update
@@ -344,7 +337,7 @@ def diff(
     from . import diff as diffs
 
     try:
-        options = _resolve(flags)
+        options = config.resolve(**flags)
         before, after = (_brief_from(x, options) for x in (old, new))
         write_stdout(diffs.render(diffs.compare(before, after), before, after))
     except SummarizerError as exc:
@@ -378,7 +371,7 @@ def memo(
     err = Console(stderr=True)
     try:
         chosen = _known(format_for(str(out) if out else None, fmt, memos.SUFFIXES), memos.FORMATS)
-        options = _resolve(flags)
+        options = config.resolve(**flags)
         briefs = []
         with err.status("building the memo") as status:
             for item in inputs:
@@ -411,7 +404,7 @@ def eval_(
 
     err = Console(stderr=True)
     try:
-        options = _resolve(flags)
+        options = config.resolve(**flags)
         # One embedded server for the whole run; it answers one article at a time.
         parallel = 1 if options.embedded and options.replay is None else concurrency
         with err.status("evaluating") as status, shared_server(options) as shared:
