@@ -138,7 +138,7 @@ def _batch_process(
 def test_killed_batch_reruns_to_every_article_exactly_once(tmp_path: Path) -> None:
     articles, out = _copies(tmp_path, 12), tmp_path / "out"
     command = ["--concurrency", "2", "--model", "fault-model"]
-    with fault_server(default=("good", {"delay": 0.4})) as (url, script):
+    with fault_server(default=("good", {"delay": 0.3})) as (url, script):
         proc = _batch_process(articles, out, *command, "--base-url", url)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
