@@ -215,7 +215,7 @@ CUES = {
         r"\b(?:deal|agreement|accord|offer\w*|propos\w*|plan|draft|terms?|package|compromise|"
         r"ceasefire|truce|exchange|under (?:the|which)|settlement|contract|provision\w*|clause|"
         r"bill|would (?:include|see|give|provide|require|allow|receive|pay|release|cut|raise|"
-        r"set))\b",
+        r"set)|agree[sd]?|accept(?:s|ed)?|sign(?:s|ed)|approv(?:e|es|ed)|includ(?:e|es|ing))\b",
         re.IGNORECASE,
     ),
     "positions": re.compile(

@@ -98,6 +98,23 @@ def test_kind_is_judged_against_the_models_habits_in_the_article() -> None:
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        "Both sides agreed on a review of the quota in 2030.",
+        "The union accepted a four-day week in principle.",
+        "The revisions include a cap of 250 berths.",
+    ],
+)
+def test_words_of_agreeing_and_including_mark_a_deal_term(sentence: str) -> None:
+    # Without a cue a sentence the model gives even 0.15 of background is background; these
+    # words say a term is being stated, so the model's lean towards D counts.
+    probs = {"A": 0.15, "B": 0.25, "C": 0.2, "D": 0.4}
+    usual = {"A": 0.3, "B": 0.3, "C": 0.2, "D": 0.2}
+    assert scored.kinds_of(probs, sentence, usual) == ["deal_terms"]
+    assert scored.kinds_of(probs, "The weather in the port was mild.", usual) == []
+
+
+@pytest.mark.parametrize(
     ("sentence", "status"),
     [
         ("The union rejected the offer.", "rejected"),
