@@ -103,7 +103,7 @@ _MODEL_FLAGS: dict[str, tuple[Any, Any]] = {
 def _model_command(*, urls: bool = False) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Give a command the model flags (and ``--allow-private-urls`` where it reads URLs),
     defined once here; the command receives them as ``flags``, for :func:`config.resolve`
-    (which validates them: ConfigError, exit 3)."""
+    (which validates them: ConfigError, exit 3). Ctrl-C in it exits 130."""
     wanted = {**_MODEL_FLAGS, **({"allow_private_urls": (PrivateUrlsOpt, False)} if urls else {})}
 
     def decorate(command: Callable[..., None]) -> Callable[..., None]:
@@ -117,7 +117,11 @@ def _model_command(*, urls: bool = False) -> Callable[[Callable[..., None]], Cal
         @functools.wraps(command)
         def with_flags(**given: Any) -> None:
             flags = {name: given.pop(name) for name in wanted}
-            command(**given, flags=flags)
+            try:
+                command(**given, flags=flags)
+            except KeyboardInterrupt:  # Ctrl-C is exit 130 in every command, not "Aborted!"
+                print("interrupted", file=sys.stderr)
+                raise typer.Exit(130) from None
 
         with_flags.__signature__ = own.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
         return with_flags

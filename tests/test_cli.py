@@ -286,3 +286,18 @@ def test_a_flag_is_checked_as_its_variable_is_in_every_command(tmp_path: Path) -
         proc = run(*command, "--timeout", "0", "--model", "m")
         assert proc.returncode == 3, (command, proc.stderr)
         assert "--timeout must be a positive number" in _one_line_error(proc)
+
+
+@pytest.mark.parametrize("command", ["memo", "diff", "eval"])
+def test_ctrl_c_is_exit_130_in_every_command_that_calls_a_model(
+    command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from summarizer import pipeline
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "summarize", interrupted)
+    target = {"memo": [str(SEED)], "diff": [str(SEED), str(SEED)], "eval": ["fixtures/devset"]}
+    proc = run(command, *target[command], "--replay", str(RECORDED))
+    assert proc.returncode == 130 and "interrupted" in proc.stderr
