@@ -21,13 +21,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from . import article as articles
 from . import config
 from .errors import ConfigError, CostLimitError, InputError, OutputError, SummarizerError
 from .files import write_atomic
 from .pipeline import shared_server
-from .schema import Brief
+from .schema import Brief, Usage
 from .transport import GATE
 
 
@@ -196,34 +197,28 @@ def _locked(out_dir: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock; a killed process releases it too
 
 
+def _outcome(
+    name: str, path: Path, status: str, started: float, usage: Usage | None, **extra: Any
+) -> Outcome:
+    """What happened to one article, with what its model calls cost when it made any."""
+    seconds = round(time.monotonic() - started, 2)
+    if usage is None:
+        return Outcome(name, str(path), status, seconds, **extra)
+    spent = (usage.prompt_tokens, usage.completion_tokens, usage.cost_usd, usage.cached_calls)
+    return Outcome(name, str(path), status, seconds, *spent, **extra)
+
+
 def _failed(name: str, path: Path, started: float, exc: BaseException) -> Outcome:
     """The outcome of an article that failed: ours with its hint; anything else is a bug of
     the tool, told as one (with its place in the code) but never a lost article."""
-    seconds = round(time.monotonic() - started, 2)
     if isinstance(exc, SummarizerError):
-        usage = exc.usage
-        return Outcome(
-            name,
-            str(path),
-            "failed",
-            seconds,
-            usage.prompt_tokens if usage else 0,
-            usage.completion_tokens if usage else 0,
-            usage.cost_usd if usage else None,
-            usage.cached_calls if usage else 0,
-            error=f"{exc}{' — ' + exc.hint if exc.hint else ''}",
-            exit_code=exc.exit_code,
-        )
+        error = f"{exc}{' — ' + exc.hint if exc.hint else ''}"
+        code = exc.exit_code
+        return _outcome(name, path, "failed", started, exc.usage, error=error, exit_code=code)
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
-    return Outcome(
-        name,
-        str(path),
-        "failed",
-        seconds,
-        error=f"internal error {type(exc).__name__}{at}: {exc}"[:400],
-        exit_code=1,
-    )
+    error = f"internal error {type(exc).__name__}{at}: {exc}"[:400]
+    return _outcome(name, path, "failed", started, None, error=error, exit_code=1)
 
 
 class _Ledger:
@@ -269,18 +264,7 @@ def _one(
         write_atomic(out_dir / f"{name}.json", brief.model_dump_json(indent=2) + "\n", durable=True)
     except Exception as exc:  # every article ends in the index, whatever went wrong
         return _failed(name, path, started, exc)
-    usage = brief.metadata.usage
-    seconds = round(time.monotonic() - started, 2)
-    return Outcome(
-        name,
-        str(path),
-        "ok",
-        seconds,
-        usage.prompt_tokens,
-        usage.completion_tokens,
-        usage.cost_usd,
-        usage.cached_calls,
-    )
+    return _outcome(name, path, "ok", started, brief.metadata.usage)
 
 
 def _run(

@@ -295,7 +295,6 @@ class CacheTransport(httpx2.BaseTransport):
         secrets: tuple[str, ...] = (),
     ) -> None:
         self._dir = directory / scope
-        self._inner = inner
         self._record = RecordTransport(inner, self._dir, context=context, secrets=secrets)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
