@@ -21,6 +21,7 @@ evidence is on target by construction.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,17 @@ from pydantic import BaseModel, Field, ValidationInfo, model_validator
 from . import ground, prompts
 from .article import Article, Sentence
 from .llm import Endpoint, Tape, ask, choose
-from .schema import Extraction, PartyKind, Short, Status, article_in
+from .schema import Extraction, Status, article_in
+from .sides import (
+    MAX_SIDES,
+    Side,
+    mentions,
+    outside_quotes,
+    pattern,
+    spellings,
+    tidy,
+    with_more_sides,
+)
 from .transport import CallLog
 
 KINDS = "ABCD"
@@ -45,18 +56,10 @@ BACKGROUND_UNCUED = 0.1
 TEXT_LIMIT = 160
 
 
-class Side(BaseModel):
-    """A side as the model names it; its id is derived, never written by the model."""
-
-    name: Short
-    kind: PartyKind
-    speakers: list[Short] = Field(default_factory=list, max_length=6)
-
-
 class Sides(BaseModel):
     """What the model writes in the scored strategy's one generated call."""
 
-    parties: list[Side] = Field(max_length=10)
+    parties: list[Side] = Field(max_length=MAX_SIDES)
     summary: str = Field(max_length=240)
 
     @staticmethod
@@ -96,102 +99,6 @@ def _slug(name: str, taken: set[str]) -> str:
         slug, n = f"{base}_{n}", n + 1
     taken.add(slug)
     return slug
-
-
-# Titles and roles the model writes before a person's name ("Mayor Ana Ruiz"); an article
-# names the person without them as often as with them.
-_TITLE = re.compile(
-    r"^(?:(?:former|deputy|vice|acting|interim|senior|chief|foreign|prime|state|general|"
-    r"justice|defen[cs]e|finance|trade|labou?r|union|council|party|board|team)\s+)*"
-    r"(?:president|prime minister|minister(?: of [\w ]+?)?|secretary(?:[- ]general| of [\w ]+?)?|"
-    r"mayor|governor|senator|sen\.|representative|rep\.|congress(?:wo)?man|ambassador|envoy|"
-    r"general|gen\.|colonel|col\.|chair(?:man|woman|person)?|spokes(?:person|man|woman)|"
-    r"king|queen|prince|sheikh|dr\.|mr\.|mrs\.|ms\.|director|commissioner|chancellor|premier|"
-    r"leader|speaker|head|commander|agent|coach|chief executive|ceo|negotiator|mediator)\s+",
-    re.IGNORECASE,
-)
-# Generic heads of a side's name: "the Norvanian government" is mentioned as "Norvanian".
-_HEAD = re.compile(
-    r"\s+(?:government|administration|officials|authorities|forces|troops|military|group|"
-    r"movement|party|delegation|team|side|camp)$",
-    re.IGNORECASE,
-)
-
-
-def _untitled(person: str) -> str:
-    bare = person.strip()
-    while (stripped := _TITLE.sub("", bare, count=1)) != bare and stripped:
-        bare = stripped
-    return bare
-
-
-def _as_written(name: str, text: str) -> str | None:
-    """``name`` spelled as the article spells it (case and spacing as in the text), or
-    ``None`` when the article does not contain it."""
-    chars = re.sub(r"\s+", "", name)
-    if not chars:
-        return None
-    # Any spacing between the characters: models write "U. S." for "U.S.".
-    loose = r"\s*".join(re.escape(ch) for ch in chars)
-    found = re.search(rf"(?<!\w){loose}(?!\w)", text, re.IGNORECASE)
-    return found.group(0) if found else None
-
-
-def tidy(side: Side, text: str) -> Side:
-    """``side`` as the article writes it: people without the titles the model adds, names
-    in the article's own spelling, and people the article never names (or only describes)
-    dropped."""
-    name = _as_written(side.name, text) or side.name
-    people: list[str] = []
-    for said in side.speakers:
-        # "Ana Ruiz, the fisheries minister": the name, not the description after it.
-        person = said.split(",")[0]
-        found = _as_written(_untitled(person), text) or _as_written(person, text)
-        # A person is named with a capital; "the head of its team" describes one.
-        if found and found[0].isupper() and found.casefold() not in {p.casefold() for p in people}:
-            people.append(found)
-    return side.model_copy(update={"name": name, "speakers": people})
-
-
-def _spellings(side: Side) -> list[str]:
-    """The words a sentence may use for ``side``: its name (without a leading article or a
-    generic head such as "government"), its short forms, its people, and their surnames."""
-    name = re.sub(r"^the\s+", "", side.name.strip(), flags=re.IGNORECASE)
-    out = [name, _HEAD.sub("", name)]
-    # "Workers' Party (WP)": the name and its short form, each a spelling of its own.
-    if bracketed := re.fullmatch(r"(.+?)\s*\((\w[\w.]*)\)", name):
-        out += [bracketed.group(1), bracketed.group(2)]
-    # "United Nations" is as often "UN" or "U.N.".
-    capitals = [w[0] for w in name.split() if w[:1].isupper()]
-    if len(capitals) >= 2 and len(capitals) == len(name.split()):
-        out += ["".join(capitals), ".".join(capitals) + "."]
-    for person in side.speakers:
-        out.append(person.strip())
-        parts = person.split()
-        if len(parts) > 1 and len(parts[-1]) > 2:
-            out.append(parts[-1])
-    return [s for s in dict.fromkeys(out) if s]
-
-
-def _pattern(spelling: str) -> re.Pattern[str]:
-    # A name of four letters or more also matches its inflections ("Israel" in "Israeli",
-    # "Union" in "Union's"); a short form in capitals (US, UN, U.S.) only as it is, and
-    # only in capitals: "us" and "al-" are not.
-    letters = re.sub(r"\W", "", spelling)
-    short = letters.isupper() and len(letters) <= 4
-    tail = r"\w{0,3}" if len(spelling) >= 4 and not short else ""
-    flags = 0 if short else re.IGNORECASE
-    return re.compile(rf"(?<!\w){re.escape(spelling)}{tail}(?!\w)", flags)
-
-
-def mentions(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> list[str]:
-    """Party ids in the order ``text`` first mentions them."""
-    found = []
-    for pid, pats in patterns.items():
-        starts = [m.start() for p in pats if (m := p.search(text))]
-        if starts:
-            found.append((min(starts), pid))
-    return [pid for _, pid in sorted(found)]
 
 
 def _text(sentence: str) -> str:
@@ -277,7 +184,11 @@ _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
 STATUS_RULES = tuple((status, re.compile(p, re.IGNORECASE)) for status, p in _STATUS_PATTERNS)
 # "had not agreed", "never signed", "failed to accept": the word says the opposite.
 _NEGATED = re.compile(
-    r"\b(?:not|never|no|n't|fail(?:s|ed)? to|without|yet to)\W+(?:\w+\W+)?$", re.I
+    r"\b(?:not|never|no|n't|cannot|fail(?:s|ed)? to|without|yet to)\W+(?:\w+\W+){0,2}$"
+    # "if the mayor agreed", "until a deal is reached", "would consider accepting": a
+    # condition or a possibility, not a fact.
+    r"|\b(?:if|unless|whether|until)\W+(?:\w+\W+){0,3}$|\bwould\W+(?:\w+\W+)?$",
+    re.I,
 )
 
 
@@ -325,6 +236,14 @@ _PROPOSES = re.compile(
 )
 
 
+# A proposal named as someone's: "<owner>'s (revised) plan".
+_OWNED = re.compile(
+    r"['’]s?\s+(?:[\w$.,-]+\s+){0,3}?(?:plan|offer|proposal|draft|framework|bid|package|"
+    r"budget|version|counter-?offer|counter-?proposal|terms)\b",
+    re.IGNORECASE,
+)
+
+
 def actor_of(
     text: str,
     named: list[str],
@@ -337,6 +256,11 @@ def actor_of(
     deal term has a proposer only where the sentence says someone put it forward."""
     if section != "deal_terms":
         return named[0] if named else previous
+    # "Alvaro's original plan", "the union's offer": the owner of the proposal.
+    for owned in _OWNED.finditer(text):
+        owners = mentions(text[max(0, owned.start() - 60) : owned.start() + 2], patterns)
+        if owners:
+            return owners[-1]
     verb = _PROPOSES.search(text)
     if verb is None:
         return None
@@ -351,6 +275,15 @@ def actor_of(
         return None  # "the proposed agreement", "a proposal": no one is said to propose
     subjects = mentions(before, patterns)
     return subjects[0] if subjects else previous
+
+
+# A term stated of "the plan" or "it" belongs to the proposal the article last credited to
+# a side ("The mediator circulated a proposal. It calls for ...").
+_ANAPHORA = re.compile(
+    r"^(?:(?:according to|under) )?"
+    r"(?:it|the (?:plan|proposal|offer|draft|framework|package|bill))\b",
+    re.IGNORECASE,
+)
 
 
 def target_of(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
@@ -380,10 +313,18 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
     taken: set[str] = set()
     parties = []
     patterns: dict[str, list[re.Pattern[str]]] = {}
-    for side in (tidy(side, article.text) for side in sides.parties):
+    spelt: dict[str, list[str]] = {}
+    # The generated list misses sides the article shows speaking or acting (a closed
+    # yes-or-no question about each name did not tell them apart: README, Quality).
+    tidied = [tidy(side, article.text) for side in sides.parties]
+    for side in with_more_sides(article, tidied):
         pid = _slug(side.name, taken)
         parties.append({"id": pid, **side.model_dump()})
-        patterns[pid] = [_pattern(s) for s in _spellings(side)]
+        spelt[pid] = spellings(side)
+    # A spelling two sides share ("the council", "Brennock") names neither.
+    counts = Counter(x.casefold() for v in spelt.values() for x in v)
+    for pid, v in spelt.items():
+        patterns[pid] = [pattern(x) for x in v if counts[x.casefold()] == 1]
     out: dict[str, Any] = {
         "summary": sides.summary,
         "parties": parties,
@@ -393,9 +334,10 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
     }
     usual = {k: sum(j.kinds[k] for j in judged) / len(judged) for k in KINDS} if judged else {}
     previous: str | None = None
+    proposer: str | None = None
     fallback = default_status(article)
     for j in judged:
-        named = mentions(j.sentence.text, patterns)
+        named = mentions(outside_quotes(j.sentence.text), patterns)
         text = _text(j.sentence.text)
         for section in kinds_of(j.kinds, j.sentence.text, usual):
             actor = actor_of(j.sentence.text, named, section, previous, patterns)
@@ -413,6 +355,9 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                         {"by": makers[0], "of": target, "what": text, "evidence": evidence}
                     )
             elif section == "deal_terms":
+                if actor is None and _ANAPHORA.search(j.sentence.text):
+                    actor = proposer
+                proposer = actor or proposer
                 status = status_of(j.sentence.text, fallback)
                 out[section].append(
                     {"term": text, "proposed_by": actor, "status": status, "evidence": evidence}

@@ -10,7 +10,8 @@ from summarizer import scored
 from summarizer.article import from_text
 from summarizer.ground import ground
 from summarizer.schema import Extraction
-from summarizer.scored import Judged, Side, Sides
+from summarizer.scored import Judged, Sides
+from summarizer.sides import Side, mentions, pattern, spellings
 
 # Written for these tests; not from the development set.
 ART = from_text(
@@ -133,6 +134,10 @@ def test_words_of_agreeing_and_including_mark_a_deal_term(sentence: str) -> None
         ("The ministers and their counterparts would meet monthly.", "proposed"),
         ("The signing of the accord is set for Friday.", "agreed"),
         ("The union countered with a three-year term.", "under_negotiation"),
+        # A condition or a possibility is not an agreement.
+        ("The guild cannot agree to a smaller quota.", "proposed"),
+        ("The cut would stand if the guild accepted the survey.", "proposed"),
+        ("The guild would consider accepting a smaller quota.", "proposed"),
     ],
 )
 def test_status_is_read_off_the_sentence(sentence: str, status: str) -> None:
@@ -151,8 +156,8 @@ def test_status_is_read_off_the_sentence(sentence: str, status: str) -> None:
 def test_a_deal_terms_proposer_needs_a_verb_of_proposing(
     sentence: str, proposer: str | None
 ) -> None:
-    patterns = {p: [scored._pattern(p)] for p in ("union", "club")}
-    named = scored.mentions(sentence, patterns)
+    patterns = {p: [pattern(p)] for p in ("union", "club")}
+    named = mentions(sentence, patterns)
     assert scored.actor_of(sentence, named, "deal_terms", None, patterns) == proposer
 
 
@@ -194,9 +199,9 @@ def test_short_forms_in_capitals_are_spellings_and_only_in_capitals() -> None:
     out = scored.assemble(art, sides, judged)
     # Sentence 2 names the UN; sentence 3's "us" is not it (its position falls back to the
     # side named before it, which is the UN again: the point is what was matched).
-    patterns = {"un": [scored._pattern(s) for s in scored._spellings(sides.parties[0])]}
-    assert scored.mentions(art.sentence(2).text, patterns) == ["un"]
-    assert scored.mentions(art.sentence(3).text, patterns) == []
+    patterns = {"un": [pattern(s) for s in spellings(sides.parties[0])]}
+    assert mentions(art.sentence(2).text, patterns) == ["un"]
+    assert mentions(art.sentence(3).text, patterns) == []
     assert [p["holder"] for p in out["positions"]] == ["united_nations", "united_nations"]
 
 
@@ -218,3 +223,30 @@ def test_a_terms_proposer_is_who_the_sentence_says_put_it_forward(
     term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
     out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])
     assert [t["proposed_by"] for t in out["deal_terms"]] == [proposer]
+
+
+def test_a_proposal_named_as_a_sides_is_proposed_by_that_side() -> None:
+    art = from_text(
+        "Quota row\n\nThe Fishermen's Guild's revised plan would cut the quota by 5 percent."
+    )
+    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])
+    assert [t["proposed_by"] for t in out["deal_terms"]] == ["fishermen_s_guild"]
+
+
+def test_a_term_stated_of_the_plan_belongs_to_whoever_proposed_the_plan() -> None:
+    art = from_text(
+        "Quota row\n\n"
+        "The fisheries ministry proposed a plan on Monday. "
+        "The plan would pay 4,000 euros a boat. "
+        "Under the deal, boats would stay in port in May."
+    )
+    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
+    judged = [Judged(sentence=s, kinds=term) for s in art.sentences[1:]]
+    out = scored.assemble(art, SIDES, judged)
+    # "the plan" is the ministry's; "the deal" is not said to be anyone's.
+    assert [t["proposed_by"] for t in out["deal_terms"]] == [
+        "the_fisheries_ministry",
+        "the_fisheries_ministry",
+        None,
+    ]

@@ -1,0 +1,329 @@
+"""Who an article names as a side: the model's list tidied, the words a sentence may use
+for each side, and the sides the model's list missed.
+
+The 1.5B model lists the main sides well and misses the rest: a body that speaks only once, a
+lawmaker quoted by name (README, Quality). Those are found here without a model, from the
+article's capitalised names and the verbs that follow them; a person whose title names a side
+("US envoy Adam Boehler") is one of its people.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TypeVar
+
+from pydantic import BaseModel, Field
+
+from .article import Article
+from .schema import PartyKind, Short
+
+K = TypeVar("K")
+
+# The most people a side lists, and the most sides (the generated call's own limits).
+MAX_PEOPLE = 6
+MAX_SIDES = 10
+
+
+class Side(BaseModel):
+    """A side as the model names it; its id is derived, never written by the model."""
+
+    name: Short
+    kind: PartyKind
+    speakers: list[Short] = Field(default_factory=list, max_length=MAX_PEOPLE)
+
+
+# Titles and roles the model writes before a person's name ("Mayor Ana Ruiz"); an article
+# names the person without them as often as with them.
+_TITLE = re.compile(
+    r"^(?:(?:former|deputy|vice|acting|interim|senior|chief|foreign|prime|state|general|"
+    r"justice|defen[cs]e|finance|trade|labou?r|union|council|party|board|team)\s+)*"
+    r"(?:president|prime minister|minister(?: of [\w ]+?)?|secretary(?:[- ]general| of [\w ]+?)?|"
+    r"mayor|governor|senator|sen\.|representative|rep\.|congress(?:wo)?man|ambassador|envoy|"
+    r"general|gen\.|colonel|col\.|chair(?:man|woman|person)?|spokes(?:person|man|woman)|"
+    r"king|queen|prince|sheikh|dr\.|mr\.|mrs\.|ms\.|director|commissioner|chancellor|premier|"
+    r"leader|speaker|head|commander|agent|coach|chief executive|ceo|negotiator|mediator|"
+    r"(?:majority|minority) leader|councilmember|council member|councillor|councilman|"
+    r"lieutenant|lt\.|major|captain|capt\.|sergeant|undersecretary)\s+",
+    re.IGNORECASE,
+)
+# Generic heads of a side's name: "the Norvanian government" is mentioned as "Norvanian".
+_HEAD = re.compile(
+    r"\s+(?:government|administration|officials|authorities|forces|troops|military|group|"
+    r"movement|party|delegation|team|side|camp)$",
+    re.IGNORECASE,
+)
+
+
+def _untitled(person: str) -> str:
+    bare = person.strip()
+    while (stripped := _TITLE.sub("", bare, count=1)) != bare and stripped:
+        bare = stripped
+    return bare
+
+
+def _as_written(name: str, text: str) -> str | None:
+    """``name`` spelled as the article spells it (case and spacing as in the text), or
+    ``None`` when the article does not contain it."""
+    chars = re.sub(r"\s+", "", name)
+    if not chars:
+        return None
+    # Any spacing between the characters: models write "U. S." for "U.S.".
+    loose = r"\s*".join(re.escape(ch) for ch in chars)
+    found = re.search(rf"(?<!\w){loose}(?!\w)", text, re.IGNORECASE)
+    return found.group(0) if found else None
+
+
+def tidy(side: Side, text: str) -> Side:
+    """``side`` as the article writes it: people without the titles the model adds, names
+    in the article's own spelling, and people the article never names (or only describes)
+    dropped."""
+    name = _as_written(side.name, text) or side.name
+    people: list[str] = []
+    for said in side.speakers:
+        # "Ana Ruiz, the fisheries minister": the name, not the description after it.
+        person = said.split(",")[0]
+        found = _as_written(_untitled(person), text) or _as_written(person, text)
+        # A person is named with a capital; "the head of its team" describes one.
+        if found and found[0].isupper() and found.casefold() not in {p.casefold() for p in people}:
+            people.append(found)
+    return side.model_copy(update={"name": name, "speakers": people})
+
+
+_ORG_HEAD = re.compile(
+    r"coalition|group|bloc|union|council|board|authority|ministry|federation|association|"
+    r"society|league|court|service|bank|committee|front|agency|commission|company|club|"
+    r"alliance|assembly|senate|congress|parliament|department|office|movement",
+    re.IGNORECASE,
+)
+
+
+def spellings(side: Side) -> list[str]:
+    """The words a sentence may use for ``side``: its name (without a leading article or a
+    generic head such as "government"), its short forms, its people, and their surnames."""
+    name = re.sub(r"^the\s+", "", side.name.strip(), flags=re.IGNORECASE)
+    out = [name, _HEAD.sub("", name)]
+    # "Workers' Party (WP)": the name and its short form, each a spelling of its own.
+    if bracketed := re.fullmatch(r"(.+?)\s*\((\w[\w.]*)\)", name):
+        out += [bracketed.group(1), bracketed.group(2)]
+    # "United Nations" is as often "UN" or "U.N.".
+    capitals = [w[0] for w in name.split() if w[:1].isupper()]
+    if len(capitals) >= 2 and len(capitals) == len(name.split()):
+        out += ["".join(capitals), ".".join(capitals) + "."]
+    words = name.split()
+    if len(words) > 1 and _ORG_HEAD.fullmatch(words[-1]):
+        out.append(f"the {words[-1]}")
+    if len(words) > 1 and words[0][:1].isupper() and len(words[0]) >= 4:
+        out.append(words[0])
+    for person in side.speakers:
+        out.append(person.strip())
+        parts = person.split()
+        if len(parts) > 1 and len(parts[-1]) > 2:
+            out.append(parts[-1])
+    return [s for s in dict.fromkeys(out) if s]
+
+
+def pattern(spelling: str) -> re.Pattern[str]:
+    # A name of four letters or more also matches its inflections ("Israel" in "Israeli",
+    # "Union" in "Union's"); a short form in capitals (US, UN, U.S.) only as it is, and
+    # only in capitals: "us" and "al-" are not.
+    letters = re.sub(r"\W", "", spelling)
+    short = letters.isupper() and len(letters) <= 4
+    tail = r"\w{0,3}" if len(spelling) >= 4 and not short else ""
+    flags = 0 if short else re.IGNORECASE
+    return re.compile(rf"(?<!\w){re.escape(spelling)}{tail}(?!\w)", flags)
+
+
+def mentions(text: str, patterns: Mapping[K, list[re.Pattern[str]]]) -> list[K]:
+    """Party ids in the order ``text`` first mentions them."""
+    found = []
+    for pid, pats in patterns.items():
+        spans = [(m.start(), -m.end()) for p in pats if (m := p.search(text))]
+        if spans:
+            found.append((min(spans), pid))
+    # Where two sides' names start at the same word, the longer name is the one meant
+    # ("Norvanian Steel Federation" before "Norvania").
+    return [pid for _, pid in sorted(found, key=lambda f: f[0])]
+
+
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
+
+
+def outside_quotes(text: str) -> str:
+    """``text`` with what it quotes blanked out (offsets kept): a side named inside a
+    quotation is what the speaker talks about, not who speaks. A sentence that ends a
+    quotation begun before it, or begins one it does not end, is blanked up to or from the
+    lone quotation mark."""
+    out = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    marks = [i for i, ch in enumerate(out) if ch in '"“”']
+    if len(marks) == 1:
+        at = marks[0]
+        opening = out[at] == "“" or (out[at] == '"' and (at == 0 or out[at - 1].isspace()))
+        out = out[:at] if opening else " " * (at + 1) + out[at + 1 :]
+    return out
+
+
+# A run of capitalised words, with the small words names contain ("Council of Southern
+# States", "Khalil al-Hayya").
+_NAME = re.compile(r"(?<![\w'’-])[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|for|de|al-\w+)){0,5}")
+# Capitalised words that begin sentences or name dates, not sides.
+_NOT_NAMES = frozenset(
+    "The A An In On At As But And If It Its This That These Those He She They We I His Her "
+    "Their Our Under After Before When While Also However Meanwhile Despite According "
+    "Regarding Both Other One Two Three Some Any Many Most Such There What Who Why How "
+    "Neither Nor Every Each All No Not Only Then Now Today Yesterday With From For By To Of "
+    "Since Until Though Although Because Over Around Through Without Within Among "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "May June July August September October November December Jan Feb Mar Apr Jun Jul Aug "
+    "Sep Sept Oct Nov Dec".split()
+)
+# What a side does in a sentence, right after its name (an appositive or a bracket may come
+# between): speaks, asks, offers, refuses, acts.
+_ACTS = (
+    r"(?:,[^,]{3,100},|\s*\([^)]{1,40}\))?\s+(?:\w+ly\s+|also\s+|then\s+|has\s+|have\s+|had\s+|"
+    r"was\s+|is\s+|would\s+|will\s+|did\s+)*(?:said|says|told|stated|added|noted|"
+    r"urg\w+|call(?:s|ed)|demand\w*|ask(?:s|ed)|propos\w+|offer\w*|warn\w*|reject\w*|"
+    r"accept\w*|support\w*|oppos\w+|insist\w*|argu\w+|announc\w+|agree[sd]|welcom\w+|"
+    r"critici[sz]\w+|condemn\w*|denounc\w+|pledg\w+|threaten\w*|refus\w+|vow\w*|"
+    r"want\w*|sought|seek\w*|believ\w+|caution\w*|respond\w*|react\w*|voted|suggest\w*|"
+    r"object\w*|emphasi[sz]\w+|stress\w*|insist\w*|deni\w+|den(?:y|ies))\b"
+)
+
+
+def _acts(article: Article, name: str) -> bool:
+    """Whether the article shows ``name`` speaking or acting: "X said", "X, the head of
+    Y, urged", "said X", "according to X"."""
+    n = re.escape(name)
+    # Not "according to": that is how an article cites its sources (news agencies too).
+    before = rf"\b(?:said|says|told)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){{0,3}}{n}\b(?!\s+[a-z])"
+    return any(
+        re.search(rf"{n}(?:['’]s?)?{_ACTS}", s.text) or re.search(before, s.text)
+        for s in article.sentences
+    )
+
+
+def _name_in(run: str, first: bool) -> str:
+    """A candidate name from a capitalised run: titles, sentence-opening words and a
+    trailing possessive removed."""
+    words = run.split()
+    # A sentence's first word is capitalised whatever it is: "Previously Canada", "It's
+    # God", "Responding Bush" are not names.
+    if first and words and re.search(r"(?:ly|ing|ed)$|['’](?:s|ve|re|ll|d|m)$", words[0]):
+        words = words[1:]
+    while words and (words[0] in _NOT_NAMES or not words[0][:1].isupper()):
+        words = words[1:]
+    # "Undersecretary for Education Mr. Toccafondi": the name after the last title.
+    words = re.split(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+", _untitled(" ".join(words)))[-1].split()
+    while words and (words[0] in _NOT_NAMES or not words[0][:1].isupper()):
+        words = words[1:]
+    while words and not words[-1][:1].isupper():
+        words = words[:-1]
+    # "Aaron Miller of the Wilson Center": the person.
+    name = " ".join(words)
+    if (person := re.match(r"((?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+) of ", name)) and not (
+        _ORG_HEAD.search(person.group(1))
+    ):
+        name = person.group(1)
+    return re.sub(r"['’]s?$", "", name).rstrip(".,")
+
+
+def _covered(name: str, words_for: list[str]) -> bool:
+    """Whether ``name`` is a side already found: it names one of them, unless only as the
+    adjective of another body ("Norvanian" in "the Norvanian Steel Federation")."""
+    exact = {x.casefold() for x in words_for}
+    hits = [m for x in words_for if (m := pattern(x).search(name))]
+    if not hits:
+        return False
+    words = name.split()
+    adjective = all(m.end() <= len(words[0]) and m.group(0).casefold() not in exact for m in hits)
+    return not (len(words) > 1 and _ORG_HEAD.fullmatch(words[-1]) and adjective)
+
+
+def candidates(article: Article, sides: list[Side]) -> list[str]:
+    """Names of bodies and people the article shows speaking or acting that none of
+    ``sides`` covers, in the order the article first uses them."""
+    words_for = [x for s in sides for x in spellings(s)]
+    known = {p.casefold() for s in sides for p in (s.name, *s.speakers)}
+    # "Jang" for "Jang Dae-hyun": any word of a side's person; "Stingrays" for "the
+    # Bayhaven Stingrays": the last word of a side's name.
+    known |= {w.casefold() for s in sides for p in s.speakers for w in p.split()}
+    known |= {s.name.split()[-1].casefold() for s in sides if s.name.split()}
+    # "KPF" for "Kavari People's Front rebels": the initials of a side's capitalised words.
+    known |= {"".join(w[0] for w in s.name.split() if w[:1].isupper()).casefold() for s in sides}
+    runs = [(run, run.start() == 0) for s in article.sentences for run in _NAME.finditer(s.text)]
+    found: list[str] = []
+    for run, first in runs:
+        for i, part in enumerate(re.split(r"\s+and\s+", run.group(0))):
+            name = _name_in(part, first and i == 0)
+            # One word is a name only in capitals ("M5S") or used inside sentences twice.
+            single = " " not in name and not (name.isupper() and len(name) >= 2)
+            if (
+                len(name) < 3
+                or _untitled(f"{name} X") == "X"  # a title alone ("Foreign Minister")
+                or name.casefold() in known
+                or (single and sum(w == name for r, _ in runs for w in r.group(0).split()) < 2)
+                or _covered(name, words_for)
+            ):
+                continue
+            found.append(name)
+    # "Kim" after "Kim In-seok": one person, by the longest name the article gives them,
+    # who acts under any of their names.
+    unique = list(dict.fromkeys(found))
+    longest = {n: max((m for m in unique if n in m.split() or n in m), key=len) for n in unique}
+    acting = {longest[n] for n in unique if _acts(article, n)}
+    return [n for n in unique if n in acting]
+
+
+# Two to four capitalised words: a person's name rather than a body's.
+_PERSON = re.compile(r"[A-Z][\w'’-]+(?:\s+(?:al-|bin\s|de\s)?[A-Z][\w'’-]+){1,3}")
+
+
+def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
+    """``sides`` and the bodies and people the generated list missed (:func:`candidates`).
+    A person whose title names a side ("US envoy Adam Boehler", "Hamas's Khalil al-Hayya,
+    a senior Hamas leader") is one of its people; anyone else is a side of their own."""
+    out = list(sides)
+    patterns = {i: [pattern(x) for x in spellings(s)] for i, s in enumerate(sides)}
+    for name in candidates(article, sides):
+        if len(out) >= MAX_SIDES:
+            break
+        if not _PERSON.fullmatch(name) or _ORG_HEAD.search(name):
+            out.append(Side(name=name, kind="organisation"))
+            continue
+        owner = _side_of(name, article, patterns)
+        if owner is None:
+            # A spokesman or an envoy speaks for a side the article does not tie them to
+            # here: not a side of their own.
+            if not _SPEAKS_FOR.search(_described(name, article)):
+                out.append(Side(name=name, kind="person"))
+        elif len(out[owner].speakers) < MAX_PEOPLE:
+            out[owner] = out[owner].model_copy(update={"speakers": [*out[owner].speakers, name]})
+    return out
+
+
+# Roles of someone who speaks or acts for another.
+_SPEAKS_FOR = re.compile(
+    r"spokes\w*|aide|advis[eo]r|envoy|official|negotiator|minister|secretary|ambassador|"
+    r"representative of|lawyer|attorney|agent",
+    re.IGNORECASE,
+)
+
+
+def _described(name: str, article: Article) -> str:
+    """The words around a person's name where the article first uses it: the title before
+    it and an apposition after it ("US envoy Adam Boehler", "Jeff Rathke, a spokesman")."""
+    for s in article.sentences:
+        at = s.text.find(name)
+        if at >= 0:
+            title = re.split(r",\s|\band\s|\bwith\s|\bby\s", s.text[max(0, at - 60) : at])[-1]
+            apposition = re.match(
+                r"\s*(?:,|\([^)]*\),?)\s*([^,.;]{3,80})", s.text[at + len(name) :]
+            )
+            return title + " | " + (apposition.group(1) if apposition else "")
+    return ""
+
+
+def _side_of(name: str, article: Article, patterns: dict[int, list[re.Pattern[str]]]) -> int | None:
+    """The one side named in a person's title or apposition, or ``None``."""
+    named = set(mentions(_described(name, article), patterns))
+    return named.pop() if len(named) == 1 else None

@@ -1,0 +1,69 @@
+"""Finding the sides an article names, and the ones the model's list missed: no model."""
+
+from __future__ import annotations
+
+from summarizer.article import from_text
+from summarizer.sides import Side, candidates, mentions, pattern, spellings, with_more_sides
+
+# Written for these tests; not from the development set.
+ART = from_text(
+    "Harbour dispute drags on\n\n"
+    "The Arlen Port Authority and the dockers' union met again on Monday in Port Arlen. "
+    "Previously Arlen had refused to meet the union. "
+    "The Harbour Pilots Association, which guides ships into the port, said it would back "
+    "the dockers. "
+    "The union's envoy Tomas Vell told reporters the talks were slow. "
+    "Petra Lind, a spokeswoman, said the port was open. "
+    "Councillor Ada Morrow said the city should pay for the new cranes. "
+    "The ferry from Port Arlen sailed as usual, according to Harbour Radio."
+)
+MODEL_SAID = [
+    Side(name="Arlen Port Authority", kind="organisation"),
+    Side(name="Dockers' Union", kind="union"),
+]
+
+
+def test_bodies_and_people_the_article_shows_acting_are_candidates() -> None:
+    found = candidates(ART, MODEL_SAID)
+    # Each speaks or acts; each is named without the title in front of it.
+    assert "Harbour Pilots Association" in found
+    assert "Ada Morrow" in found
+    assert "Tomas Vell" in found
+    # Places, sources an article cites, and a sentence's opening word are not.
+    assert "Port Arlen" not in found
+    assert "Harbour Radio" not in found
+    assert not any(name.startswith("Previously") for name in found)
+    # A side the model already listed is not found again under a shorter name.
+    assert "Arlen" not in found
+
+
+def test_a_person_whose_title_names_a_side_joins_it_and_a_spokesperson_of_none_is_left_out() -> (
+    None
+):
+    out = with_more_sides(ART, MODEL_SAID)
+    by_name = {side.name: side for side in out}
+    assert "Tomas Vell" in by_name["Dockers' Union"].speakers
+    assert by_name["Harbour Pilots Association"].kind == "organisation"
+    assert by_name["Ada Morrow"].kind == "person"
+    # Whom Petra Lind speaks for, the article does not say here: not a side of her own.
+    assert "Petra Lind" not in by_name
+    assert not any("Petra Lind" in side.speakers for side in out)
+
+
+def test_an_adjective_of_a_side_does_not_cover_another_body() -> None:
+    art = from_text(
+        "Steel row\n\n"
+        "Velorian officials met on Monday. "
+        "The Velorian Shipbuilders Federation urged the government to hold firm."
+    )
+    velor = Side(name="Veloria", kind="state")
+    assert candidates(art, [velor]) == ["Velorian Shipbuilders Federation"]
+
+
+def test_a_name_s_first_word_and_its_head_noun_are_spellings_unless_two_sides_share_them() -> None:
+    bank = Side(name="Corvel Savings Bank", kind="company")
+    assert "Corvel" in spellings(bank)
+    assert "the Bank" in spellings(bank)
+    patterns = {"bank": [pattern(s) for s in spellings(bank)]}
+    assert mentions("Later the bank said it would wait.", patterns) == ["bank"]
+    assert mentions("Corvel declined to comment.", patterns) == ["bank"]
