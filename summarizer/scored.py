@@ -222,7 +222,9 @@ def kinds_of(probs: dict[str, float], text: str, usual: dict[str, float]) -> lis
         cue = CUE_WEIGHT if CUES[name].search(text) else 1.0
         return probs[letter] / max(usual[letter], 1e-9) * cue
 
-    return [KIND_NAMES[max("BCD", key=weight)]]
+    # A sentence with no word of deals states no deal term, whatever the model's habits.
+    letters = "BCD" if CUES["deal_terms"].search(text) else "BC"
+    return [KIND_NAMES[max(letters, key=weight)]]
 
 
 # Verbs that put a term forward: its proposer is named with one of them.

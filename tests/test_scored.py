@@ -250,3 +250,12 @@ def test_a_term_stated_of_the_plan_belongs_to_whoever_proposed_the_plan() -> Non
         "the_fisheries_ministry",
         None,
     ]
+
+
+def test_a_sentence_without_a_word_of_deals_is_no_deal_term() -> None:
+    usual = {"A": 0.25, "B": 0.25, "C": 0.25, "D": 0.25}
+    says_d = {"A": 0.05, "B": 0.3, "C": 0.05, "D": 0.6}
+    assert scored.kinds_of(says_d, "Boats would stay in port in May.", usual) == ["positions"]
+    assert scored.kinds_of(says_d, "Under the deal, boats would stay in port.", usual) == [
+        "deal_terms"
+    ]
