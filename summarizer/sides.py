@@ -79,6 +79,8 @@ def tidy(side: Side, text: str) -> Side:
     in the article's own spelling, and people the article never names (or only describes)
     dropped."""
     name = _as_written(side.name, text) or side.name
+    # "the Premier League" is the Premier League: a proper name without its article.
+    name = re.sub(r"^[Tt]he\s+(?=[A-Z])", "", name)
     people: list[str] = []
     for said in side.speakers:
         # "Ana Ruiz, the fisheries minister": the name, not the description after it.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from summarizer.article import from_text
-from summarizer.sides import Side, candidates, mentions, pattern, spellings, with_more_sides
+from summarizer.sides import Side, candidates, mentions, pattern, spellings, tidy, with_more_sides
 
 # Written for these tests; not from the development set.
 ART = from_text(
@@ -67,3 +67,10 @@ def test_a_name_s_first_word_and_its_head_noun_are_spellings_unless_two_sides_sh
     patterns = {"bank": [pattern(s) for s in spellings(bank)]}
     assert mentions("Later the bank said it would wait.", patterns) == ["bank"]
     assert mentions("Corvel declined to comment.", patterns) == ["bank"]
+
+
+def test_a_proper_name_loses_its_leading_article_a_description_keeps_it() -> None:
+    text = "The Harbour Pilots Association and the port authority met."
+    pilots = tidy(Side(name="the Harbour Pilots Association", kind="union"), text)
+    port = tidy(Side(name="The port authority", kind="organisation"), text)
+    assert (pilots.name, port.name) == ("Harbour Pilots Association", "The port authority")
