@@ -73,4 +73,4 @@ def test_a_proper_name_loses_its_leading_article_a_description_keeps_it() -> Non
     text = "The Harbour Pilots Association and the port authority met."
     pilots = tidy(Side(name="the Harbour Pilots Association", kind="union"), text)
     port = tidy(Side(name="The port authority", kind="organisation"), text)
-    assert (pilots.name, port.name) == ("Harbour Pilots Association", "The port authority")
+    assert (pilots.name, port.name) == ("Harbour Pilots Association", "the port authority")
