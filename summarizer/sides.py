@@ -280,13 +280,40 @@ def candidates(article: Article, sides: list[Side]) -> list[str]:
 _PERSON = re.compile(r"[A-Z][\w'’-]+(?:\s+(?:al-|bin\s|de\s)?[A-Z][\w'’-]+){1,3}")
 
 
+# A body's generic last word, as the model writes it after the body's name ("M5S party").
+_BODY_WORD = re.compile(r"\s+(?:party|movement)$", re.IGNORECASE)
+
+
+def _bodies_apart(article: Article, sides: list[Side]) -> list[Side]:
+    """``sides``, with any body the model listed among a side's people ("the M5S party")
+    made a side of its own where the article shows it acting on its own."""
+    names = {s.name.casefold() for s in sides}
+    kept: list[Side] = []
+    bodies: list[Side] = []
+    for side in sides:
+        people = []
+        for person in side.speakers:
+            body = _BODY_WORD.sub("", person)
+            if (
+                (_ORG_HEAD.search(person) or body != person)
+                and person.casefold() not in names
+                and (_acts(article, person) or _acts(article, body))
+            ):
+                bodies.append(Side(name=body, kind="organisation"))
+            else:
+                people.append(person)
+        kept.append(side.model_copy(update={"speakers": people}))
+    return (kept + bodies)[:MAX_SIDES]
+
+
 def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
     """``sides`` and the bodies and people the generated list missed (:func:`candidates`).
-    A person whose title names a side ("US envoy Adam Boehler", "Hamas's Khalil al-Hayya,
+    A body the model listed as a side's person and the article shows acting is a side of
+    its own. A person whose title names a side ("US envoy Adam Boehler", "Hamas's Khalil al-Hayya,
     a senior Hamas leader") is one of its people; anyone else is a side of their own."""
-    out = list(sides)
-    patterns = {i: [pattern(x) for x in spellings(s)] for i, s in enumerate(sides)}
-    for name in candidates(article, sides):
+    out = _bodies_apart(article, sides)
+    patterns = {i: [pattern(x) for x in spellings(s)] for i, s in enumerate(out)}
+    for name in candidates(article, out):
         if len(out) >= MAX_SIDES:
             break
         if not _PERSON.fullmatch(name) or _ORG_HEAD.search(name):

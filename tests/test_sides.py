@@ -74,3 +74,23 @@ def test_a_proper_name_loses_its_leading_article_a_description_keeps_it() -> Non
     pilots = tidy(Side(name="the Harbour Pilots Association", kind="union"), text)
     port = tidy(Side(name="The port authority", kind="organisation"), text)
     assert (pilots.name, port.name) == ("Harbour Pilots Association", "the port authority")
+
+
+def test_a_body_listed_among_a_sides_people_and_acting_alone_is_a_side_of_its_own() -> None:
+    art = from_text(
+        "Budget fight\n\n"
+        "Mayor Ines Ferro of Corvel vetoed the budget. "
+        "The Green Harbour party said it would sue the city. "
+        "The City Council met on Friday."
+    )
+    city = Side(
+        name="Corvel",
+        kind="government",
+        speakers=["Ines Ferro", "Green Harbour party", "City Council"],
+    )
+    out = with_more_sides(art, [city])
+    # The party acts on its own; the council is only mentioned, and stays where it was.
+    assert [(s.name, s.speakers) for s in out] == [
+        ("Corvel", ["Ines Ferro", "City Council"]),
+        ("Green Harbour", []),
+    ]
