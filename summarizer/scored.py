@@ -119,8 +119,8 @@ CUES = {
         re.IGNORECASE,
     ),
     "deal_terms": re.compile(
-        r"\b(?:deal|agreement|accord|offer\w*|propos\w*|plan|draft|terms?|package|compromise|"
-        r"ceasefire|truce|exchange|under (?:the|which)|settlement|contract|provision\w*|clause|"
+        r"\b(?:deal|agreement|accord|offer\w*|propos\w*|plan|draft|terms|package|compromise|"
+        r"ceasefire|truce|exchange|settlement|contract|provision\w*|clause|under which|framework|"
         r"bill|would (?:include|see|give|provide|require|allow|receive|pay|release|cut|raise|"
         r"set)|agree[sd]?|accept(?:s|ed)?|sign(?:s|ed)|approv(?:e|es|ed)|includ(?:e|es|ing))\b",
         re.IGNORECASE,

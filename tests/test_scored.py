@@ -259,3 +259,14 @@ def test_a_sentence_without_a_word_of_deals_is_no_deal_term() -> None:
     assert scored.kinds_of(says_d, "Under the deal, boats would stay in port.", usual) == [
         "deal_terms"
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "His term as governor expired in May.",
+        "The army will bring the island back under the rule of law.",
+    ],
+)
+def test_words_of_time_and_law_are_no_deal_cue(sentence: str) -> None:
+    assert not scored.CUES["deal_terms"].search(sentence)
