@@ -4,15 +4,17 @@ A small model under a JSON grammar fills the structure mechanically (one item pe
 sentences cited in order); asked a closed question, its probabilities are far better than its
 writing (``shared/notes/small-model-scoring.md``, re-measured in the README). So:
 
-1. one generated call: the parties, their people, a one-sentence summary;
+1. one generated call: the parties, their people, a one-sentence summary; the sides it
+   missed are added from the names the article shows acting (``sides.py``, no model);
 2. for every sentence, one closed question (background, position, demand or deal term?),
    read from the model's log-probabilities; the article is a prefix every request shares,
    which a server that caches prompts evaluates once;
 3. the kind is the model's choice relative to its habits in this article, weighed up by the
    sentence's cue words; a deal term's status is read off its sentence's words;
-4. the actor is the party the sentence names first (else the one named last before it); a
-   demand's target is a party named right after its verb; a deal term has a proposer only
-   where its sentence says someone put it forward.
+4. the actor is the party the sentence names first outside quotation marks (else the one
+   named last before it); a demand's target is a party named right after its verb; a deal
+   term has a proposer only where its sentence says someone put it forward or calls it a
+   side's plan (or "the plan" of the last proposer).
 
 Every item cites the sentence it was found in and states it in that sentence's words, so its
 evidence is on target by construction.
