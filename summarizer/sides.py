@@ -10,6 +10,7 @@ article's capitalised names and the verbs that follow them; a person whose title
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import TypeVar
 
@@ -194,13 +195,16 @@ _ACTS = (
 
 def _acts(article: Article, name: str) -> bool:
     """Whether the article shows ``name`` speaking or acting: "X said", "X, the head of
-    Y, urged", "said X", "according to X"."""
+    Y, urged", "said X" (not "according to X": that is how an article cites its sources,
+    news agencies among them)."""
     n = re.escape(name)
-    # Not "according to": that is how an article cites its sources (news agencies too).
-    before = rf"\b(?:said|says|told)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){{0,3}}{n}\b(?!\s+[a-z])"
+    after = re.compile(rf"{n}(?:['’]s?)?{_ACTS}")
+    before = re.compile(
+        rf"\b(?:said|says|told)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){{0,3}}{n}\b(?!\s+[a-z])"
+    )
+    # Only the sentences that use the name are searched: a long article has many names.
     return any(
-        re.search(rf"{n}(?:['’]s?)?{_ACTS}", s.text) or re.search(before, s.text)
-        for s in article.sentences
+        after.search(s.text) or before.search(s.text) for s in article.sentences if name in s.text
     )
 
 
@@ -253,6 +257,7 @@ def candidates(article: Article, sides: list[Side]) -> list[str]:
     # "KPF" for "Kavari People's Front rebels": the initials of a side's capitalised words.
     known |= {"".join(w[0] for w in s.name.split() if w[:1].isupper()).casefold() for s in sides}
     runs = [(run, run.start() == 0) for s in article.sentences for run in _NAME.finditer(s.text)]
+    words = Counter(w for run, _ in runs for w in run.group(0).split())
     found: list[str] = []
     for run, first in runs:
         for i, part in enumerate(re.split(r"\s+and\s+", run.group(0))):
@@ -263,7 +268,7 @@ def candidates(article: Article, sides: list[Side]) -> list[str]:
                 len(name) < 3
                 or _untitled(f"{name} X") == "X"  # a title alone ("Foreign Minister")
                 or name.casefold() in known
-                or (single and sum(w == name for r, _ in runs for w in r.group(0).split()) < 2)
+                or (single and words[name] < 2)
                 or _covered(name, words_for)
             ):
                 continue
