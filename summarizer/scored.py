@@ -194,12 +194,20 @@ _NEGATED = re.compile(
 )
 
 
+# "had not agreed", "refused to accept": a term one side will not take is in dispute.
+_REFUSED = re.compile(r"\b(?:not|never|n't|cannot|refus\w+ to)\W+(?:\w+\W+)?$", re.I)
+
+
 def status_of(text: str, default: Status = "proposed") -> Status:
     """A deal term's status, read off the words of the sentence that states it: the first
-    rule with a word the sentence uses, not negated; else ``default``."""
+    rule with a word the sentence uses, not negated (a refused agreement is "disputed");
+    else ``default``."""
     for status, rule in STATUS_RULES:
-        if any(not _NEGATED.search(text[: m.start()]) for m in rule.finditer(text)):
+        found = list(rule.finditer(text))
+        if any(not _NEGATED.search(text[: m.start()]) for m in found):
             return status
+        if status == "agreed" and any(_REFUSED.search(text[: m.start()]) for m in found):
+            return "disputed"
     return default
 
 

@@ -125,7 +125,9 @@ def test_words_of_agreeing_and_including_mark_a_deal_term(sentence: str) -> None
         ("The tariff cut took effect in May.", "implemented"),
         ("They are still negotiating the length of the deal.", "under_negotiation"),
         ("The plan would add two sailings a day.", "proposed"),
-        ("A point the ministry had not agreed to.", "proposed"),
+        # A refused agreement is a dispute; one not yet given is not.
+        ("A point the ministry had not agreed to.", "disputed"),
+        ("The guild cannot agree to a smaller quota.", "disputed"),
         ("The ministry has yet to sign the accord.", "proposed"),
         # Words that only begin like a status word say nothing of one.
         ("The club offered a larger signing bonus.", "proposed"),
@@ -135,7 +137,6 @@ def test_words_of_agreeing_and_including_mark_a_deal_term(sentence: str) -> None
         ("The signing of the accord is set for Friday.", "agreed"),
         ("The union countered with a three-year term.", "under_negotiation"),
         # A condition or a possibility is not an agreement.
-        ("The guild cannot agree to a smaller quota.", "proposed"),
         ("The cut would stand if the guild accepted the survey.", "proposed"),
         ("The guild would consider accepting a smaller quota.", "proposed"),
     ],
