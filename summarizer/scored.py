@@ -211,6 +211,10 @@ def status_of(text: str, default: Status = "proposed") -> Status:
     return default
 
 
+# A counter-offer: "countered with", "a counterproposal"; not "counterparts".
+_COUNTER = re.compile(r"\bcounter(?:s|ed|ing)?\b|\bcounter-?(?:offer|proposal)", re.IGNORECASE)
+
+
 def default_status(article: Article) -> Status:
     """The status of a term whose sentence says none: "agreed" when the article reports an
     agreement anywhere, else "proposed"."""
@@ -317,14 +321,12 @@ _CAPS = {
 }
 
 
-def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, Any]:
-    """The extraction as plain data, from the parties and each sentence's answers.
-
-    A plain function of its inputs, so a test can build a brief from hand-made answers with
-    no model at all."""
+def _parties(
+    article: Article, sides: Sides
+) -> tuple[list[dict[str, Any]], dict[str, list[re.Pattern[str]]]]:
+    """The brief's parties, with derived ids, and the patterns that find each in a sentence."""
     taken: set[str] = set()
     parties = []
-    patterns: dict[str, list[re.Pattern[str]]] = {}
     spelt: dict[str, list[str]] = {}
     # The generated list misses sides the article shows speaking or acting (a closed
     # yes-or-no question about each name did not tell them apart: README, Quality).
@@ -335,8 +337,32 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
         spelt[pid] = spellings(side)
     # A spelling two sides share ("the council", "Brennock") names neither.
     counts = Counter(x.casefold() for v in spelt.values() for x in v)
-    for pid, v in spelt.items():
-        patterns[pid] = [pattern(x) for x in v if counts[x.casefold()] == 1]
+    return parties, {
+        pid: [pattern(x) for x in v if counts[x.casefold()] == 1] for pid, v in spelt.items()
+    }
+
+
+def term_status(article: Article) -> Callable[[Sentence], Status]:
+    """The status of a deal term stated in a sentence of ``article``: read off the
+    sentence's words (:func:`status_of`); "under negotiation" rather than "proposed" where
+    another sentence reports a counter-offer, since what was proposed is being bargained
+    over."""
+    fallback = default_status(article)
+    countered = {s.id for s in article.sentences if _COUNTER.search(s.text)}
+
+    def status(sentence: Sentence) -> Status:
+        found = status_of(sentence.text, fallback)
+        return "under_negotiation" if found == "proposed" and countered - {sentence.id} else found
+
+    return status
+
+
+def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, Any]:
+    """The extraction as plain data, from the parties and each sentence's answers.
+
+    A plain function of its inputs, so a test can build a brief from hand-made answers with
+    no model at all."""
+    parties, patterns = _parties(article, sides)
     out: dict[str, Any] = {
         "summary": sides.summary,
         "parties": parties,
@@ -347,7 +373,7 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
     usual = {k: sum(j.kinds[k] for j in judged) / len(judged) for k in KINDS} if judged else {}
     previous: str | None = None
     proposer: str | None = None
-    fallback = default_status(article)
+    status = term_status(article)
     for j in judged:
         named = mentions(outside_quotes(j.sentence.text), patterns)
         text = _text(j.sentence.text)
@@ -370,13 +396,21 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                 if actor is None and _ANAPHORA.search(j.sentence.text):
                     actor = proposer
                 proposer = actor or proposer
-                status = status_of(j.sentence.text, fallback)
                 out[section].append(
-                    {"term": text, "proposed_by": actor, "status": status, "evidence": evidence}
+                    {
+                        "term": text,
+                        "proposed_by": actor,
+                        "status": status(j.sentence),
+                        "evidence": evidence,
+                    }
                 )
         previous = named[0] if named else previous
-    # The brief holds at most so many items a section: keep the sentences the model was
-    # surest were not background, in the article's order.
+    return _capped(out, judged)
+
+
+def _capped(out: dict[str, Any], judged: list[Judged]) -> dict[str, Any]:
+    """``out`` within the brief's limit on each list: the sentences the model was surest
+    were not background are kept, in the article's order."""
     sure = {j.sentence.id: 1 - j.kinds["A"] for j in judged}
     for section in ("positions", "demands", "deal_terms"):
         cap = _CAPS[section]

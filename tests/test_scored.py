@@ -271,3 +271,15 @@ def test_a_sentence_without_a_word_of_deals_is_no_deal_term() -> None:
 )
 def test_words_of_time_and_law_are_no_deal_cue(sentence: str) -> None:
     assert not scored.CUES["deal_terms"].search(sentence)
+
+
+def test_a_proposal_in_an_article_that_reports_a_counter_offer_is_under_negotiation() -> None:
+    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
+    offer = "The fisheries ministry offered a quota of 40 tonnes."
+    for rest, status in (
+        ("The Fishermen's Guild countered with 55 tonnes.", "under_negotiation"),
+        ("The Fishermen's Guild met on Monday.", "proposed"),
+    ):
+        art = from_text(f"Quota row\n\n{offer} {rest}")
+        out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])
+        assert [t["status"] for t in out["deal_terms"]] == [status]
