@@ -189,7 +189,7 @@ _ACTS = (
     r"accept\w*|support\w*|oppos\w+|insist\w*|argu\w+|announc\w+|agree[sd]|welcom\w+|"
     r"critici[sz]\w+|condemn\w*|denounc\w+|pledg\w+|threaten\w*|refus\w+|vow\w*|"
     r"want\w*|sought|seek\w*|believ\w+|caution\w*|respond\w*|react\w*|voted|suggest\w*|"
-    r"object\w*|emphasi[sz]\w+|stress\w*|insist\w*|deni\w+|den(?:y|ies))\b"
+    r"object\w*|emphasi[sz]\w+|stress\w*|deni\w+|den(?:y|ies))\b"
 )
 
 
@@ -262,7 +262,7 @@ def candidates(article: Article, sides: list[Side]) -> list[str]:
     for run, first in runs:
         for i, part in enumerate(re.split(r"\s+and\s+", run.group(0))):
             name = _name_in(part, first and i == 0)
-            # One word is a name only in capitals ("M5S") or used inside sentences twice.
+            # One word is a name only in capitals ("M5S") or where the article uses it twice.
             single = " " not in name and not (name.isupper() and len(name) >= 2)
             if (
                 len(name) < 3
