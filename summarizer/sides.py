@@ -86,9 +86,11 @@ def tidy(side: Side, text: str) -> Side:
     for said in side.speakers:
         # "Ana Ruiz, the fisheries minister": the name, not the description after it.
         person = said.split(",")[0]
-        found = _as_written(_untitled(person), text) or _as_written(person, text)
-        # A person is named with a capital; "the head of its team" describes one.
-        if found and found[0].isupper() and found.casefold() not in {p.casefold() for p in people}:
+        found = _as_written(_untitled(person), text) or _as_written(person, text) or ""
+        # A person is named with a capital; "the head of its team" and "The regional
+        # regulator" describe one.
+        named = re.sub(r"^the\s+", "", found, flags=re.IGNORECASE)
+        if named[:1].isupper() and found.casefold() not in {p.casefold() for p in people}:
             people.append(found)
     return side.model_copy(update={"name": name, "speakers": people})
 
@@ -96,7 +98,8 @@ def tidy(side: Side, text: str) -> Side:
 _ORG_HEAD = re.compile(
     r"coalition|group|bloc|union|council|board|authority|ministry|federation|association|"
     r"society|league|court|service|bank|committee|front|agency|commission|company|club|"
-    r"alliance|assembly|senate|congress|parliament|department|office|movement",
+    r"alliance|assembly|senate|congress|parliament|department|office|movement|guild|"
+    r"chamber|institute|foundation|regulator|tribunal|cabinet",
     re.IGNORECASE,
 )
 
@@ -208,13 +211,29 @@ def _acts(article: Article, name: str) -> bool:
     )
 
 
+def _acts_as_head(article: Article, name: str) -> bool:
+    """Whether a body acts under its generic name: "the Harbour Pilots' Guild" as "the
+    guild said"."""
+    words = name.split()
+    if len(words) < 2 or not _ORG_HEAD.fullmatch(words[-1]):
+        return False
+    head = words[-1].lower()
+    return _acts(article, f"the {head}") or _acts(article, f"The {head}")
+
+
+# A sentence's opening word that is no name: an adverb, a participle, a contraction.
+_OPENER = re.compile(
+    r"(?:ly|ing|ed)$|['’](?:ve|re|ll|d|m)$|^(?:It|That|There|He|She|What|Who|Here|Let)['’]s$"
+)
+
+
 def _name_in(run: str, first: bool) -> str:
     """A candidate name from a capitalised run: titles, sentence-opening words and a
     trailing possessive removed."""
     words = run.split()
     # A sentence's first word is capitalised whatever it is: "Previously Canada", "It's
     # God", "Responding Bush" are not names.
-    if first and words and re.search(r"(?:ly|ing|ed)$|['’](?:s|ve|re|ll|d|m)$", words[0]):
+    if first and words and re.search(_OPENER, words[0]):
         words = words[1:]
     while words and (words[0] in _NOT_NAMES or not words[0][:1].isupper()):
         words = words[1:]
@@ -233,22 +252,28 @@ def _name_in(run: str, first: bool) -> str:
     return re.sub(r"['’]s?$", "", name).rstrip(".,")
 
 
-def _covered(name: str, words_for: list[str]) -> bool:
-    """Whether ``name`` is a side already found: it names one of them, unless only as the
-    adjective of another body ("Norvanian" in "the Norvanian Steel Federation")."""
-    exact = {x.casefold() for x in words_for}
-    hits = [m for x in words_for if (m := pattern(x).search(name))]
-    if not hits:
-        return False
+def _covered(name: str, spelt: list[re.Pattern[str]], whole: set[str]) -> bool:
+    """Whether ``name`` is a side already found: it names one of them, unless it is another
+    body that shares only a word taken from a side's name or an inflection of it
+    ("Norvanian" in "the Norvanian Steel Federation", "Ferry" in "the Island Ferry Workers'
+    Guild"); a possessive ("Turkey's Grand National Assembly") is the side's own."""
+    hits = [m for p in spelt if (m := p.search(name))]
     words = name.split()
-    adjective = all(m.end() <= len(words[0]) and m.group(0).casefold() not in exact for m in hits)
-    return not (len(words) > 1 and _ORG_HEAD.fullmatch(words[-1]) and adjective)
+    if not (len(words) > 1 and _ORG_HEAD.fullmatch(words[-1])):
+        return bool(hits)
+    return any(
+        m.group(0).casefold() in whole or name[m.end() :].startswith(("'s", "’s")) for m in hits
+    )
 
 
 def candidates(article: Article, sides: list[Side]) -> list[str]:
     """Names of bodies and people the article shows speaking or acting that none of
     ``sides`` covers, in the order the article first uses them."""
-    words_for = [x for s in sides for x in spellings(s)]
+    spelt = [x for s in sides for x in spellings(s)]
+    # The spellings that are a whole name, not a word taken from one (``spellings``).
+    partial = {s.name.split()[0].casefold() for s in sides if len(s.name.split()) > 1}
+    whole = {x.casefold() for x in spelt} - partial
+    compiled = [pattern(x) for x in spelt]
     known = {p.casefold() for s in sides for p in (s.name, *s.speakers)}
     # "Jang" for "Jang Dae-hyun": any word of a side's person; "Stingrays" for "the
     # Bayhaven Stingrays": the last word of a side's name.
@@ -269,7 +294,7 @@ def candidates(article: Article, sides: list[Side]) -> list[str]:
                 or _untitled(f"{name} X") == "X"  # a title alone ("Foreign Minister")
                 or name.casefold() in known
                 or (single and words[name] < 2)
-                or _covered(name, words_for)
+                or _covered(name, compiled, whole)
             ):
                 continue
             found.append(name)
@@ -277,7 +302,7 @@ def candidates(article: Article, sides: list[Side]) -> list[str]:
     # who acts under any of their names.
     unique = list(dict.fromkeys(found))
     longest = {n: max((m for m in unique if n in m.split() or n in m), key=len) for n in unique}
-    acting = {longest[n] for n in unique if _acts(article, n)}
+    acting = {longest[n] for n in unique if _acts(article, n) or _acts_as_head(article, n)}
     return [n for n in unique if n in acting]
 
 

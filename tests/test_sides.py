@@ -94,3 +94,34 @@ def test_a_body_listed_among_a_sides_people_and_acting_alone_is_a_side_of_its_ow
         ("Corvel", ["Ines Ferro", "City Council"]),
         ("Green Harbour", []),
     ]
+
+
+def test_a_body_sharing_one_word_with_a_side_is_not_that_side_but_its_possessive_is() -> None:
+    art = from_text(
+        "Strike talks\n\n"
+        "The Island Ferry Workers' Guild and the city met on Monday. "
+        "The guild said it would strike again. "
+        "Ferry's Harbour Office said the port would stay open. "
+        "The US State Department said it was watching."
+    )
+    sides = [
+        Side(name="Ferry operators", kind="company"),
+        Side(name="Ferry", kind="organisation"),
+        Side(name="US", kind="state"),
+    ]
+    found = candidates(art, sides)
+    # Acts only as "the guild"; shares only "Ferry", a word taken from a side's name.
+    assert "Island Ferry Workers' Guild" in found
+    # "Ferry's" office is Ferry's own, and the State Department is the US's.
+    assert "Harbour Office" not in found and "US State Department" not in found
+
+
+def test_a_description_is_not_a_person_even_with_a_capital_the() -> None:
+    text = "The regional regulator, the Isles Board, said it would appoint Ana Ruiz."
+    side = tidy(
+        Side(
+            name="Isles Board", kind="organisation", speakers=["The regional regulator", "Ana Ruiz"]
+        ),
+        text,
+    )
+    assert side.speakers == ["Ana Ruiz"]
