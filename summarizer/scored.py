@@ -121,7 +121,9 @@ CUES = {
         re.IGNORECASE,
     ),
     "deal_terms": re.compile(
-        r"\b(?:deal|agreement|accord|offer\w*|propos\w*|plan|draft|terms|package|compromise|"
+        # "plan" the noun ("the plan", "Ruiz's plan"), not the verb ("plan protests").
+        r"\b(?:(?:a|the|its|their|his|her|this|that|our|new|draft|peace|\w+['’]s)\s+plan|"
+        r"deal|agreement|accord|offer\w*|propos\w*|draft|terms|package|compromise|"
         r"ceasefire|truce|exchange|settlement|contract|provision\w*|clause|under which|framework|"
         r"bill|would (?:include|see|give|provide|require|allow|receive|pay|release|cut|raise|"
         r"set)|agree[sd]?|accept(?:s|ed)?|sign(?:s|ed)|approv(?:e|es|ed)|includ(?:e|es|ing))\b",

@@ -75,6 +75,31 @@ def _as_written(name: str, text: str) -> str | None:
     return found.group(0) if found else None
 
 
+# Words each written with a capital, but for the particles of names ("Abu Bakr al-Qirbi",
+# "Ursula von der Leyen").
+_NAMED = re.compile(
+    r"(?:[A-Z][\w'’.-]*|al-\w+|bin|bint|ibn|de|da|del|der|di|du|la|le|van|von|y)"
+    r"(?:\s+(?:[A-Z][\w'’.-]*|al-\w+|bin|bint|ibn|de|da|del|der|di|du|la|le|van|von|y))*"
+)
+
+
+def _person_in(said: str) -> str | None:
+    """The name in what the model lists as a side's person: "Comoros president Ahmed Sambi"
+    is Ahmed Sambi; "the head of its team", "The regional regulator" and "Ostrand's water
+    minister" name no one. A body ("the M5S party") is kept as it is, for
+    :func:`with_more_sides` to weigh."""
+    proper = re.sub(r"^the\s+", "", said, flags=re.IGNORECASE)
+    if (_ORG_HEAD.search(said) or _BODY_WORD.search(said)) and re.search(r"\b[A-Z]", proper):
+        return said
+    name = re.search(rf"(?<![\w'’-]){_NAMED.pattern}$", said)
+    if name is None or not name.group(0)[:1].isupper():
+        return None
+    # "schools in Livorno": a place after a preposition, not a person after a title.
+    if re.search(r"\b(?:in|of|at|from|for|near|to|and)\s+$", said[: name.start()]):
+        return None
+    return name.group(0)
+
+
 def tidy(side: Side, text: str) -> Side:
     """``side`` as the article writes it: people without the titles the model adds, names
     in the article's own spelling, and people the article never names (or only describes)
@@ -87,11 +112,9 @@ def tidy(side: Side, text: str) -> Side:
         # "Ana Ruiz, the fisheries minister": the name, not the description after it.
         person = said.split(",")[0]
         found = _as_written(_untitled(person), text) or _as_written(person, text) or ""
-        # A person is named with a capital; "the head of its team" and "The regional
-        # regulator" describe one.
-        named = re.sub(r"^the\s+", "", found, flags=re.IGNORECASE)
-        if named[:1].isupper() and found.casefold() not in {p.casefold() for p in people}:
-            people.append(found)
+        named = _person_in(found)
+        if named and named.casefold() not in {p.casefold() for p in people}:
+            people.append(named)
     return side.model_copy(update={"name": name, "speakers": people})
 
 
@@ -336,12 +359,26 @@ def _bodies_apart(article: Article, sides: list[Side]) -> list[Side]:
     return (kept + bodies)[:MAX_SIDES]
 
 
+def _owned_merged(sides: list[Side]) -> list[Side]:
+    """``sides`` without those the model named as a part of another ("Velmora's foreign
+    ministry" beside Velmora): their people join the side that owns them."""
+    out = list(sides)
+    for part in sides:
+        owner = re.match(r"(.+?)['’]s\s+[a-z]", part.name)
+        whole = next((i for i, s in enumerate(out) if owner and s.name == owner.group(1)), None)
+        if whole is not None and part in out:
+            people = list(dict.fromkeys([*out[whole].speakers, *part.speakers]))[:MAX_PEOPLE]
+            out[whole] = out[whole].model_copy(update={"speakers": people})
+            out.remove(part)
+    return out
+
+
 def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
     """``sides`` and the bodies and people the generated list missed (:func:`candidates`).
     A body the model listed as a side's person and the article shows acting is a side of
     its own. A person whose title names a side ("US envoy Adam Boehler", "Hamas's Khalil al-Hayya,
     a senior Hamas leader") is one of its people; anyone else is a side of their own."""
-    out = _bodies_apart(article, sides)
+    out = _bodies_apart(article, _owned_merged(sides))
     patterns = {i: [pattern(x) for x in spellings(s)] for i, s in enumerate(out)}
     for name in candidates(article, out):
         if len(out) >= MAX_SIDES:
@@ -374,7 +411,10 @@ def _described(name: str, article: Article) -> str:
     for s in article.sentences:
         at = s.text.find(name)
         if at >= 0:
-            title = re.split(r",\s|\band\s|\bwith\s|\bby\s", s.text[max(0, at - 60) : at])[-1]
+            clauses = re.split(r",\s|\band\s|\bwith\s|\bby\s", s.text[max(0, at - 60) : at])
+            # "Ostrand's water minister, Jonas Ekdahl, said": the description before the
+            # comma is his title.
+            title = clauses[-1] if clauses[-1].strip() or len(clauses) < 2 else clauses[-2]
             apposition = re.match(
                 r"\s*(?:,|\([^)]*\),?)\s*([^,.;]{3,80})", s.text[at + len(name) :]
             )

@@ -283,3 +283,8 @@ def test_a_proposal_in_an_article_that_reports_a_counter_offer_is_under_negotiat
         art = from_text(f"Quota row\n\n{offer} {rest}")
         out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])
         assert [t["status"] for t in out["deal_terms"]] == [status]
+
+
+def test_plan_the_noun_is_a_deal_cue_and_plan_the_verb_is_not() -> None:
+    assert scored.CUES["deal_terms"].search("Under the plan, boats would stay in port.")
+    assert not scored.CUES["deal_terms"].search("Farmers plan protests on Friday.")

@@ -125,3 +125,42 @@ def test_a_description_is_not_a_person_even_with_a_capital_the() -> None:
         text,
     )
     assert side.speakers == ["Ana Ruiz"]
+
+
+def test_the_person_in_what_the_model_lists_as_a_sides_person() -> None:
+    text = (
+        "Ostrand's water minister, Jonas Ekdahl, met Velmora president Adela Marsh and the "
+        "schools in Lussen. The Green Harbour party marched."
+    )
+    side = Side(
+        name="Ostrand",
+        kind="state",
+        speakers=[
+            "Velmora president Adela Marsh",  # the name after the title
+            "Ostrand's water minister",  # a description
+            "schools in Lussen",  # a place after a preposition
+            "Green Harbour party",  # a body, kept for with_more_sides to weigh
+        ],
+    )
+    assert tidy(side, text).speakers == ["Adela Marsh", "Green Harbour party"]
+
+
+def test_a_side_the_model_names_as_part_of_another_joins_it_and_a_title_before_a_comma_counts() -> (
+    None
+):
+    art = from_text(
+        "Dam talks\n\n"
+        "Ostrand's water minister, Jonas Ekdahl, spoke first. "
+        "Ekdahl said the offer stood. "
+        "Velmora's foreign ministry said it was meaningless."
+    )
+    sides = [
+        Side(name="Ostrand", kind="state"),
+        Side(name="Velmora", kind="state"),
+        Side(name="Velmora's foreign ministry", kind="government", speakers=["Ida Rask"]),
+    ]
+    out = with_more_sides(art, sides)
+    assert [(s.name, s.speakers) for s in out] == [
+        ("Ostrand", ["Jonas Ekdahl"]),
+        ("Velmora", ["Ida Rask"]),
+    ]
