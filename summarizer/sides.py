@@ -339,7 +339,8 @@ _BODY_WORD = re.compile(r"\s+(?:party|movement)$", re.IGNORECASE)
 
 def _bodies_apart(article: Article, sides: list[Side]) -> list[Side]:
     """``sides``, with any body the model listed among a side's people ("the M5S party")
-    made a side of its own where the article shows it acting on its own."""
+    made a side of its own where the article shows it acting on its own; one the side
+    owns ("Velmora's foreign ministry" under Velmora) is the side itself."""
     names = {s.name.casefold() for s in sides}
     kept: list[Side] = []
     bodies: list[Side] = []
@@ -347,6 +348,8 @@ def _bodies_apart(article: Article, sides: list[Side]) -> list[Side]:
         people = []
         for person in side.speakers:
             body = _BODY_WORD.sub("", person)
+            if re.match(rf"{re.escape(side.name)}['’]s\s", person):
+                continue
             if (
                 (_ORG_HEAD.search(person) or body != person)
                 and person.casefold() not in names

@@ -164,3 +164,9 @@ def test_a_side_the_model_names_as_part_of_another_joins_it_and_a_title_before_a
         ("Ostrand", ["Jonas Ekdahl"]),
         ("Velmora", ["Ida Rask"]),
     ]
+
+
+def test_a_body_a_side_owns_is_the_side_itself_not_one_of_its_people() -> None:
+    art = from_text("Dam talks\n\nVelmora's foreign ministry said the offer was meaningless.")
+    velmora = Side(name="Velmora", kind="state", speakers=["Velmora's foreign ministry"])
+    assert [(s.name, s.speakers) for s in with_more_sides(art, [velmora])] == [("Velmora", [])]
