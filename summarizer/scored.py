@@ -152,6 +152,13 @@ _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
         r"ruled out)\b",
     ),
     (
+        # An agreement reached outweighs the dispute it ends ("reached an agreement,
+        # ending a dispute").
+        "agreed",
+        r"\b(?:reached (?:an|a) (?:\w+ )?(?:agreement|deal|accord)|"
+        r"struck (?:a|an) (?:\w+ )?(?:deal|agreement))\b",
+    ),
+    (
         "disputed",
         # "objected", not "objective"; "contested", not "a contest".
         r"\b(?:bracket\w*|disput\w*|contest(?:s|ed|ing)\b|object(?:s|ed|ing|ions?)?\b|"
@@ -167,7 +174,7 @@ _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
     (
         "agreed",
         # "signed", not "significant", "signal" or "a signing bonus".
-        r"\b(?:agree[sd]?|reached (?:an|a) (?:tentative )?(?:agreement|deal)|sign(?:s|ed)?|"
+        r"\b(?:agree[sd]?|sign(?:s|ed)?|"
         r"signing (?:of|the|a|an)|"
         r"accept\w*|approv\w*|endors\w*|ratif\w*|adopt\w*|consensus|"
         r"tentative (?:agreement|deal)|struck (?:a|an) )\b",
@@ -337,10 +344,13 @@ def _parties(
         pid = _slug(side.name, taken)
         parties.append({"id": pid, **side.model_dump()})
         spelt[pid] = spellings(side)
-    # A spelling two sides share ("the council", "Brennock") names neither.
+    # A spelling two sides share ("the council", "Brennock") names neither, unless it is
+    # one side's whole name ("Marenland" beside "the Marenland Fishermen's Federation").
     counts = Counter(x.casefold() for v in spelt.values() for x in v)
+    names = {p["name"].casefold(): p["id"] for p in parties}
     return parties, {
-        pid: [pattern(x) for x in v if counts[x.casefold()] == 1] for pid, v in spelt.items()
+        pid: [pattern(x) for x in v if counts[x.casefold()] == 1 or names.get(x.casefold()) == pid]
+        for pid, v in spelt.items()
     }
 
 
@@ -388,7 +398,7 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                 )
             elif section == "demands":
                 # The side a demand is made of is never the one making it.
-                target = target_of(j.sentence.text, patterns)
+                target = target_of(outside_quotes(j.sentence.text), patterns)
                 makers: list[str | None] = [p for p in named if p != target] or [previous]
                 if makers[0] is not None and makers[0] != target:
                     out[section].append(

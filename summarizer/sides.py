@@ -214,7 +214,7 @@ _ACTS = (
     r"urg\w+|call(?:s|ed)|demand\w*|ask(?:s|ed)|propos\w+|offer\w*|warn\w*|reject\w*|"
     r"accept\w*|support\w*|oppos\w+|insist\w*|argu\w+|announc\w+|agree[sd]|welcom\w+|"
     r"critici[sz]\w+|condemn\w*|denounc\w+|pledg\w+|threaten\w*|refus\w+|vow\w*|"
-    r"want\w*|sought|seek\w*|believ\w+|caution\w*|respond\w*|react\w*|voted|suggest\w*|"
+    r"want\w*|sought|seek\w*|believ\w+|caution\w*|respond\w*|react\w*|vot(?:e|es|ed)|suggest\w*|"
     r"object\w*|emphasi[sz]\w+|stress\w*|deni\w+|den(?:y|ies))\b"
 )
 
@@ -275,17 +275,28 @@ def _name_in(run: str, first: bool) -> str:
     return re.sub(r"['’]s?$", "", name).rstrip(".,")
 
 
+# Heads of a state's own organs: "the US State Department" is the US.
+_ORGAN = re.compile(
+    r"department|ministry|office|agency|parliament|senate|congress|assembly|cabinet|court|"
+    r"tribunal|government|administration|army|navy|police|embassy|council",
+    re.IGNORECASE,
+)
+
+
 def _covered(name: str, spelt: list[re.Pattern[str]], whole: set[str]) -> bool:
-    """Whether ``name`` is a side already found: it names one of them, unless it is another
-    body that shares only a word taken from a side's name or an inflection of it
-    ("Norvanian" in "the Norvanian Steel Federation", "Ferry" in "the Island Ferry Workers'
-    Guild"); a possessive ("Turkey's Grand National Assembly") is the side's own."""
+    """Whether ``name`` is a side already found: it names one of them; but a body named
+    after a side ("the Marenland Fishermen's Federation"), after an inflection of it ("the
+    Norvanian Steel Federation") or after a word taken from a side's name ("Ferry" in "the
+    Island Ferry Workers' Guild") is a body of its own, unless it is the side's own organ
+    ("the US State Department") or its possessive ("Turkey's Grand National Assembly")."""
     hits = [m for p in spelt if (m := p.search(name))]
     words = name.split()
     if not (len(words) > 1 and _ORG_HEAD.fullmatch(words[-1])):
         return bool(hits)
+    organ = bool(_ORGAN.fullmatch(words[-1]))
     return any(
-        m.group(0).casefold() in whole or name[m.end() :].startswith(("'s", "’s")) for m in hits
+        (organ and m.group(0).casefold() in whole) or name[m.end() :].startswith(("'s", "’s"))
+        for m in hits
     )
 
 
@@ -379,8 +390,9 @@ def _owned_merged(sides: list[Side]) -> list[Side]:
 def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
     """``sides`` and the bodies and people the generated list missed (:func:`candidates`).
     A body the model listed as a side's person and the article shows acting is a side of
-    its own. A person whose title names a side ("US envoy Adam Boehler", "Hamas's Khalil al-Hayya,
-    a senior Hamas leader") is one of its people; anyone else is a side of their own."""
+    its own. A person whose title names a side ("US envoy Adam Boehler", "Hamas's Khalil
+    al-Hayya, a senior Hamas leader") is one of its people; anyone else is a side of their
+    own."""
     out = _bodies_apart(article, _owned_merged(sides))
     patterns = {i: [pattern(x) for x in spellings(s)] for i, s in enumerate(out)}
     for name in candidates(article, out):
@@ -388,12 +400,14 @@ def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
             break
         if not _PERSON.fullmatch(name) or _ORG_HEAD.search(name):
             out.append(Side(name=name, kind="organisation"))
+            # Its people, named later, may be tied to it ("Its chairman, Arne Sollid").
+            patterns[len(out) - 1] = [pattern(x) for x in spellings(out[-1])]
             continue
         owner = _side_of(name, article, patterns)
         if owner is None:
             # A spokesman or an envoy speaks for a side the article does not tie them to
             # here: not a side of their own.
-            if not _SPEAKS_FOR.search(_described(name, article)):
+            if not _SPEAKS_FOR.search(_described(name, article)[0]):
                 out.append(Side(name=name, kind="person"))
         elif len(out[owner].speakers) < MAX_PEOPLE:
             out[owner] = out[owner].model_copy(update={"speakers": [*out[owner].speakers, name]})
@@ -408,10 +422,12 @@ _SPEAKS_FOR = re.compile(
 )
 
 
-def _described(name: str, article: Article) -> str:
+def _described(name: str, article: Article) -> tuple[str, str]:
     """The words around a person's name where the article first uses it: the title before
-    it and an apposition after it ("US envoy Adam Boehler", "Jeff Rathke, a spokesman")."""
-    for s in article.sentences:
+    it and an apposition after it ("US envoy Adam Boehler", "Jeff Rathke, a spokesman");
+    and, where the title says "its" or "their" ("Its chairman, Arne Sollid"), the sentence
+    before, which names the body meant."""
+    for i, s in enumerate(article.sentences):
         at = s.text.find(name)
         if at >= 0:
             clauses = re.split(r",\s|\band\s|\bwith\s|\bby\s", s.text[max(0, at - 60) : at])
@@ -421,11 +437,17 @@ def _described(name: str, article: Article) -> str:
             apposition = re.match(
                 r"\s*(?:,|\([^)]*\),?)\s*([^,.;]{3,80})", s.text[at + len(name) :]
             )
-            return title + " | " + (apposition.group(1) if apposition else "")
-    return ""
+            owner = re.search(r"\b(?:its|their)\b", title, re.IGNORECASE)
+            before = article.sentences[i - 1].text if i and owner else ""
+            return title + " | " + (apposition.group(1) if apposition else ""), before
+    return "", ""
 
 
 def _side_of(name: str, article: Article, patterns: dict[int, list[re.Pattern[str]]]) -> int | None:
-    """The one side named in a person's title or apposition, or ``None``."""
-    named = set(mentions(_described(name, article), patterns))
+    """The one side named in a person's title or apposition, else the side the sentence
+    before names first where the title says "its" or "their"; or ``None``."""
+    described, before = _described(name, article)
+    named = set(mentions(described, patterns))
+    if not named and before:
+        return next(iter(mentions(outside_quotes(before), patterns)), None)
     return named.pop() if len(named) == 1 else None

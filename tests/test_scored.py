@@ -136,6 +136,8 @@ def test_words_of_agreeing_and_including_mark_a_deal_term(sentence: str) -> None
         ("The ministers and their counterparts would meet monthly.", "proposed"),
         ("The signing of the accord is set for Friday.", "agreed"),
         ("The union countered with a three-year term.", "under_negotiation"),
+        # An agreement reached outweighs the dispute it ends.
+        ("They reached an agreement, ending a dispute over the quota.", "agreed"),
         # A condition or a possibility is not an agreement.
         ("The cut would stand if the guild accepted the survey.", "proposed"),
         ("The guild would consider accepting a smaller quota.", "proposed"),
@@ -288,3 +290,28 @@ def test_a_proposal_in_an_article_that_reports_a_counter_offer_is_under_negotiat
 def test_plan_the_noun_is_a_deal_cue_and_plan_the_verb_is_not() -> None:
     assert scored.CUES["deal_terms"].search("Under the plan, boats would stay in port.")
     assert not scored.CUES["deal_terms"].search("Farmers plan protests on Friday.")
+
+
+def test_a_sides_own_name_names_it_even_where_another_sides_name_begins_with_it() -> None:
+    art = from_text("Tariff deal\n\nMarenland said it would sign the deal.")
+    sides = Sides(
+        parties=[
+            Side(name="Marenland", kind="state"),
+            Side(name="Marenland Fishermen's Federation", kind="union"),
+        ],
+        summary="s",
+    )
+    position = {"A": 0.05, "B": 0.8, "C": 0.1, "D": 0.05}
+    out = scored.assemble(art, sides, [Judged(sentence=art.sentence(2), kinds=position)])
+    assert [p["holder"] for p in out["positions"]] == ["marenland"]
+
+
+def test_a_side_named_only_inside_a_quotation_is_not_the_demands_target() -> None:
+    art = from_text(
+        "Quota row\n\n"
+        '"The fisheries ministry\'s rules are unfair; we urge them to talk," the '
+        "Fishermen's Guild told reporters."
+    )
+    demand = {"A": 0.05, "B": 0.1, "C": 0.8, "D": 0.05}
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=demand)])
+    assert [(d["by"], d["of"]) for d in out["demands"]] == [("fishermen_s_guild", None)]

@@ -170,3 +170,20 @@ def test_a_body_a_side_owns_is_the_side_itself_not_one_of_its_people() -> None:
     art = from_text("Dam talks\n\nVelmora's foreign ministry said the offer was meaningless.")
     velmora = Side(name="Velmora", kind="state", speakers=["Velmora's foreign ministry"])
     assert [(s.name, s.speakers) for s in with_more_sides(art, [velmora])] == [("Velmora", [])]
+
+
+def test_a_body_named_after_a_side_is_its_own_unless_it_is_the_sides_organ() -> None:
+    art = from_text(
+        "Tariff deal\n\n"
+        "The Marenland Fishermen's Federation criticised the deal. "
+        "Its chairman, Arne Sollid, called on parliament to reject it. "
+        '"We were not consulted," Sollid said. '
+        "The Marenland Trade Department said the deal was fair."
+    )
+    out = with_more_sides(art, [Side(name="Marenland", kind="state")])
+    # The federation is a body of its own, and "its chairman" is its person; the
+    # department is Marenland's own organ.
+    assert [(s.name, s.speakers) for s in out] == [
+        ("Marenland", []),
+        ("Marenland Fishermen's Federation", ["Arne Sollid"]),
+    ]
