@@ -387,17 +387,40 @@ def _owned_merged(sides: list[Side]) -> list[Side]:
     return out
 
 
+# What comes before a place's name: "in Bel Arun", "the port city of Bel Arun".
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|near|into|across|around|outside|throughout)\s+(?:the\s+)?(?:\w+\s+){0,2}|"
+    r"\b(?:city|town|port|island|region|province|district|village|capital|state) of\s+)$",
+    re.IGNORECASE,
+)
+
+
+def _only_a_place(article: Article, side: Side) -> bool:
+    """Whether the article names ``side`` only as a place ("fighting in Bel Arun")."""
+    found = [
+        (s.text, m.start())
+        for s in article.sentences
+        for p in (pattern(x) for x in spellings(side))
+        for m in p.finditer(s.text)
+    ]
+    return bool(found) and all(_PLACE_BEFORE.search(text[:at]) for text, at in found)
+
+
 def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
     """``sides`` and the bodies and people the generated list missed (:func:`candidates`).
     A body the model listed as a side's person and the article shows acting is a side of
     its own. A person whose title names a side ("US envoy Adam Boehler", "Hamas's Khalil
     al-Hayya, a senior Hamas leader") is one of its people; anyone else is a side of their
     own."""
-    out = _bodies_apart(article, _owned_merged(sides))
+    # A place is no side, whoever lists it, unless the model gives it people.
+    listed = [s for s in sides if s.speakers or not _only_a_place(article, s)]
+    out = _bodies_apart(article, _owned_merged(listed))
     patterns = {i: [pattern(x) for x in spellings(s)] for i, s in enumerate(out)}
     for name in candidates(article, out):
         if len(out) >= MAX_SIDES:
             break
+        if _only_a_place(article, Side(name=name, kind="other")):
+            continue
         if not _PERSON.fullmatch(name) or _ORG_HEAD.search(name):
             out.append(Side(name=name, kind="organisation"))
             # Its people, named later, may be tied to it ("Its chairman, Arne Sollid").

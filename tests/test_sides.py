@@ -187,3 +187,14 @@ def test_a_body_named_after_a_side_is_its_own_unless_it_is_the_sides_organ() -> 
         ("Marenland", []),
         ("Marenland Fishermen's Federation", ["Arne Sollid"]),
     ]
+
+
+def test_a_side_the_article_names_only_as_a_place_is_dropped() -> None:
+    art = from_text(
+        "Truce\n\n"
+        "Two militias fighting for the port city of Bel Arun agreed to a truce. "
+        "More than 400 people have been killed in Bel Arun. "
+        "Talmira said the truce would hold."
+    )
+    sides = [Side(name="Bel Arun", kind="other"), Side(name="Talmira", kind="state")]
+    assert [s.name for s in with_more_sides(art, sides)] == ["Talmira"]
