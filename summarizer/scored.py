@@ -196,6 +196,8 @@ STATUS_RULES = tuple((status, re.compile(p, re.IGNORECASE)) for status, p in _ST
 # "had not agreed", "never signed", "failed to accept": the word says the opposite.
 _NEGATED = re.compile(
     r"\b(?:not|never|no|n't|cannot|fail(?:s|ed)? to|without|yet to)\W+(?:\w+\W+){0,2}$"
+    # "asked both sides to agree", "a deal to be signed": a goal, not a fact.
+    r"|\bto\s+(?:be\s+)?$"
     # "if the mayor agreed", "until a deal is reached", "would consider accepting": a
     # condition or a possibility, not a fact.
     r"|\b(?:if|unless|whether|until)\W+(?:\w+\W+){0,3}$|\bwould\W+(?:\w+\W+)?$",

@@ -293,6 +293,8 @@ def _covered(name: str, spelt: list[re.Pattern[str]], whole: set[str]) -> bool:
     words = name.split()
     if not (len(words) > 1 and _ORG_HEAD.fullmatch(words[-1])):
         return bool(hits)
+    if any(m.group(0) == name for m in hits):
+        return True  # the side's own name
     organ = bool(_ORGAN.fullmatch(words[-1]))
     return any(
         (organ and m.group(0).casefold() in whole) or name[m.end() :].startswith(("'s", "’s"))

@@ -138,7 +138,8 @@ def test_words_of_agreeing_and_including_mark_a_deal_term(sentence: str) -> None
         ("The union countered with a three-year term.", "under_negotiation"),
         # An agreement reached outweighs the dispute it ends.
         ("They reached an agreement, ending a dispute over the quota.", "agreed"),
-        # A condition or a possibility is not an agreement.
+        # A goal, a condition or a possibility is not an agreement.
+        ("Parents asked both sides to agree to arbitration.", "proposed"),
         ("The cut would stand if the guild accepted the survey.", "proposed"),
         ("The guild would consider accepting a smaller quota.", "proposed"),
     ],

@@ -198,3 +198,12 @@ def test_a_side_the_article_names_only_as_a_place_is_dropped() -> None:
     )
     sides = [Side(name="Bel Arun", kind="other"), Side(name="Talmira", kind="state")]
     assert [s.name for s in with_more_sides(art, sides)] == ["Talmira"]
+
+
+def test_a_side_listed_with_its_short_form_is_not_found_again_without_it() -> None:
+    art = from_text(
+        "Strike\n\nThe National Teachers' Union (NTU) wants a raise. "
+        "The National Teachers' Union said it would strike."
+    )
+    union = Side(name="National Teachers' Union (NTU)", kind="union")
+    assert candidates(art, [union]) == []
