@@ -139,7 +139,7 @@ def spellings(side: Side) -> list[str]:
     capitals = [w[0] for w in name.split() if w[:1].isupper()]
     if len(capitals) >= 2 and len(capitals) == len(name.split()):
         out += ["".join(capitals), ".".join(capitals) + "."]
-    words = name.split()
+    words = (bracketed.group(1) if bracketed else name).split()
     if len(words) > 1 and _ORG_HEAD.fullmatch(words[-1]):
         out.append(f"the {words[-1]}")
     if len(words) > 1 and words[0][:1].isupper() and len(words[0]) >= 4:

@@ -207,3 +207,8 @@ def test_a_side_listed_with_its_short_form_is_not_found_again_without_it() -> No
     )
     union = Side(name="National Teachers' Union (NTU)", kind="union")
     assert candidates(art, [union]) == []
+
+
+def test_a_name_with_its_short_form_in_brackets_still_has_its_head_noun() -> None:
+    union = Side(name="National Teachers' Union (NTU)", kind="union")
+    assert {"NTU", "the Union", "National Teachers' Union"} <= set(spellings(union))
