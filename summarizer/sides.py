@@ -245,8 +245,12 @@ def _acts_as_head(article: Article, name: str) -> bool:
 
 
 # A sentence's opening word that is no name: an adverb, a participle, a contraction.
+# (Not any word ending in "-ly" or "-ed": Emily, Kelly, Reed and Ted begin names.)
 _OPENER = re.compile(
-    r"(?:ly|ing|ed)$|['’](?:ve|re|ll|d|m)$|^(?:It|That|There|He|She|What|Who|Here|Let)['’]s$"
+    r"^(?:Previously|Separately|Additionally|Finally|Initially|Currently|Recently|Similarly|"
+    r"Subsequently|Eventually|Ultimately|Reportedly|Notably|Earlier|Later|Instead|Still|"
+    r"Responding|Speaking|According|Following|Asked|Backed|Led|Flown)$"
+    r"|['’](?:ve|re|ll|d|m)$|^(?:It|That|There|He|She|What|Who|Here|Let)['’]s$"
 )
 
 

@@ -212,3 +212,16 @@ def test_a_side_listed_with_its_short_form_is_not_found_again_without_it() -> No
 def test_a_name_with_its_short_form_in_brackets_still_has_its_head_noun() -> None:
     union = Side(name="National Teachers' Union (NTU)", kind="union")
     assert {"NTU", "the Union", "National Teachers' Union"} <= set(spellings(union))
+
+
+def test_a_sentences_opening_adverb_is_no_name_but_a_first_name_is() -> None:
+    art = from_text(
+        "Talks\n\n"
+        "Reed Hastings said the studio would sign. "
+        "Previously Canada had refused. "
+        "Emily Watson told reporters the deal was fair."
+    )
+    assert candidates(art, [Side(name="Canada", kind="state")]) == [
+        "Reed Hastings",
+        "Emily Watson",
+    ]
