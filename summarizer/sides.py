@@ -225,9 +225,7 @@ def _acts(article: Article, name: str) -> bool:
     news agencies among them)."""
     n = re.escape(name)
     after = re.compile(rf"{n}(?:['’]s?)?{_ACTS}")
-    before = re.compile(
-        rf"\b(?:said|says|told)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){{0,3}}{n}\b(?!\s+[a-z])"
-    )
+    before = re.compile(rf"\b(?:said|says)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){{0,3}}{n}\b(?!\s+[a-z])")
     # Only the sentences that use the name are searched: a long article has many names.
     return any(
         after.search(s.text) or before.search(s.text) for s in article.sentences if name in s.text

@@ -225,3 +225,10 @@ def test_a_sentences_opening_adverb_is_no_name_but_a_first_name_is() -> None:
         "Reed Hastings",
         "Emily Watson",
     ]
+
+
+def test_who_is_told_is_not_who_speaks() -> None:
+    art = from_text(
+        "Talks\n\nThe deal was close, the minister told the BBC. The BBC has covered the talks."
+    )
+    assert "BBC" not in candidates(art, [Side(name="Veloria", kind="state")])
