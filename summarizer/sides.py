@@ -153,6 +153,7 @@ def spellings(side: Side) -> list[str]:
 
 
 def pattern(spelling: str) -> re.Pattern[str]:
+    """The expression that finds ``spelling`` in a sentence, as a whole word."""
     # A name of four letters or more also matches its inflections ("Israel" in "Israeli",
     # "Union" in "Union's"); a short form in capitals (US, UN, U.S.) only as it is, and
     # only in capitals: "us" and "al-" are not.
