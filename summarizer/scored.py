@@ -389,7 +389,9 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
     proposer: str | None = None
     status = term_status(article)
     for j in judged:
-        named = mentions(outside_quotes(j.sentence.text), patterns)
+        # Who speaks and of whom a demand is made are read outside quotations.
+        spoken = outside_quotes(j.sentence.text)
+        named = mentions(spoken, patterns)
         text = _text(j.sentence.text)
         for section in kinds_of(j.kinds, j.sentence.text, usual):
             actor = actor_of(j.sentence.text, named, section, previous, patterns)
@@ -400,7 +402,7 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                 )
             elif section == "demands":
                 # The side a demand is made of is never the one making it.
-                target = target_of(outside_quotes(j.sentence.text), patterns)
+                target = target_of(spoken, patterns)
                 makers: list[str | None] = [p for p in named if p != target] or [previous]
                 if makers[0] is not None and makers[0] != target:
                     out[section].append(

@@ -89,7 +89,7 @@ def _person_in(said: str) -> str | None:
     minister" name no one. A body ("the M5S party") is kept as it is, for
     :func:`with_more_sides` to weigh."""
     proper = re.sub(r"^the\s+", "", said, flags=re.IGNORECASE)
-    if (_ORG_HEAD.search(said) or _BODY_WORD.search(said)) and re.search(r"\b[A-Z]", proper):
+    if _is_body(said) and re.search(r"\b[A-Z]", proper):
         return said
     name = re.search(rf"(?<![\w'’-]){_NAMED.pattern}$", said)
     if name is None or not name.group(0)[:1].isupper():
@@ -253,6 +253,13 @@ _OPENER = re.compile(
 )
 
 
+def _named_on(words: list[str]) -> list[str]:
+    """``words`` from the first that can begin a name: capitalised, not "The" or a month."""
+    while words and (words[0] in _NOT_NAMES or not words[0][:1].isupper()):
+        words = words[1:]
+    return words
+
+
 def _name_in(run: str, first: bool) -> str:
     """A candidate name from a capitalised run: titles, sentence-opening words and a
     trailing possessive removed."""
@@ -261,12 +268,9 @@ def _name_in(run: str, first: bool) -> str:
     # God", "Responding Bush" are not names.
     if first and words and re.search(_OPENER, words[0]):
         words = words[1:]
-    while words and (words[0] in _NOT_NAMES or not words[0][:1].isupper()):
-        words = words[1:]
     # "Undersecretary for Education Mr. Toccafondi": the name after the last title.
-    words = re.split(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+", _untitled(" ".join(words)))[-1].split()
-    while words and (words[0] in _NOT_NAMES or not words[0][:1].isupper()):
-        words = words[1:]
+    words = re.split(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+", _untitled(" ".join(_named_on(words))))
+    words = _named_on(words[-1].split())
     while words and not words[-1][:1].isupper():
         words = words[:-1]
     # "Aaron Miller of the Wilson Center": the person.
@@ -353,6 +357,11 @@ _PERSON = re.compile(r"[A-Z][\w'’-]+(?:\s+(?:al-|bin\s|de\s)?[A-Z][\w'’-]+){
 _BODY_WORD = re.compile(r"\s+(?:party|movement)$", re.IGNORECASE)
 
 
+def _is_body(name: str) -> bool:
+    """Whether ``name`` names a body ("City Council", "the M5S party"), not a person."""
+    return bool(_ORG_HEAD.search(name) or _BODY_WORD.search(name))
+
+
 def _bodies_apart(article: Article, sides: list[Side]) -> list[Side]:
     """``sides``, with any body the model listed among a side's people ("the M5S party")
     made a side of its own where the article shows it acting on its own; one the side
@@ -367,7 +376,7 @@ def _bodies_apart(article: Article, sides: list[Side]) -> list[Side]:
             if re.match(rf"{re.escape(side.name)}['’]s\s", person):
                 continue
             if (
-                (_ORG_HEAD.search(person) or body != person)
+                _is_body(person)
                 and person.casefold() not in names
                 and (_acts(article, person) or _acts(article, body))
             ):
@@ -431,11 +440,12 @@ def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
             # Its people, named later, may be tied to it ("Its chairman, Arne Sollid").
             patterns[len(out) - 1] = [pattern(x) for x in spellings(out[-1])]
             continue
-        owner = _side_of(name, article, patterns)
+        described = _described(name, article)
+        owner = _side_of(described, patterns)
         if owner is None:
             # A spokesman or an envoy speaks for a side the article does not tie them to
             # here: not a side of their own.
-            if not _SPEAKS_FOR.search(_described(name, article)[0]):
+            if not _SPEAKS_FOR.search(described[0]):
                 out.append(Side(name=name, kind="person"))
         elif len(out[owner].speakers) < MAX_PEOPLE:
             out[owner] = out[owner].model_copy(update={"speakers": [*out[owner].speakers, name]})
@@ -471,11 +481,12 @@ def _described(name: str, article: Article) -> tuple[str, str]:
     return "", ""
 
 
-def _side_of(name: str, article: Article, patterns: dict[int, list[re.Pattern[str]]]) -> int | None:
-    """The one side named in a person's title or apposition, else the side the sentence
-    before names first where the title says "its" or "their"; or ``None``."""
-    described, before = _described(name, article)
-    named = set(mentions(described, patterns))
+def _side_of(described: tuple[str, str], patterns: dict[int, list[re.Pattern[str]]]) -> int | None:
+    """The one side named in a person's title or apposition (:func:`_described`), else the
+    side the sentence before names first where the title says "its" or "their"; or
+    ``None``."""
+    words, before = described
+    named = set(mentions(words, patterns))
     if not named and before:
         return next(iter(mentions(outside_quotes(before), patterns)), None)
     return named.pop() if len(named) == 1 else None
