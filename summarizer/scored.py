@@ -249,7 +249,12 @@ def kinds_of(probs: dict[str, float], text: str, usual: dict[str, float]) -> lis
 
     # A sentence with no word of deals states no deal term, whatever the model's habits.
     letters = "BCD" if CUES["deal_terms"].search(text) else "BC"
-    return [KIND_NAMES[max(letters, key=weight)]]
+    kind = KIND_NAMES[max(letters, key=weight)]
+    # Words of deals only inside a quotation ('"We made a strong offer," he said') are the
+    # speaker's view of a deal: a position, not a term.
+    if kind == "deal_terms" and not CUES["deal_terms"].search(outside_quotes(text)):
+        return ["positions"]
+    return [kind]
 
 
 # Verbs that put a term forward: its proposer is named with one of them.

@@ -115,6 +115,17 @@ def test_words_of_agreeing_and_including_mark_a_deal_term(sentence: str) -> None
     assert scored.kinds_of(probs, "The weather in the port was mild.", usual) == []
 
 
+def test_words_of_deals_only_inside_a_quotation_are_a_position() -> None:
+    # What a speaker says of a deal is their view of it; the same words outside a quotation
+    # state the term.
+    leans_d = {"A": 0.1, "B": 0.2, "C": 0.2, "D": 0.5}
+    usual = {"A": 0.2, "B": 0.4, "C": 0.2, "D": 0.2}
+    quoted = '"This is the best offer the guild has ever had," the minister told reporters.'
+    assert scored.kinds_of(leans_d, quoted, usual) == ["positions"]
+    stated = 'The guild offered "two more sailings a day" from June.'
+    assert scored.kinds_of(leans_d, stated, usual) == ["deal_terms"]
+
+
 @pytest.mark.parametrize(
     ("sentence", "status"),
     [
