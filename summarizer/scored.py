@@ -13,8 +13,8 @@ writing (``shared/notes/small-model-scoring.md``, re-measured in the README). So
    sentence's cue words; a deal term's status is read off its sentence's words;
 4. the actor is the party the sentence names first outside quotation marks (else the one
    named last before it); a demand's target is a party named right after its verb; a deal
-   term has a proposer only where its sentence says someone put it forward or calls it a
-   side's plan (or "the plan" of the last proposer).
+   term has a proposer only where its sentence says someone put it forward, bound itself to
+   it ("signed", "pledged") or calls it a side's plan (or "the plan" of the last proposer).
 
 Every item cites the sentence it was found in and states it in that sentence's words, so its
 evidence is on target by construction.
@@ -126,7 +126,8 @@ CUES = {
         r"deal|agreement|accord|offer\w*|propos\w*|draft|terms|package|compromise|"
         r"ceasefire|truce|exchange|settlement|contract|provision\w*|clause|under which|framework|"
         r"bill|would (?:include|see|give|provide|require|allow|receive|pay|release|cut|raise|"
-        r"set)|agree[sd]?|accept(?:s|ed)?|sign(?:s|ed)|approv(?:e|es|ed)|includ(?:e|es|ing))\b",
+        r"set)|agree[sd]?|accept(?:s|ed)?|sign(?:s|ed)|pledg(?:es|ed)|promis(?:es|ed)|"
+        r"commit(?:s|ted) to|approv(?:e|es|ed)|includ(?:e|es|ing))\b",
         re.IGNORECASE,
     ),
     "positions": re.compile(
@@ -169,20 +170,25 @@ _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
         "implemented",
         r"\b(?:implement\w*|(?:take|takes|took) effect|came into (?:force|effect)|"
         r"carried out|(?:was|were|has been|have been) (?:released|paid|freed|"
-        r"delivered|lifted))\b",
+        r"delivered|lifted)|"
+        # A deal told by what it did ("the accord that ended the strike") is in force.
+        r"(?:deal|agreement|accord|pact|treaty|truce|ceasefire|settlement)\s+(?:that|which)\s+"
+        r"(?:made|created|ended|brought|gave|established|installed|restored|allowed|lifted|"
+        r"freed))\b",
     ),
     (
         "agreed",
         # "signed", not "significant", "signal" or "a signing bonus".
         r"\b(?:agree[sd]?|sign(?:s|ed)?|"
         r"signing (?:of|the|a|an)|"
-        r"accept\w*|approv\w*|endors\w*|ratif\w*|adopt\w*|consensus|"
+        # "pledged" the verb; "a pledge" says nothing of whether it was made.
+        r"accept\w*|approv\w*|endors\w*|ratif\w*|adopt\w*|consensus|pledged|"
         r"tentative (?:agreement|deal)|struck (?:a|an) )\b",
     ),
     (
         "under_negotiation",
-        # "countered", "a counter-offer", not "counterparts".
-        r"\b(?:negotiat\w*|counter(?:s|ed|ing)?\b|counter-?(?:offer|proposal)|bargain\w*|"
+        # "countered", "a counter-offer", not "counterparts" or "counter-terrorism".
+        r"\b(?:negotiat\w*|counter(?:s|ed|ing)?\b(?!-)|counter-?(?:offer|proposal)|bargain\w*|"
         r"talks (?:on|over)|"
         r"discuss\w*|haggl\w*|revis\w*|still (?:being )?work\w*)\b",
     ),
@@ -222,8 +228,9 @@ def status_of(text: str, default: Status = "proposed") -> Status:
     return default
 
 
-# A counter-offer: "countered with", "a counterproposal"; not "counterparts".
-_COUNTER = re.compile(r"\bcounter(?:s|ed|ing)?\b|\bcounter-?(?:offer|proposal)", re.IGNORECASE)
+# A counter-offer: "countered with", "a counterproposal"; not "counterparts" or
+# "counter-terrorism".
+_COUNTER = re.compile(r"\bcounter(?:s|ed|ing)?\b(?!-)|\bcounter-?(?:offer|proposal)", re.IGNORECASE)
 
 
 def default_status(article: Article) -> Status:
@@ -262,7 +269,7 @@ def kinds_of(probs: dict[str, float], text: str, usual: dict[str, float]) -> lis
 # "countered", not "counterparts".
 _PROPOSES = re.compile(
     r"\b(?:(?:propos|offer|suggest|float|draft|submit)\w*|put(?:s|ting)? forward|"
-    r"tabl(?:es|ed|ing)\b|present(?:s|ed|ing)\b|call(?:s|ed)? for|counter(?:s|ed|ing)?\b|"
+    r"tabl(?:es|ed|ing)\b|present(?:s|ed|ing)\b|call(?:s|ed)? for|counter(?:s|ed|ing)?\b(?!-)|"
     r"counter-?(?:offer|proposal)\w*)",
     re.IGNORECASE,
 )
@@ -285,7 +292,8 @@ def actor_of(
 ) -> str | None:
     """The party an item of ``section`` found in sentence ``text`` belongs to: the first
     party the sentence names, else (a pronoun, "the plan") the last one named before it. A
-    deal term has a proposer only where the sentence says someone put it forward."""
+    deal term has a proposer only where the sentence says someone put it forward or bound
+    itself to it."""
     if section != "deal_terms":
         return named[0] if named else previous
     # "Alvaro's original plan", "the union's offer": the owner of the proposal.
@@ -293,6 +301,14 @@ def actor_of(
         owners = mentions(text[max(0, owned.start() - 60) : owned.start() + 2], patterns)
         if owners:
             return owners[-1]
+    return _proposer(text, previous, patterns) or _committed(text, patterns)
+
+
+def _proposer(
+    text: str, previous: str | None, patterns: dict[str, list[re.Pattern[str]]]
+) -> str | None:
+    """The side a sentence says put its term forward: the subject of a proposing verb, or
+    the agent after "proposed by"; the last side named before, for a pronoun."""
     verb = _PROPOSES.search(text)
     if verb is None:
         return None
@@ -307,6 +323,30 @@ def actor_of(
         return None  # "the proposed agreement", "a proposal": no one is said to propose
     subjects = mentions(before, patterns)
     return subjects[0] if subjects else previous
+
+
+# Verbs of binding oneself to a term, or of bringing the sides to it.
+_COMMITS = re.compile(
+    r"\b(?:signed|pledged|committed|promised|adopted|passed|approved|ratified|brokered|"
+    r"mediated|led)\b",
+    re.IGNORECASE,
+)
+
+
+def _committed(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
+    """The side a sentence says bound itself to its term ("she said the ministry had signed
+    a three-year accord"): the side named last before the verb, outside quotations, which
+    is its subject; none where no side is named before it ("both sides signed") or two are
+    its subject ("Estoria and Valdonia signed")."""
+    spoken = outside_quotes(text)
+    verb = _COMMITS.search(spoken)
+    named = mentions(spoken[: verb.start()], patterns) if verb else []
+    if not named:
+        return None
+    last = min(m.start() for p in patterns[named[-1]] if (m := p.search(spoken)))
+    if len(named) > 1 and re.search(r"\s(?:and|&)\s+(?:the\s+)?$", spoken[:last]):
+        return None
+    return named[-1]
 
 
 # A term stated of "the plan" or "it" belongs to the proposal the article last credited to

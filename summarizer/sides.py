@@ -140,8 +140,10 @@ def spellings(side: Side) -> list[str]:
     if len(capitals) >= 2 and len(capitals) == len(name.split()):
         out += ["".join(capitals), ".".join(capitals) + "."]
     words = (bracketed.group(1) if bracketed else name).split()
-    if len(words) > 1 and _ORG_HEAD.fullmatch(words[-1]):
-        out.append(f"the {words[-1]}")
+    # The head noun ends the name or comes before its "of" ("the Pilots' Union of Corvia").
+    head = words[words.index("of") - 1] if "of" in words[1:] else words[-1]
+    if len(words) > 1 and _ORG_HEAD.fullmatch(head):
+        out.append(f"the {head}")
     if len(words) > 1 and words[0][:1].isupper() and len(words[0]) >= 4:
         out.append(words[0])
     for person in side.speakers:
@@ -455,7 +457,7 @@ def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
 # Roles of someone who speaks or acts for another.
 _SPEAKS_FOR = re.compile(
     r"spokes\w*|aide|advis[eo]r|envoy|official|negotiator|minister|secretary|ambassador|"
-    r"representative of|lawyer|attorney|agent",
+    r"representative of|lawyer|attorney|agent|chief|executive|director|chair(?:man|woman)?",
     re.IGNORECASE,
 )
 

@@ -72,8 +72,8 @@ def test_each_kind_becomes_an_item_citing_its_own_sentence_in_its_words() -> Non
     # The minister is the ministry's; the Guild is named right after "urged".
     assert (dem["by"], dem["of"]) == ("the_fisheries_ministry", "fishermen_s_guild")
     signed, survey = out["deal_terms"]
-    # No one is said to put the payment forward; its sentence says it was signed.
-    assert (signed["proposed_by"], signed["status"]) == (None, "agreed")
+    # No one is said to put the payment forward; the Guild signed it: its term, agreed.
+    assert (signed["proposed_by"], signed["status"]) == ("fishermen_s_guild", "agreed")
     # The ministry put the survey forward: proposed, although the article reports a deal.
     assert (survey["proposed_by"], survey["status"]) == ("the_fisheries_ministry", "proposed")
     brief = ground(Extraction.model_validate(out, context={"article": ART}), ART)
@@ -153,6 +153,13 @@ def test_words_of_deals_only_inside_a_quotation_are_a_position() -> None:
         ("Parents asked both sides to agree to arbitration.", "proposed"),
         ("The cut would stand if the guild accepted the survey.", "proposed"),
         ("The guild would consider accepting a smaller quota.", "proposed"),
+        # A pledge made is an agreement; the noun alone says nothing of one.
+        ("The ministry pledged to reopen the winter route.", "agreed"),
+        ("The ministry proposed a new route, a pledge aimed at island voters.", "proposed"),
+        # A deal told by what it did is in force.
+        ("The accord that ended the strike made the guild's leader a board member.", "implemented"),
+        # "counter-terrorism" is no counter-offer.
+        ("The plan would fund counter-terrorism patrols.", "proposed"),
     ],
 )
 def test_status_is_read_off_the_sentence(sentence: str, status: str) -> None:
@@ -229,6 +236,18 @@ def test_short_forms_in_capitals_are_spellings_and_only_in_capitals() -> None:
         ("The proposed survey would please the Fishermen's Guild.", None),
         # No proposing verb: no proposer, whoever the sentence names.
         ("Under the deal the fisheries ministry will pay 4,000 euros a boat.", None),
+        # A side that binds itself to the term is its side: the subject of "signed",
+        # "pledged", the side named last before the verb.
+        (
+            "The Fishermen's Guild reports the fisheries ministry had signed a two-year accord.",
+            "the_fisheries_ministry",
+        ),
+        (
+            "The Fishermen's Guild pledged to keep boats in port under the deal.",
+            "fishermen_s_guild",
+        ),
+        ("Both sides signed a two-year accord on the quota.", None),
+        ("The fisheries ministry and the Fishermen's Guild signed a two-year accord.", None),
     ],
 )
 def test_a_terms_proposer_is_who_the_sentence_says_put_it_forward(
@@ -293,6 +312,7 @@ def test_a_proposal_in_an_article_that_reports_a_counter_offer_is_under_negotiat
     for rest, status in (
         ("The Fishermen's Guild countered with 55 tonnes.", "under_negotiation"),
         ("The Fishermen's Guild met on Monday.", "proposed"),
+        ("The Fishermen's Guild met the counter-terrorism police.", "proposed"),
     ):
         art = from_text(f"Quota row\n\n{offer} {rest}")
         out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])

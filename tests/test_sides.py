@@ -214,6 +214,23 @@ def test_a_name_with_its_short_form_in_brackets_still_has_its_head_noun() -> Non
     assert {"NTU", "the Union", "National Teachers' Union"} <= set(spellings(union))
 
 
+def test_a_names_head_noun_may_come_before_its_of() -> None:
+    union = Side(name="Pilots' Union of Corvia", kind="union")
+    assert "the Union" in spellings(union)
+    patterns = {"union": [pattern(s) for s in spellings(union)]}
+    assert mentions("The union had threatened a second strike.", patterns) == ["union"]
+
+
+def test_an_executive_tied_to_no_side_is_not_a_side_of_their_own() -> None:
+    art = from_text(
+        "Pilots' deal\n\n"
+        "The airline signed the contract, chief executive Marta Lind said on Friday. "
+        "Marta Lind said the deal was fair."
+    )
+    out = with_more_sides(art, [Side(name="Pilots' Union", kind="union")])
+    assert [side.name for side in out] == ["Pilots' Union"]
+
+
 def test_a_sentences_opening_adverb_is_no_name_but_a_first_name_is() -> None:
     art = from_text(
         "Talks\n\n"
