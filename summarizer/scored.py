@@ -389,7 +389,10 @@ def _parties(
     tidied = [tidy(side, article.text) for side in sides.parties]
     for side in with_more_sides(article, tidied):
         pid = _slug(side.name, taken)
-        parties.append({"id": pid, **side.model_dump()})
+        # The model lists a body as its own speaker ("Skyreach Airlines" for Skyreach
+        # Airlines): no one to show, though its words still help find the side.
+        people = [p for p in side.speakers if p.casefold() != side.name.casefold()]
+        parties.append({"id": pid, **side.model_dump(), "speakers": people})
         spelt[pid] = spellings(side)
     # A spelling two sides share ("the council", "Brennock") names neither, unless it is
     # one side's whole name ("Marenland" beside "the Marenland Fishermen's Federation").

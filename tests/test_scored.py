@@ -58,6 +58,13 @@ def test_parties_are_tidied_to_the_article_and_get_derived_ids() -> None:
     assert out["positions"] == out["demands"] == out["deal_terms"] == []
 
 
+def test_a_body_listed_as_its_own_speaker_shows_no_one() -> None:
+    art = from_text("Strike\n\nThe Fishermen's Guild said it would strike.")
+    guild = Side(name="Fishermen's Guild", kind="union", speakers=["Fishermen's Guild"])
+    out = scored.assemble(art, Sides(parties=[guild], summary="A strike."), [])
+    assert out["parties"][0]["speakers"] == []
+
+
 def test_each_kind_becomes_an_item_citing_its_own_sentence_in_its_words() -> None:
     position = {"A": 0.05, "B": 0.55, "C": 0.2, "D": 0.2}
     demand = {"A": 0.1, "B": 0.3, "C": 0.4, "D": 0.2}
