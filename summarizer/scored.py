@@ -38,6 +38,7 @@ from .sides import (
     MAX_SIDES,
     Side,
     mentions,
+    metonyms,
     outside_quotes,
     pattern,
     spellings,
@@ -393,7 +394,7 @@ def _parties(
         # Airlines): no one to show, though its words still help find the side.
         people = [p for p in side.speakers if p.casefold() != side.name.casefold()]
         parties.append({"id": pid, **side.model_dump(), "speakers": people})
-        spelt[pid] = spellings(side)
+        spelt[pid] = spellings(side) + metonyms(side, article)
     # A spelling two sides share ("the council", "Brennock") names neither, unless it is
     # one side's whole name ("Marenland" beside "the Marenland Fishermen's Federation").
     counts = Counter(x.casefold() for v in spelt.values() for x in v)

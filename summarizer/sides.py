@@ -154,6 +154,71 @@ def spellings(side: Side) -> list[str]:
     return [s for s in dict.fromkeys(out) if s]
 
 
+# Capitals that news writing uses for their governments ("Washington rejected the
+# approach"), by the names and short forms a side may go by. General knowledge, not taken
+# from any article.
+_CAPITALS = {
+    name: capital
+    for names, capital in (
+        ("United States|US|U.S.|USA|America|American government|US government", "Washington"),
+        ("Russia|Russian Federation|Russian government|Kremlin", "Moscow"),
+        ("China|People's Republic of China|PRC|Chinese government", "Beijing"),
+        ("United Kingdom|UK|Britain|Great Britain|British government", "London"),
+        ("France|French government", "Paris"),
+        ("Germany|German government", "Berlin"),
+        ("Japan|Japanese government", "Tokyo"),
+        ("India|Indian government", "New Delhi"),
+        ("Pakistan|Pakistani government", "Islamabad"),
+        ("Iran|Iranian government", "Tehran"),
+        ("Iraq|Iraqi government", "Baghdad"),
+        ("Syria|Syrian government", "Damascus"),
+        ("Turkey|Türkiye|Turkish government", "Ankara"),
+        ("Egypt|Egyptian government", "Cairo"),
+        ("Saudi Arabia|Saudi government", "Riyadh"),
+        ("Ukraine|Ukrainian government", "Kyiv"),
+        ("North Korea|DPRK", "Pyongyang"),
+        ("South Korea|Republic of Korea", "Seoul"),
+        ("Taiwan", "Taipei"),
+        ("Afghanistan", "Kabul"),
+        ("Israel|Israeli government", "Jerusalem"),
+        ("Lebanon", "Beirut"),
+        ("Qatar", "Doha"),
+        ("Venezuela", "Caracas"),
+        ("Cuba", "Havana"),
+        ("Canada|Canadian government", "Ottawa"),
+        ("Australia", "Canberra"),
+        ("Mexico", "Mexico City"),
+        ("Brazil", "Brasilia"),
+        ("Belarus", "Minsk"),
+        ("Serbia", "Belgrade"),
+        ("Kosovo", "Pristina"),
+        ("Armenia", "Yerevan"),
+        ("Azerbaijan", "Baku"),
+        ("Ethiopia", "Addis Ababa"),
+        ("Sudan", "Khartoum"),
+        ("Indonesia", "Jakarta"),
+        ("Philippines", "Manila"),
+        ("Thailand", "Bangkok"),
+        ("Vietnam", "Hanoi"),
+        ("Kenya", "Nairobi"),
+        ("Nigeria", "Abuja"),
+        ("Poland", "Warsaw"),
+        ("Hungary", "Budapest"),
+        ("European Union|EU", "Brussels"),
+    )
+    for name in names.casefold().split("|")
+}
+
+
+def metonyms(side: Side, article: Article) -> list[str]:
+    """The capital that stands for ``side`` where the article shows it acting ("Washington
+    had rejected the approach"); a capital only named as a place ("talks in Doha") is no
+    spelling of its government."""
+    name = re.sub(r"^the\s+", "", side.name.strip(), flags=re.IGNORECASE).casefold()
+    capital = _CAPITALS.get(name)
+    return [capital] if capital and _acts(article, capital) else []
+
+
 def pattern(spelling: str) -> re.Pattern[str]:
     """The expression that finds ``spelling`` in a sentence, as a whole word."""
     # A name of four letters or more also matches its inflections ("Israel" in "Israeli",
@@ -319,7 +384,7 @@ def candidates(article: Article, sides: list[Side]) -> list[str]:
     partial = {s.name.split()[0].casefold() for s in sides if len(s.name.split()) > 1}
     whole = {x.casefold() for x in spelt} - partial
     compiled = [pattern(x) for x in spelt]
-    known = {p.casefold() for s in sides for p in (s.name, *s.speakers)}
+    known = {p.casefold() for s in sides for p in (s.name, *s.speakers, *metonyms(s, article))}
     # "Jang" for "Jang Dae-hyun": any word of a side's person; "Stingrays" for "the
     # Bayhaven Stingrays": the last word of a side's name.
     known |= {w.casefold() for s in sides for p in s.speakers for w in p.split()}

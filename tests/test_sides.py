@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from summarizer.article import from_text
-from summarizer.sides import Side, candidates, mentions, pattern, spellings, tidy, with_more_sides
+from summarizer.sides import (
+    Side,
+    candidates,
+    mentions,
+    metonyms,
+    pattern,
+    spellings,
+    tidy,
+    with_more_sides,
+)
 
 # Written for these tests; not from the development set.
 ART = from_text(
@@ -249,3 +258,12 @@ def test_who_is_told_is_not_who_speaks() -> None:
         "Talks\n\nThe deal was close, the minister told the BBC. The BBC has covered the talks."
     )
     assert "BBC" not in candidates(art, [Side(name="Veloria", kind="state")])
+
+
+def test_a_capital_stands_for_its_government_only_where_it_acts() -> None:
+    acting = from_text("Talks\n\nMoscow rejected the offer on Monday.")
+    placed = from_text("Talks\n\nThe envoys met in Moscow on Monday.")
+    russia = Side(name="Russia", kind="state")
+    assert metonyms(russia, acting) == ["Moscow"]
+    assert metonyms(russia, placed) == []
+    assert metonyms(Side(name="Ostrand", kind="state"), acting) == []
