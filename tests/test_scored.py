@@ -280,15 +280,20 @@ def test_a_term_stated_of_the_plan_belongs_to_whoever_proposed_the_plan() -> Non
         "Quota row\n\n"
         "The fisheries ministry proposed a plan on Monday. "
         "The plan would pay 4,000 euros a boat. "
-        "Under the deal, boats would stay in port in May."
+        "The terms would also give each boat a fuel card. "
+        "Under the deal, boats would stay in port in May. "
+        "Both sides would review the terms in 2030."
     )
     term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
     judged = [Judged(sentence=s, kinds=term) for s in art.sentences[1:]]
     out = scored.assemble(art, SIDES, judged)
-    # "the plan" is the ministry's; "the deal" is not said to be anyone's.
+    # "the plan", and terms that name no one, go on with the ministry's proposal; "the
+    # deal" and what "both sides" do are not said to be any one side's.
     assert [t["proposed_by"] for t in out["deal_terms"]] == [
         "the_fisheries_ministry",
         "the_fisheries_ministry",
+        "the_fisheries_ministry",
+        None,
         None,
     ]
 
