@@ -192,7 +192,8 @@ _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
         # "countered", "a counter-offer", not "counterparts" or "counter-terrorism".
         r"\b(?:negotiat\w*|counter(?:s|ed|ing)?\b(?!-)|counter-?(?:offer|proposal)|bargain\w*|"
         r"talks (?:on|over)|"
-        r"discuss\w*|haggl\w*|revis\w*|still (?:being )?work\w*)\b",
+        # Not "revised": a version of a term, which may yet be passed or rejected.
+        r"discuss\w*|haggl\w*|still (?:being )?work\w*)\b",
     ),
     (
         "proposed",

@@ -165,6 +165,8 @@ def test_words_of_deals_only_inside_a_quotation_are_a_position() -> None:
         ("The ministry proposed a new route, a pledge aimed at island voters.", "proposed"),
         # A deal told by what it did is in force.
         ("The accord that ended the strike made the guild's leader a board member.", "implemented"),
+        # A revised term is a new version, not one still bargained over.
+        ("The revised plan would add two sailings a day.", "proposed"),
         # "counter-terrorism" is no counter-offer.
         ("The plan would fund counter-terrorism patrols.", "proposed"),
     ],
