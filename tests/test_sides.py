@@ -267,3 +267,23 @@ def test_a_capital_stands_for_its_government_only_where_it_acts() -> None:
     assert metonyms(russia, acting) == ["Moscow"]
     assert metonyms(russia, placed) == []
     assert metonyms(Side(name="Ostrand", kind="state"), acting) == []
+
+
+def test_a_negotiator_tied_to_no_side_acts_for_the_one_side_they_never_speak_of() -> None:
+    sides = [
+        Side(name="Ostrand", kind="state"),
+        Side(name="Velmora", kind="state"),
+        Side(name="Harbour Guild", kind="union"),
+    ]
+    art = from_text(
+        "Dam talks\n\n"
+        "Lena Brisk, a senior negotiator, said Velmora had to move first. "
+        "She added that the Harbour Guild would be consulted. "
+        "Ostrand has not commented."
+    )
+    by_name = {side.name: side for side in with_more_sides(art, sides)}
+    assert by_name["Ostrand"].speakers == ["Lena Brisk"]
+    # Speaking of one side only leaves two she may act for: she is left out.
+    one = from_text("Dam talks\n\nLena Brisk, a senior negotiator, said Velmora had to move first.")
+    assert not any("Lena Brisk" in s.speakers for s in with_more_sides(one, sides))
+    assert "Lena Brisk" not in {s.name for s in with_more_sides(one, sides)}
