@@ -530,6 +530,10 @@ _SPEAKS_FOR = re.compile(
 )
 
 
+# A sentence that goes on about the person last named.
+_HE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+
+
 def _left_over(
     name: str, article: Article, patterns: dict[int, list[re.Pattern[str]]]
 ) -> int | None:
@@ -547,9 +551,6 @@ def _left_over(
     named = {i for text in theirs for i in mentions(text, patterns)}
     others = [i for i in patterns if i not in named]
     return others[0] if len(others) == 1 and len(named) >= 2 else None
-
-
-_HE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 
 
 def _described(name: str, article: Article) -> tuple[str, str]:
