@@ -328,10 +328,11 @@ def _proposer(
     return subjects[0] if subjects else previous
 
 
-# Verbs of binding oneself to a term, or of bringing the sides to it.
+# Verbs of binding oneself to a term, or of bringing the sides to it; not the adjective in
+# "a Saudi-led coalition".
 _COMMITS = re.compile(
-    r"\b(?:signed|pledged|committed|promised|adopted|passed|approved|ratified|brokered|"
-    r"mediated|led)\b",
+    r"(?<!-)\b(?:signed|pledged|committed|promised|adopted|passed|approved|ratified|"
+    r"brokered|mediated|led)\b",
     re.IGNORECASE,
 )
 

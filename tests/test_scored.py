@@ -256,6 +256,7 @@ def test_short_forms_in_capitals_are_spellings_and_only_in_capitals() -> None:
             "fishermen_s_guild",
         ),
         ("Both sides signed a two-year accord on the quota.", None),
+        ("The fisheries ministry-led talks set terms to keep boats in port.", None),
         ("The fisheries ministry and the Fishermen's Guild signed a two-year accord.", None),
     ],
 )
