@@ -140,6 +140,10 @@ CUES = {
     ),
 }
 CUE_WEIGHT = 2.0
+# A counter-offer: "countered with", "a counterproposal"; not "counterparts" or
+# "counter-terrorism". One wording for the status rules, the article-wide reading and the
+# proposing verbs.
+_COUNTER_OFFER = r"counter(?:s|ed|ing)?\b(?!-)|counter-?(?:offer|proposal)"
 # A deal term's status, from the words of its sentence: the first rule that matches wins,
 # else "proposed". The 1.5B model's own choice among the seven was right less often than
 # chance on the development set (README, Quality).
@@ -189,8 +193,7 @@ _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
     ),
     (
         "under_negotiation",
-        # "countered", "a counter-offer", not "counterparts" or "counter-terrorism".
-        r"\b(?:negotiat\w*|counter(?:s|ed|ing)?\b(?!-)|counter-?(?:offer|proposal)|bargain\w*|"
+        rf"\b(?:negotiat\w*|{_COUNTER_OFFER}|bargain\w*|"
         r"talks (?:on|over)|"
         # Not "revised": a version of a term, which may yet be passed or rejected.
         r"discuss\w*|haggl\w*|still (?:being )?work\w*)\b",
@@ -231,9 +234,7 @@ def status_of(text: str, default: Status = "proposed") -> Status:
     return default
 
 
-# A counter-offer: "countered with", "a counterproposal"; not "counterparts" or
-# "counter-terrorism".
-_COUNTER = re.compile(r"\bcounter(?:s|ed|ing)?\b(?!-)|\bcounter-?(?:offer|proposal)", re.IGNORECASE)
+_COUNTER = re.compile(rf"\b(?:{_COUNTER_OFFER})", re.IGNORECASE)
 
 
 def default_status(article: Article) -> Status:
@@ -267,13 +268,12 @@ def kinds_of(probs: dict[str, float], text: str, usual: dict[str, float]) -> lis
     return [kind]
 
 
-# Verbs that put a term forward: its proposer is named with one of them.
-# Verbs of putting a term forward; "presented", not "presence"; "tabled", not "the table";
-# "countered", not "counterparts".
+# Verbs that put a term forward: its proposer is named with one of them. "Presented", not
+# "presence"; "tabled", not "the table".
 _PROPOSES = re.compile(
     r"\b(?:(?:propos|offer|suggest|float|draft|submit)\w*|put(?:s|ting)? forward|"
-    r"tabl(?:es|ed|ing)\b|present(?:s|ed|ing)\b|call(?:s|ed)? for|counter(?:s|ed|ing)?\b(?!-)|"
-    r"counter-?(?:offer|proposal)\w*)",
+    r"tabl(?:es|ed|ing)\b|present(?:s|ed|ing)\b|call(?:s|ed)? for|"
+    rf"(?:{_COUNTER_OFFER})\w*)",
     re.IGNORECASE,
 )
 
@@ -369,13 +369,14 @@ _JOINT = re.compile(
 )
 
 
-def _continues(sentence: str, named: list[str]) -> bool:
+def _continues(sentence: str, spoken: str, named: list[str]) -> bool:
     """Whether a deal term's sentence goes on with the last proposal: it says "the plan"
-    or "it", or it names no side and no joint deal ("The new revisions include a higher
-    cap." after "The Senate passed a revised bill.")."""
+    or "it", or it names no side (``named``) and no joint deal outside its quotations
+    (``spoken``) ("The new revisions include a higher cap." after "The Senate passed a
+    revised bill.")."""
     if _ANAPHORA.search(sentence):
         return True
-    return not named and not _JOINT.search(outside_quotes(sentence))
+    return not named and not _JOINT.search(spoken)
 
 
 def target_of(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
@@ -477,7 +478,7 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                         {"by": makers[0], "of": target, "what": text, "evidence": evidence}
                     )
             elif section == "deal_terms":
-                if actor is None and _continues(j.sentence.text, named):
+                if actor is None and _continues(j.sentence.text, spoken, named):
                     actor = proposer
                 proposer = actor or proposer
                 out[section].append(

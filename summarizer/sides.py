@@ -127,10 +127,15 @@ _ORG_HEAD = re.compile(
 )
 
 
+def _bare_name(side: Side) -> str:
+    """``side``'s name without a leading "the"."""
+    return re.sub(r"^the\s+", "", side.name.strip(), flags=re.IGNORECASE)
+
+
 def spellings(side: Side) -> list[str]:
     """The words a sentence may use for ``side``: its name (without a leading article or a
     generic head such as "government"), its short forms, its people, and their surnames."""
-    name = re.sub(r"^the\s+", "", side.name.strip(), flags=re.IGNORECASE)
+    name = _bare_name(side)
     out = [name, _HEAD.sub("", name)]
     # "Workers' Party (WP)": the name and its short form, each a spelling of its own.
     if bracketed := re.fullmatch(r"(.+?)\s*\((\w[\w.]*)\)", name):
@@ -214,8 +219,7 @@ def metonyms(side: Side, article: Article) -> list[str]:
     """The capital that stands for ``side`` where the article shows it acting ("Washington
     had rejected the approach"); a capital only named as a place ("talks in Doha") is no
     spelling of its government."""
-    name = re.sub(r"^the\s+", "", side.name.strip(), flags=re.IGNORECASE).casefold()
-    capital = _CAPITALS.get(name)
+    capital = _CAPITALS.get(_bare_name(side).casefold())
     return [capital] if capital and _acts(article, capital) else []
 
 
