@@ -26,6 +26,8 @@ from .schema import Brief
 SECTIONS = ("parties", "positions", "demands", "deal_terms")
 # Token-overlap F1 above which two paraphrases count as the same item when evidence differs.
 TEXT_MATCH = 0.5
+# An item's text longer than this many words copies its sentence rather than summing it up.
+ITEM_WORDS = 25
 
 
 @dataclass
@@ -73,6 +75,16 @@ class ArticleScore:
     # On matched items whose gold annotation has the field: [judged, correct].
     attribution: list[int] = field(default_factory=lambda: [0, 0])
     modality: list[int] = field(default_factory=lambda: [0, 0])
+    # [judged, correct]: a demand's target, where it or its gold names one, and a deal
+    # term's proposer, on items paired with a gold item by their evidence alone (matching
+    # requires the actors, so on matched items a wrong one could never be seen).
+    target: list[int] = field(default_factory=lambda: [0, 0])
+    proposer: list[int] = field(default_factory=lambda: [0, 0])
+    # On matched items: the summed token-overlap F1 of the item's text with the gold
+    # paraphrase, and the summed and longest word counts of the item's text.
+    text_f1: float = 0.0
+    words: int = 0
+    longest: int = 0
     error: str | None = None  # set when no brief could be made
 
 
@@ -114,6 +126,7 @@ class Report:
 
         matched = sum(a.status_matched for a in self.articles)
         items = sum(a.items for a in self.articles)
+        hits = sum(a.matched for a in self.articles)
         return {
             "articles": len(self.articles),
             "sections": {name: fig(self.section(name)) for name in SECTIONS},
@@ -125,10 +138,15 @@ class Report:
             if items
             else None,
             "evidence_on_target": round(sum(a.on_target for a in self.articles) / hits, 3)
-            if (hits := sum(a.matched for a in self.articles))
+            if hits
             else None,
             "attribution_accuracy": accuracy("attribution"),
             "modality_accuracy": accuracy("modality"),
+            "target_accuracy": accuracy("target"),
+            "proposer_accuracy": accuracy("proposer"),
+            "text_f1": round(sum(a.text_f1 for a in self.articles) / hits, 3) if hits else None,
+            "item_words": round(sum(a.words for a in self.articles) / hits, 1) if hits else None,
+            "longest_item_words": max((a.longest for a in self.articles), default=0),
             "unmentioned_parties": sum(a.unmentioned_parties for a in self.articles),
             "failed": [a.article for a in self.articles if a.error],
             "tokens_per_article": round(sum(a.tokens for a in self.articles) / len(self.articles))
@@ -195,6 +213,12 @@ def _gold_span(evidence: str, text: str) -> tuple[int, int] | None:
 
 
 Pairs = list[tuple[Any, dict[str, Any]]]
+# Each section's item text and the gold key of its paraphrase.
+_TEXTS: dict[str, tuple[Callable[[Any], str], str]] = {
+    "positions": (lambda x: f"{x.topic} {x.stance}", "stance"),
+    "demands": (lambda x: x.what, "demand"),
+    "deal_terms": (lambda x: x.term, "term"),
+}
 
 
 def score_brief(brief: Brief, gold: dict[str, Any], art: Article) -> ArticleScore:
@@ -214,8 +238,38 @@ def score_brief(brief: Brief, gold: dict[str, Any], art: Article) -> ArticleScor
                 tally[1] += getattr(x, name) == g[name]
     result.status_matched = len(terms)
     result.status_correct = sum(1 for x, g in terms if x.status == g["status"])
+    for name, pairs in (("positions", positions), ("demands", demands), ("deal_terms", terms)):
+        text_of, gold_key = _TEXTS[name]
+        for x, g in pairs:
+            result.text_f1 += grounding.overlap(text_of(x), g[gold_key])
+            size = len(text_of(x).split())
+            result.words += size
+            result.longest = max(result.longest, size)
+    pmap = _party_map(brief, gold)
+
+    def resolved(ref: str | None) -> str | None:
+        return None if ref is None else pmap.get(ref)
+
+    _, paired = _match(brief.demands, gold["demands"], lambda x, g: True, _on_gold(art))
+    for x, g in paired:
+        if x.of is not None or g["of"] is not None:
+            result.target[0] += 1
+            result.target[1] += resolved(x.of) == g["of"]
+    _, paired = _match(brief.deal_terms, gold["deal_terms"], lambda x, g: True, _on_gold(art))
+    for x, g in paired:
+        result.proposer[0] += 1
+        result.proposer[1] += resolved(x.proposed_by) == g["proposed_by"]
     _tally_brief(result, brief, art)
     return result
+
+
+def _on_gold(art: Article) -> Callable[[Any, dict[str, Any]], float]:
+    """A pairing score: whether the item cites the gold item's evidence."""
+
+    def score(x: Any, g: dict[str, Any]) -> float:
+        return float(_overlaps(_item_spans(art, x), _gold_span(g["evidence"], art.text)))
+
+    return score
 
 
 def _match_sections(
@@ -247,7 +301,7 @@ def _match_sections(
         brief.positions,
         gold["positions"],
         lambda x, g: same(x.holder, g["holder"]),
-        scorer(lambda x: f"{x.topic} {x.stance}", "stance"),
+        scorer(*_TEXTS["positions"]),
     )
     result.sections["demands"], demands = _match(
         brief.demands,
@@ -255,13 +309,13 @@ def _match_sections(
         lambda x, g: (
             same(x.by, g["by"]) and (g["of"] is None or x.of is None or same(x.of, g["of"]))
         ),
-        scorer(lambda x: x.what, "demand"),
+        scorer(*_TEXTS["demands"]),
     )
     result.sections["deal_terms"], terms = _match(
         brief.deal_terms,
         gold["deal_terms"],
         lambda x, g: same(x.proposed_by, g["proposed_by"]),
-        scorer(lambda x: x.term, "term"),
+        scorer(*_TEXTS["deal_terms"]),
     )
     return positions, demands, terms
 

@@ -113,6 +113,48 @@ def test_deal_term_status_accuracy() -> None:
     assert score.status_matched == 1 and score.status_correct == 0
 
 
+def test_text_f1_and_item_length_are_read_off_matched_items() -> None:
+    # Gold: "release the remaining hostages (ultimatum: ...)" (S18). One matched demand in few
+    # words, one unmatched (another sentence, other words): only the matched one counts.
+    short = {"by": "b", "of": None, "what": "release the remaining hostages", "evidence": [18]}
+    other = {"by": "b", "of": None, "what": "build a wall", "evidence": [3]}
+    score = score_brief(_brief(demands=[short, other]), GOLD, ART)
+    figures = Report([score]).to_dict()
+    assert score.matched == 1
+    assert figures["text_f1"] == round(
+        text_similarity("release the remaining hostages", GOLD["demands"][0]["demand"]), 3
+    )
+    assert figures["item_words"] == 4 and figures["longest_item_words"] == 4
+
+
+def test_target_accuracy_counts_a_missing_or_wrong_target_as_wrong() -> None:
+    # The gold demand of S18 is the US's of Hamas: Israel is wrong, and so is no one.
+    parties = [
+        {"id": "a", "name": "Israel", "kind": "state"},
+        {"id": "b", "name": "Washington officials", "kind": "state", "speakers": ["Trump"]},
+        {"id": "h", "name": "Hamas", "kind": "armed_group"},
+    ]
+    demand = {"by": "b", "what": "free the hostages", "evidence": [18]}
+    for of, accuracy in (("h", 1.0), ("a", 0.0), (None, 0.0)):
+        brief = _brief(parties=parties, demands=[{**demand, "of": of}])
+        figures = Report([score_brief(brief, GOLD, ART)]).to_dict()
+        assert figures["target_accuracy"] == accuracy, of
+
+
+def test_proposer_accuracy_pairs_terms_by_evidence_whatever_their_proposer() -> None:
+    # S9's terms have no single proposer in the gold; one named is wrong, none is right.
+    term = {"term": "a long-term ceasefire", "proposed_by": "a", "status": "proposed"}
+    named = Report([score_brief(_brief(deal_terms=[{**term, "evidence": [9]}]), GOLD, ART)])
+    assert named.to_dict()["proposer_accuracy"] == 0.0
+    unnamed = {**term, "proposed_by": None, "evidence": [9]}
+    assert (
+        Report([score_brief(_brief(deal_terms=[unnamed]), GOLD, ART)]).to_dict()[
+            "proposer_accuracy"
+        ]
+        == 1.0
+    )
+
+
 def test_devset_scores_are_pinned() -> None:
     """Replayed recordings of the embedded model over the whole development set, as floors.
 
