@@ -37,8 +37,7 @@ Event = Literal[
 
 _ANONYMOUS = re.compile(
     r"\b(sources?\s+(?:told|said|say)|according to (?:sources|people|officials)|"
-    r"people familiar with[\w ]*|officials? who (?:spoke|asked)[\w ]*|on condition of anonymity|"
-    r"according to a copy seen by reporters)\b",
+    r"people familiar with[\w ]*|officials? who (?:spoke|asked)[\w ]*|on condition of anonymity)\b",
     re.IGNORECASE,
 )
 
@@ -51,7 +50,7 @@ def is_anonymous(text: str) -> bool:
 
 _STATEMENT = re.compile(
     r"\b(in a (?:brief |written )?statement|a spokes(?:person|man|woman) said|"
-    r"said in a statement|(?:a|the) (?:statement|bargaining update|communiqué) (?:said|posted))\b",
+    r"said in a statement|(?:a|the) (?:statement|communiqué) (?:said|posted))\b",
     re.IGNORECASE,
 )
 _ON_RECORD = re.compile(
@@ -64,7 +63,7 @@ _ON_RECORD = re.compile(
 _CONDITIONAL = re.compile(r"\b(if|unless|provided that|on condition that|as long as)\b", re.I)
 _PAST = re.compile(
     r"\b(previously|initially|formerly|earlier|had (?:initially|earlier|once)|used to|"
-    r"at the time|lowered its|opened (?:bargaining|talks) (?:in|with)|first made)\b",
+    r"at the time)\b",
     re.IGNORECASE,
 )
 _NEGATED = re.compile(

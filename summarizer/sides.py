@@ -319,7 +319,7 @@ def _acts_as_head(article: Article, name: str) -> bool:
 _OPENER = re.compile(
     r"^(?:Previously|Separately|Additionally|Finally|Initially|Currently|Recently|Similarly|"
     r"Subsequently|Eventually|Ultimately|Reportedly|Notably|Earlier|Later|Instead|Still|"
-    r"Responding|Speaking|According|Following|Asked|Backed|Led|Flown)$"
+    r"Speaking|According|Following|Asked|Backed|Led)$"
     r"|['’](?:ve|re|ll|d|m)$|^(?:It|That|There|He|She|What|Who|Here|Let)['’]s$"
 )
 
@@ -514,8 +514,6 @@ def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
         described = _described(name, article)
         owner = _side_of(described, patterns)
         speaks_for = bool(_SPEAKS_FOR.search(described[0]))
-        if owner is None and speaks_for:
-            owner = _left_over(name, article, patterns)
         if owner is None:
             # A spokesman or an envoy speaks for a side the article does not tie them to:
             # not a side of their own.
@@ -532,29 +530,6 @@ _SPEAKS_FOR = re.compile(
     r"representative of|lawyer|attorney|agent|chief|executive|director|chair(?:man|woman)?",
     re.IGNORECASE,
 )
-
-
-# A sentence that goes on about the person last named.
-_HE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
-
-
-def _left_over(
-    name: str, article: Article, patterns: dict[int, list[re.Pattern[str]]]
-) -> int | None:
-    """The side a negotiator whom no title ties to one acts for, where the article leaves
-    only one: the sentences that name them, and those after that go on with "he" or "she",
-    name every other side, of three or more, outside quotations — the sides they speak of,
-    not the one they speak for."""
-    surname = re.compile(rf"\b{re.escape(name.split()[-1])}\b")
-    theirs: list[str] = []
-    following = False
-    for s in article.sentences:
-        following = bool(surname.search(s.text)) or (following and bool(_HE.search(s.text)))
-        if following:
-            theirs.append(outside_quotes(s.text))
-    named = {i for text in theirs for i in mentions(text, patterns)}
-    others = [i for i in patterns if i not in named]
-    return others[0] if len(others) == 1 and len(named) >= 2 else None
 
 
 def _described(name: str, article: Article) -> tuple[str, str]:
