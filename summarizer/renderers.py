@@ -59,6 +59,8 @@ def _names(brief: Brief) -> dict[str, str]:
 def _cite(item: Any) -> str:
     ids = ", ".join(f"S{i}" for i in item.evidence)
     quoted = f'[{ids}] "{item.quote}"' if item.quote else f"[{ids}]"
+    if item.copied:
+        quoted = f"{quoted} (in its sentence's words)"
     if not item.verified:
         return f"{quoted} (UNVERIFIED: {item.unverified_reason})"
     return quoted
@@ -112,10 +114,21 @@ def to_table(brief: Brief, width: int | None = None) -> str:
     def name(ref: str | None) -> str:
         return "—" if ref is None else names.get(ref, ref)
 
+    sentences = {s.id: s.text for s in brief.sentences}
+    cited: set[int] = set()
+
+    def cite(item: Any) -> str:
+        # The evidence beside the item: what it sums up, in the article's words; a sentence
+        # that states several items (a list of terms) is shown beside the first.
+        said = " ".join(sentences.get(i, "") for i in item.evidence if i not in cited)
+        cited.update(item.evidence)
+        return f"{_cite(item)} {said}".strip()
+
     def table(title: str, *columns: str) -> Table:
-        t = Table(title=title, title_justify="left", expand=True, show_lines=False)
+        t = Table(title=title, title_justify="left", expand=True, show_lines=True)
         for col in columns:
-            t.add_column(col, overflow="fold", ratio=3 if col in {"Stance", "What", "Term"} else 1)
+            wide = col in {"Stance", "What", "Term", "Evidence"}
+            t.add_column(col, overflow="fold", ratio=3 if wide else 1)
         return t
 
     parties = table("Parties", "Party", "Kind", "Speaks")
@@ -124,16 +137,16 @@ def to_table(brief: Brief, width: int | None = None) -> str:
         parties.add_row(shown, p.kind.replace("_", " "), ", ".join(p.speakers))
     positions = table("Positions", "Holder", "Topic", "Stance", "Evidence")
     for x in brief.positions:
-        positions.add_row(name(x.holder), x.topic, x.stance, _cite(x))
+        positions.add_row(name(x.holder), x.topic, x.stance, cite(x))
     demands = table("Demands", "By", "Of", "What", "Evidence")
     for d in brief.demands:
         extra = "; ".join(
             f"{k}: {v}" for k, v in (("if", d.condition), ("by", d.deadline), ("or", d.threat)) if v
         )
-        demands.add_row(name(d.by), name(d.of), f"{d.what}\n{extra}".strip(), _cite(d))
+        demands.add_row(name(d.by), name(d.of), f"{d.what}\n{extra}".strip(), cite(d))
     terms = table("Deal terms", "Status", "Term", "Proposed by", "Evidence")
     for t in brief.deal_terms:
-        terms.add_row(t.status.replace("_", " "), t.term, name(t.proposed_by), _cite(t))
+        terms.add_row(t.status.replace("_", " "), t.term, name(t.proposed_by), cite(t))
     judged = table(
         "Key judgments (analysis, not reported fact)",
         "Likelihood",

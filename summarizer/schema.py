@@ -55,6 +55,7 @@ DERIVED_FIELDS = frozenset(
         "modality_cue",
         "event",
         "responses",
+        "copied",
     }
 )
 # Asked for last in each item: the model states the item, copies a few words for it, then
@@ -83,7 +84,8 @@ QuoteSpan = Annotated[
 ]
 PartyRef = Annotated[str, Field(description="party id", max_length=40)]
 # Length caps bound what a looping model can write: the grammar enforces them while decoding.
-Short = Annotated[str, Field(max_length=160)]
+SHORT_CHARS = 160
+Short = Annotated[str, Field(max_length=SHORT_CHARS)]
 Clause = Annotated[str | None, Field(max_length=120)]
 
 # ICD 203's likelihood scale, each word with the probability it stands for.
@@ -183,6 +185,13 @@ class _Item(BaseModel):
     )
     modality_cue: str | None = Field(default=None, description="the words that show it")
     event: Event | None = Field(default=None, description="PLOVER event type (derived)")
+    copied: bool = Field(
+        default=False,
+        description=(
+            "true when the item's text is its sentence's own words, the model's wording of "
+            "it having failed its checks (derived)"
+        ),
+    )
 
     _blank_quote = field_validator("quote", mode="before")(_blank_to_none)
 

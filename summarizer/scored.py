@@ -17,8 +17,9 @@ writing (``shared/notes/small-model-scoring.md``, re-measured in the README). So
    it ("signed", "pledged") or calls it a side's plan; one that says "the plan" or "it", or
    names no side and no joint deal, goes on with the last proposer's.
 
-Every item cites the sentence it was found in and states it in that sentence's words, so its
-evidence is on target by construction.
+Every item cites the sentence it was found in and states it in that sentence's words: the
+part of it that the parse finds states the item (``wording.py``), or each part of a list it
+gives; so its evidence is on target by construction.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
-from . import ground, prompts
+from . import ground, parse, prompts, wording
 from .article import Article, Sentence
 from .llm import Endpoint, Tape, ask, choose
 from .schema import Extraction, Status, article_in
@@ -56,8 +57,6 @@ KIND_NAMES = {"B": "positions", "C": "demands", "D": "deal_terms"}
 BACKGROUND = 0.25
 # A sentence with none of the cue words below is background at a lower probability still.
 BACKGROUND_UNCUED = 0.1
-# Longest item text taken from a sentence, in characters (the brief's text fields' limit).
-TEXT_LIMIT = 160
 
 
 class Sides(BaseModel):
@@ -105,11 +104,9 @@ def _slug(name: str, taken: set[str]) -> str:
     return slug
 
 
-def _text(sentence: str) -> str:
-    text = " ".join(sentence.split())
-    if len(text) <= TEXT_LIMIT:
-        return text
-    return text[: TEXT_LIMIT - 1].rsplit(" ", 1)[0] + "…"
+def _listed(sentence: str) -> list[str]:
+    """The parts of the list a sentence gives (:func:`summarizer.parse.listing`)."""
+    return [sentence[a:b] for a, b in parse.listing(sentence)]
 
 
 # Words that mark each kind of sentence, in general English: a sentence that uses them is
@@ -140,6 +137,10 @@ CUES = {
     ),
 }
 CUE_WEIGHT = 2.0
+# The words that name a deal as a whole: a sentence whose only words of deals are these,
+# standing bare ("a renewed push for a Gaza deal", "such a deal could bolster them"),
+# mentions a deal and states none of its terms.
+DEAL_NOUNS = frozenset({"deal", "agreement", "accord", "settlement", "pact"})
 # A counter-offer: "countered with", "a counterproposal"; not "counterparts" or
 # "counter-terrorism". One wording for the status rules, the article-wide reading and the
 # proposing verbs.
@@ -265,7 +266,20 @@ def kinds_of(probs: dict[str, float], text: str, usual: dict[str, float]) -> lis
     # speaker's view of a deal: a position, not a term.
     if kind == "deal_terms" and not CUES["deal_terms"].search(outside_quotes(text)):
         return ["positions"]
+    if kind == "deal_terms" and _mentions_a_deal(text):
+        return []
     return [kind]
+
+
+def _mentions_a_deal(text: str) -> bool:
+    """Whether ``text`` names a deal and none of its terms: its only words of deals are bare
+    nouns for a whole deal, and it gives no figure."""
+    cues = {m.group(0).casefold() for m in CUES["deal_terms"].finditer(text)}
+    return (
+        cues <= DEAL_NOUNS | {f"{n}s" for n in DEAL_NOUNS}
+        and not re.search(r"\d", text)
+        and parse.bare(text, DEAL_NOUNS)
+    )
 
 
 # Verbs that put a term forward: its proposer is named with one of them. "Presented", not
@@ -389,6 +403,22 @@ def target_of(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | No
     return named[0] if named else None
 
 
+def roles_of(
+    text: str, patterns: dict[str, list[re.Pattern[str]]]
+) -> tuple[str | None, str | None]:
+    """Who makes a demand of whom, by the parse (:func:`summarizer.parse.demands`): the side
+    named in a demand verb's subject, and the other side named in its addressee; either is
+    None where the sentence's grammar names no side there."""
+    maker: str | None = None
+    target: str | None = None
+    for found in parse.demands(text):
+        said = [p for a, b in found.makers for p in mentions(text[a:b], patterns)]
+        maker = maker or (said[0] if said else None)
+        asked = [p for a, b in found.targets for p in mentions(text[a:b], patterns)]
+        target = target or next((p for p in asked if p != maker), None)
+    return maker, target
+
+
 # The brief's own limits on each list (schema.Extraction).
 _CAPS = {
     name: next(
@@ -461,7 +491,7 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
         # Who speaks and of whom a demand is made are read outside quotations.
         spoken = outside_quotes(j.sentence.text)
         named = mentions(spoken, patterns)
-        text = _text(j.sentence.text)
+        text = j.sentence.text  # worded at the end (wording.worded)
         for section in kinds_of(j.kinds, j.sentence.text, usual):
             actor = actor_of(j.sentence.text, named, section, previous, patterns)
             evidence = [j.sentence.id]
@@ -471,8 +501,10 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                 )
             elif section == "demands":
                 # The side a demand is made of is never the one making it.
-                target = target_of(spoken, patterns)
-                makers: list[str | None] = [p for p in named if p != target] or [previous]
+                maker, target = roles_of(j.sentence.text, patterns)
+                target = target or target_of(spoken, patterns)
+                makers: list[str | None] = [maker] if maker and maker != target else []
+                makers = makers or [p for p in named if p != target] or [previous]
                 if makers[0] is not None and makers[0] != target:
                     out[section].append(
                         {"by": makers[0], "of": target, "what": text, "evidence": evidence}
@@ -481,16 +513,20 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                 if actor is None and _continues(j.sentence.text, spoken, named):
                     actor = proposer
                 proposer = actor or proposer
-                out[section].append(
-                    {
-                        "term": text,
-                        "proposed_by": actor,
-                        "status": status(j.sentence),
-                        "evidence": evidence,
-                    }
-                )
+                # A sentence that lists terms states each of them.
+                listed = _listed(j.sentence.text)
+                for term in listed or [text]:
+                    out[section].append(
+                        {
+                            "term": term,
+                            "proposed_by": actor,
+                            "status": status(j.sentence),
+                            "evidence": evidence,
+                            "worded": bool(listed),
+                        }
+                    )
         previous = named[0] if named else previous
-    return _capped(out, judged)
+    return _capped(wording.worded(out, article), judged)
 
 
 def _capped(out: dict[str, Any], judged: list[Judged]) -> dict[str, Any]:

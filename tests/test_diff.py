@@ -13,7 +13,7 @@ def _later(brief: Brief) -> Brief:
     moved = "rejected" if brief.deal_terms[0].status == "agreed" else "agreed"
     terms = [brief.deal_terms[0].model_copy(update={"status": moved})]
     extra = brief.deal_terms[0].model_copy(
-        update={"term": "safe passage out of Gaza for Hamas leaders", "status": "proposed"}
+        update={"term": "a prisoner exchange monitored by Qatar", "status": "proposed"}
     )
     pos = brief.positions[0].model_copy(update={"stance": "now accepts the talks reluctantly"})
     return brief.model_copy(
@@ -33,7 +33,7 @@ def test_lifecycle_new_dropped_and_shifted() -> None:
     first, moved = old.deal_terms[0], new.deal_terms[0]
     assert first.status != moved.status
     assert f"{first.term}: {first.status.replace('_', ' ')} → {moved.status}" in changes.terms
-    assert "new: safe passage out of Gaza for Hamas leaders (proposed)" in changes.terms
+    assert "new: a prisoner exchange monitored by Qatar (proposed)" in changes.terms
     assert len([d for d in changes.demands if d.startswith("dropped: ")]) == len(old.demands)
     assert any("now accepts the talks reluctantly" in p for p in changes.positions)
     text = diff.render(changes, old, new)

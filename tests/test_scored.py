@@ -72,7 +72,8 @@ def test_each_kind_becomes_an_item_citing_its_own_sentence_in_its_words() -> Non
     out = _assemble(BACKGROUND, BACKGROUND, position, position, demand, term, term)
     first, second = out["positions"]
     assert (first["holder"], first["evidence"]) == ("fishermen_s_guild", [3])
-    assert first["stance"] == ART.sentence(3).text
+    # Its words are the sentence's, without who said it (wording.py).
+    assert first["stance"] == "opposes any cut to the cod quota"
     # "He added ..." names no side: the last side named before it holds the position.
     assert (second["holder"], second["evidence"]) == ("fishermen_s_guild", [4])
     (dem,) = out["demands"]
@@ -100,9 +101,27 @@ def test_kind_is_judged_against_the_models_habits_in_the_article() -> None:
     probs = {"A": 0.1, "B": 0.5, "C": 0.3, "D": 0.1}
     usual = {"A": 0.2, "B": 0.6, "C": 0.1, "D": 0.1}
     assert scored.kinds_of(probs, "It said nothing new.", usual) == ["demands"]
-    # A cue word tips a near tie: "deal" marks a deal term.
+    # A cue word tips a near tie: "offer" marks a deal term.
     even = {"A": 0.1, "B": 0.3, "C": 0.3, "D": 0.3}
-    assert scored.kinds_of(even, "The deal is near.", even) == ["deal_terms"]
+    assert scored.kinds_of(even, "The offer is near.", even) == ["deal_terms"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
+        # A deal named and no term of it: nothing to list.
+        ("There has been a renewed push for a ferry deal.", []),
+        ("He warned that such a deal could hurt the guild.", []),
+        # A deal with what it holds: its term.
+        ("The guild signed a deal that ends the strike.", ["deal_terms"]),
+        ("Under the deal, boats would stay in port.", ["deal_terms"]),
+        ("The deal gives each boat 4,000 euros.", ["deal_terms"]),
+    ],
+)
+def test_a_deal_named_without_its_terms_is_no_deal_term(sentence: str, kinds: list[str]) -> None:
+    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
+    usual = {"A": 0.25, "B": 0.25, "C": 0.25, "D": 0.25}
+    assert scored.kinds_of(term, sentence, usual) == kinds
 
 
 @pytest.mark.parametrize(
@@ -351,6 +370,33 @@ def test_a_sides_own_name_names_it_even_where_another_sides_name_begins_with_it(
     position = {"A": 0.05, "B": 0.8, "C": 0.1, "D": 0.05}
     out = scored.assemble(art, sides, [Judged(sentence=art.sentence(2), kinds=position)])
     assert [p["holder"] for p in out["positions"]] == ["marenland"]
+
+
+def test_a_demand_is_made_by_its_verbs_subject_not_the_first_side_named() -> None:
+    art = from_text(
+        "Quota row\n\n"
+        "In a letter to the fisheries ministry, the Fishermen's Guild demanded that the "
+        "ministry drop the cut."
+    )
+    demand = {"A": 0.05, "B": 0.1, "C": 0.8, "D": 0.05}
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=demand)])
+    assert [(d["by"], d["of"]) for d in out["demands"]] == [
+        ("fishermen_s_guild", "the_fisheries_ministry")
+    ]
+
+
+def test_a_listing_sentence_gives_a_deal_term_for_each_part() -> None:
+    art = from_text(
+        "Quota row\n\n"
+        "The fisheries ministry offered a fuel card, a port fee waiver and a 4,000-euro grant."
+    )
+    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])
+    assert [(t["term"], t["proposed_by"]) for t in out["deal_terms"]] == [
+        ("a fuel card", "the_fisheries_ministry"),
+        ("a port fee waiver", "the_fisheries_ministry"),
+        ("a 4,000-euro grant", "the_fisheries_ministry"),
+    ]
 
 
 def test_a_side_named_only_inside_a_quotation_is_not_the_demands_target() -> None:
