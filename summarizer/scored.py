@@ -12,10 +12,11 @@ writing (``shared/notes/small-model-scoring.md``, re-measured in the README). So
 3. the kind is the model's choice relative to its habits in this article, weighed up by the
    sentence's cue words; a deal term's status is read off its sentence's words;
 4. the actor is the party the sentence names first outside quotation marks (else the one
-   named last before it); a demand's target is a party named right after its verb; a deal
-   term has a proposer only where its sentence says someone put it forward, bound itself to
-   it ("signed", "pledged") or calls it a side's plan; one that says "the plan" or "it", or
-   names no side and no joint deal, goes on with the last proposer's.
+   named last before it); a demand is made by the subject of its verb and of its addressee,
+   by the parse (``parse.py``), else of a party named right after its verb; a deal term has
+   a proposer only where its sentence says someone put it forward, bound itself to it
+   ("signed", "pledged") or calls it a side's plan; one that says "the plan" or "it" goes
+   on with the last proposer's.
 
 Every item cites the sentence it was found in and states it in that sentence's words: the
 part of it that the parse finds states the item (``wording.py``), or each part of a list it
@@ -374,23 +375,6 @@ _ANAPHORA = re.compile(
     r"(?:it|the (?:plan|proposal|offer|draft|framework|package|bill))\b",
     re.IGNORECASE,
 )
-# What no single side puts forward: a deal between sides, or a term "both sides" take.
-_JOINT = re.compile(
-    r"\b(?:deal|agreement|accord|exchange|truce|ceasefire|settlement|compromise|contract|"
-    r"treaty|pact)s?\b|\b(?:both|all|the two)\s+(?:sides|parties|countries|governments|"
-    r"delegations)\b|\bnegotiators\b|\beach other\b",
-    re.IGNORECASE,
-)
-
-
-def _continues(sentence: str, spoken: str, named: list[str]) -> bool:
-    """Whether a deal term's sentence goes on with the last proposal: it says "the plan"
-    or "it", or it names no side (``named``) and no joint deal outside its quotations
-    (``spoken``) ("The new revisions include a higher cap." after "The Senate passed a
-    revised bill.")."""
-    if _ANAPHORA.search(sentence):
-        return True
-    return not named and not _JOINT.search(spoken)
 
 
 def target_of(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
@@ -510,7 +494,8 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                         {"by": makers[0], "of": target, "what": text, "evidence": evidence}
                     )
             elif section == "deal_terms":
-                if actor is None and _continues(j.sentence.text, spoken, named):
+                # "The plan would ...", "It calls for ...": the proposal last credited.
+                if actor is None and _ANAPHORA.search(j.sentence.text):
                     actor = proposer
                 proposer = actor or proposer
                 # A sentence that lists terms states each of them.

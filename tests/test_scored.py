@@ -309,12 +309,12 @@ def test_a_term_stated_of_the_plan_belongs_to_whoever_proposed_the_plan() -> Non
     term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
     judged = [Judged(sentence=s, kinds=term) for s in art.sentences[1:]]
     out = scored.assemble(art, SIDES, judged)
-    # "the plan", and terms that name no one, go on with the ministry's proposal; "the
-    # deal" and what "both sides" do are not said to be any one side's.
+    # "the plan" goes on with the ministry's proposal; a term that names no one ("The terms
+    # would also ..."), "the deal" and what "both sides" do are not said to be any side's.
     assert [t["proposed_by"] for t in out["deal_terms"]] == [
         "the_fisheries_ministry",
         "the_fisheries_ministry",
-        "the_fisheries_ministry",
+        None,
         None,
         None,
     ]
