@@ -107,8 +107,9 @@ def _item_problems(
         )
     # Sentence numbers that exist are not enough: small models number sentences in order.
     # A quote found in the cited sentences grounds the item; else they must share at least
-    # one content word (or its stem) with the claim.
-    if span is None and grounding.words(said) and not grounding.shares_stem(said, cited):
+    # one content word (or its stem) with the claim. A claim with no word at all (symbols,
+    # emoji) shares none: it is not borne out, never trusted by default.
+    if span is None and not grounding.shares_stem(said, cited):
         ids = ", ".join(str(i) for i in item.evidence)
         found.append(
             Problem(

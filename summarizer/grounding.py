@@ -99,7 +99,10 @@ def align(
     return origin[pos], origin[pos + len(needle) - 1] + 1
 
 
-_WORD = re.compile(r"[a-z0-9]+")
+# A word in any script: a run of letters or digits; in the scripts written without spaces
+# (Chinese, Japanese kana) each character stands alone, as no run there is one word.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_UNSPACED}]|[^\W_{_UNSPACED}]+")
 _STOP = frozenset(
     "a an the of to for and or in on at by with from its their his her is are was were be "
     "been has have had that this it as not no".split()

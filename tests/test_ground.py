@@ -44,6 +44,40 @@ def test_facts_never_carry_estimative_words_their_sentence_does_not_use() -> Non
         _validate(_answer(summary="A deal is almost certain."))
 
 
+@pytest.mark.parametrize(
+    "term",
+    [
+        "прекращение огня",  # Cyrillic: words of their own, none in sentence 2
+        "長期停戦",  # Japanese: no spaces, each character a word
+        "🕊️ 🤝",  # no word at all: nothing the sentence could bear out
+    ],
+)
+def test_a_claim_in_any_script_is_checked_never_passed_unread(term: str) -> None:
+    off = _answer()
+    off["deal_terms"][0].update(term=term, quote=None, evidence=[2])
+    kept = ground(_parse(off), ART).deal_terms[0]
+    assert kept.verified is False
+    assert kept.unverified_reason == "its sentences do not state it"
+
+
+def test_a_party_named_in_another_script_is_found_in_the_article() -> None:
+    from summarizer.article import from_text
+
+    art = from_text("停火谈判\n\n哈马斯 表示 愿意 停火。\n\n以色列 拒绝 了 提议。")
+    data = {
+        "summary": "s",
+        "parties": [{"id": "h", "name": "哈马斯", "kind": "armed_group"}],
+        "positions": [{"holder": "h", "topic": "", "stance": "愿意 停火", "evidence": [2]}],
+        "demands": [],
+        "deal_terms": [],
+    }
+    out = ground(_parse(data), art)
+    assert out.parties[0].verified and out.positions[0].verified
+    # The same claim citing the other sentence does not share its words.
+    data["positions"][0]["evidence"] = [3]
+    assert ground(_parse(data), art).positions[0].verified is False
+
+
 def test_cited_sentences_must_state_the_item() -> None:
     # Sentence 2 exists but says nothing of a ceasefire: re-asked with that error.
     off = _answer()
