@@ -363,22 +363,46 @@ def choose(
     finally:
         switch.current.close()
         switch.current = None
+    where = config.redact(endpoint.base_url)
     try:
         top = completion.choices[0].logprobs.content[0].top_logprobs
     except (AttributeError, IndexError, TypeError):
+        top = None
+    if not top:
         raise ModelOutputError(
-            f"the model server at {config.redact(endpoint.base_url)} returned no log-probabilities",
+            f"the model server at {where} returned no log-probabilities",
             hint="use --strategy single with this server",
-        ) from None
+        )
+    return _letter_probabilities(letters, top, where)
+
+
+# How a tokenizer may write a letter that starts a word: "▁B" (SentencePiece), "ĠB" (GPT-2).
+_WORD_START = "▁Ġ"
+
+
+def _letter_probabilities(letters: str, top: list[Any], where: str) -> dict[str, float]:
+    """The distribution over ``letters`` among the top log-probabilities ``top``: each a
+    finite number no greater than 0 (a log of a probability), else the server's answer is
+    unusable; at least one of the letters among them, else the question told nothing."""
     probs = dict.fromkeys(letters, 0.0)
     for entry in top:
-        token = str(entry.token).strip().rstrip(")").upper()
+        logprob = getattr(entry, "logprob", None)
+        if not isinstance(logprob, (int, float)) or not math.isfinite(logprob) or logprob > 1e-6:
+            raise ModelOutputError(
+                f"the model server at {where} returned an unusable log-probability "
+                f"({str(logprob)[:20]}): a log-probability is a finite number no greater than 0",
+                hint="check the server's version and settings, or use --strategy single",
+            )
+        token = str(getattr(entry, "token", "")).strip().lstrip(_WORD_START).rstrip(")").upper()
         if token in probs:
-            probs[token] += math.exp(entry.logprob)
+            probs[token] += math.exp(logprob)
     total = sum(probs.values())
     if total <= 0:
-        # None of the letters among the top tokens: the question told the model nothing.
-        return dict.fromkeys(letters, 1 / len(letters))
+        raise ModelOutputError(
+            f"the model server at {where} gave none of the answer letters {', '.join(letters)} "
+            "among its most probable tokens",
+            hint="use a model that answers closed questions, or --strategy single",
+        )
     return {k: v / total for k, v in probs.items()}
 
 

@@ -5,8 +5,9 @@ the script. Actions: ``good`` (a valid brief for the seed article, hand-written)
 (any HTTP status, optional Retry-After), ``hang`` (sleep past the client's timeout), ``drop``
 (close the connection without answering), ``truncate`` (promise more bytes than are sent),
 ``length`` (finish_reason "length"), ``refusal``, ``bad_schema``, ``bad_evidence``,
-``bad_quote`` (a quote that is not in the article), and
-``answer`` (any brief the test passes).
+``bad_quote`` (a quote that is not in the article),
+``answer`` (any brief the test passes), and ``logprobs`` (a one-token answer whose top
+log-probabilities the test passes, for closed questions).
 """
 
 from __future__ import annotations
@@ -124,6 +125,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, completion(json.dumps(GOOD_BRIEF)))
         elif action == "answer":
             self._send(200, completion(json.dumps(args["brief"])))
+        elif action == "logprobs":
+            body = json.loads(completion("B"))
+            top = [{"token": t, "logprob": lp, "bytes": None} for t, lp in args["top"]]
+            first = {"token": "B", "logprob": -0.1, "bytes": None, "top_logprobs": top}
+            body["choices"][0]["logprobs"] = {"content": [first]}
+            self._send(200, json.dumps(body).encode())
         elif action == "status":
             extra = {"Retry-After": str(args["retry_after"])} if "retry_after" in args else {}
             self._send(args["code"], b'{"error": {"message": "scripted"}}', extra)

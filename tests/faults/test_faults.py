@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -246,6 +247,55 @@ def test_scored_strategy_on_a_server_without_log_probabilities_says_so() -> None
         with pytest.raises(ModelOutputError, match="returned no log-probabilities") as info:
             _run(url, strategy="scored")
     assert info.value.hint == "use --strategy single with this server"
+
+
+_SIDES = {"parties": [{"name": "Hamas", "kind": "armed_group"}], "summary": "Talks."}
+
+
+@pytest.mark.parametrize(
+    ("top", "says"),
+    [
+        ([("A", float("nan")), ("B", -1.0)], "unusable log-probability (nan)"),
+        ([("A", float("inf")), ("B", -1.0)], "unusable log-probability (inf)"),
+        ([("A", 1000.0), ("B", -1.0)], "unusable log-probability (1000.0)"),
+        ([("the", -0.1), ("1", -0.5)], "none of the answer letters A, B, C, D"),
+        ([], "returned no log-probabilities"),
+    ],
+)
+def test_unusable_log_probabilities_fail_naming_the_servers_problem(
+    top: list[tuple[str, float]], says: str
+) -> None:
+    # Every sentence question gets the same answer: the first one already fails.
+    with fault_server(("answer", {"brief": _SIDES}), default=("logprobs", {"top": top})) as (
+        url,
+        _,
+    ):
+        with pytest.raises(ModelOutputError, match=re.escape(says)):
+            _run(url, strategy="scored")
+
+
+def test_letters_written_as_word_starts_are_read() -> None:
+    # "▁B" (SentencePiece) and "ĠC" (GPT-2 byte pairs) are the letters B and C.
+    top = [("▁B", -0.2), ("ĠC", -2.0), ("A", -3.0)]
+    with fault_server(("answer", {"brief": _SIDES}), default=("logprobs", {"top": top})) as (
+        url,
+        _,
+    ):
+        brief = _run(url, strategy="scored")
+    assert brief.positions, "B, the likeliest letter, makes positions"
+
+
+def test_unusable_log_probabilities_exit_6_from_the_cli(tmp_path: Path) -> None:
+    top = [("A", float("nan"))]
+    with fault_server(("answer", {"brief": _SIDES}), default=("logprobs", {"top": top})) as (
+        url,
+        _,
+    ):
+        out = tmp_path / "brief.json"
+        proc = _cli(url, "--strategy", "scored", "-o", str(out))
+    assert proc.returncode == 6, proc.stderr
+    assert "unusable log-probability" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists()
 
 
 def test_messages_count_the_attempts_made() -> None:
