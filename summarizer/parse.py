@@ -335,7 +335,7 @@ def gist(text: str, section: str) -> tuple[int, int] | None:
     if section == "demands":
         asks = [t for t in doc if t.lemma_ in DEMAND_VERBS and t.pos_ == "VERB"]
         wanted = _complement(asks[0]) if asks else None
-        if wanted is not None:
+        if wanted is not None and wanted.pos_ != "PRON":
             if wanted.pos_ in ("VERB", "AUX"):
                 return _gist_of(wanted, subject=False)
             return _span(wanted) if len(list(wanted.subtree)) <= _LONGEST_GIST else None
@@ -343,7 +343,8 @@ def gist(text: str, section: str) -> tuple[int, int] | None:
     if section == "deal_terms":
         offers = [t for t in doc if t.lemma_ in TERM_VERBS and t.pos_ == "VERB"]
         term = _complement(offers[0]) if offers else None
-        if term is not None:
+        # "signed it": a pronoun is no term; the clause says what it is.
+        if term is not None and term.pos_ != "PRON":
             if term.pos_ in ("VERB", "AUX"):
                 return _gist_of(term, subject=True)
             return _span(term) if len(list(term.subtree)) <= _LONGEST_GIST else None
