@@ -51,7 +51,7 @@ DEFAULT_MAX_TOKENS = 1500
 RESPONSE_FORMATS = ("json_schema", "json_object")
 # How the brief is extracted: "scored" (parties generated, every sentence's kind chosen from
 # the model's log-probabilities) or "single" (one call that writes the whole brief).
-# README, Quality, gives the figures behind the defaults.
+# docs/quality.md gives the figures behind the defaults.
 STRATEGIES = ("scored", "single")
 
 

@@ -129,7 +129,7 @@ def _refusal(completion: Any) -> str | None:
 
 
 # Long on purpose: one branch per kind of failure, each with its message and fix, read top
-# to bottom like the README's failure table.
+# to bottom like docs/failures.md's table.
 def _failure(exc: BaseException, endpoint: Endpoint, attempts: int) -> BaseException:
     """Map what the client stack raised to one of our errors, without leaking keys.
     Anything else is a bug of ours, never to be reported as the model's: it is returned as

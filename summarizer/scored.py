@@ -2,7 +2,7 @@
 
 A small model under a JSON grammar fills the structure mechanically (one item per party,
 sentences cited in order); asked a closed question, its probabilities are far better than its
-writing (``shared/notes/small-model-scoring.md``, re-measured in the README). So:
+writing (``shared/notes/small-model-scoring.md``, re-measured in docs/quality.md). So:
 
 1. one generated call: the parties, their people, a one-sentence summary; the sides it
    missed are added from the names the article shows acting (``sides.py``, no model);
@@ -54,7 +54,7 @@ KINDS = "ABCD"
 KIND_NAMES = {"B": "positions", "C": "demands", "D": "deal_terms"}
 # A sentence is background when the model gives that answer at least this probability. The
 # model spreads its probability widely (background rarely reaches one half even on pure
-# narration), so the cut is set by measurement on the development set (README, Quality).
+# narration), so the cut is set by measurement on the development set (docs/quality.md).
 BACKGROUND = 0.25
 # A sentence with none of the cue words below is background at a lower probability still.
 BACKGROUND_UNCUED = 0.1
@@ -148,7 +148,7 @@ DEAL_NOUNS = frozenset({"deal", "agreement", "accord", "settlement", "pact"})
 _COUNTER_OFFER = r"counter(?:s|ed|ing)?\b(?!-)|counter-?(?:offer|proposal)"
 # A deal term's status, from the words of its sentence: the first rule that matches wins,
 # else "proposed". The 1.5B model's own choice among the seven was right less often than
-# chance on the development set (README, Quality).
+# chance on the development set (docs/quality.md).
 _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
     (
         "withdrawn",
@@ -420,7 +420,7 @@ def _parties(
     parties = []
     spelt: dict[str, list[str]] = {}
     # The generated list misses sides the article shows speaking or acting (a closed
-    # yes-or-no question about each name did not tell them apart: README, Quality).
+    # yes-or-no question about each name did not tell them apart: docs/quality.md).
     tidied = [tidy(side, article.text) for side in sides.parties]
     for side in with_more_sides(article, tidied):
         pid = _slug(side.name, taken)

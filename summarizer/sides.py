@@ -2,7 +2,7 @@
 for each side, and the sides the model's list missed.
 
 The 1.5B model lists the main sides well and misses the rest: a body that speaks only once, a
-lawmaker quoted by name (README, Quality). Those are found here without a model, from the
+lawmaker quoted by name (docs/quality.md). Those are found here without a model, from the
 article's capitalised names and the verbs that follow them; a person whose title names a side
 ("US envoy Adam Boehler") is one of its people.
 """
