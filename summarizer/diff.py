@@ -11,17 +11,6 @@ from . import grounding
 from .merge import SAME_ITEM, merge_parties
 from .schema import Brief
 
-# Order of a deal term's life; moving back along it is still reported, as a reversal.
-LIFECYCLE = (
-    "proposed",
-    "under_negotiation",
-    "disputed",
-    "agreed",
-    "rejected",
-    "withdrawn",
-    "implemented",
-)
-
 
 @dataclass
 class Changes:

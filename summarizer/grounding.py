@@ -121,12 +121,6 @@ def overlap(a: str, b: str) -> float:
     return 2 * common / (len(wa) + len(wb)) if common else 0.0
 
 
-def support(claim: str, sentence: str) -> float:
-    """Share of the claim's content words that the sentence contains (0 to 1)."""
-    wc = words(claim)
-    return len(wc & words(sentence)) / len(wc) if wc else 0.0
-
-
 def _stems(text: str) -> set[str]:
     # Five letters stand in for a stemmer: "opposes"/"opposition", "Israel"/"Israeli".
     return {w[:5] for w in words(text)}

@@ -50,14 +50,6 @@ def _missing_extra() -> LocalModelError:
     )
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def default_model_path(progress: Progress | None = None) -> Path:
     """Join the default model's parts into the cache (once) and return the verified file."""
     target = cache_dir() / "models" / f"{DEFAULT_MODEL}.gguf"
