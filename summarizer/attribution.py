@@ -23,17 +23,12 @@ PLOVER event types (the current manual: REQUEST replaced DEMAND), in one table:
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+from .schema import AttributionKind, Event, Extraction, Modality
 
 if TYPE_CHECKING:
     from .article import Article
-    from .schema import Extraction
-
-AttributionKind = Literal["anonymous", "statement", "on_record", "reporter"]
-Modality = Literal["asserted", "hedged", "conditional", "negated", "past"]
-Event = Literal[
-    "REQUEST", "THREATEN", "AGREE", "REJECT", "RETREAT", "CONSULT", "CONCEDE", "ACCUSE", "SUPPORT"
-]
 
 _ANONYMOUS = re.compile(
     r"\b(sources?\s+(?:told|said|say)|according to (?:sources|people|officials)|"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from . import prices as price_tables
 from .errors import ConfigError
 
 # Environment variable names, shown in `summarizer --help`.
@@ -39,7 +40,7 @@ ENV_VARS: dict[str, str] = {
     ENV_RESPONSE_FORMAT: "json_schema (default) or json_object (llama-cpp-python servers)",
     ENV_CACHE_DIR: "where the embedded model and the llama-server built for it are kept",
     ENV_LLAMA_SERVER: "llama-server binary for the embedded model (default: built by setup)",
-    ENV_PRICES: "JSON price table overriding the defaults: model -> [USD/M in, USD/M out]",
+    ENV_PRICES: "path of a JSON price table over the defaults: model -> [USD/M in, USD/M out]",
     ENV_STRATEGY: "scored (default for the embedded model) or single (default for a server)",
 }
 
@@ -215,8 +216,6 @@ def resolve(
     every value checked alike: a bad one is a :class:`~summarizer.errors.ConfigError`
     (exit 3) naming it. Paths may be ``str`` or :class:`~pathlib.Path`; ``prices`` is a
     JSON price table file (else $SUMMARIZER_PRICES, else the defaults)."""
-    from . import prices as price_tables
-
     if record is not None and replay is not None:
         raise ConfigError("--record and --replay cannot be used together", hint="pick one")
     chosen = strategy or _env(ENV_STRATEGY)
@@ -246,7 +245,7 @@ def resolve(
         replay=_path(replay),
         cache=_path(cache),
         allow_private_urls=allow_private_urls,
-        prices=price_tables.load(_path(prices)),
+        prices=price_tables.load(_path(prices) or _path(_env(ENV_PRICES))),
     )
 
 

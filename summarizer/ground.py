@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from . import grounding
 from .article import Article
 from .errors import ModelOutputError
-
-if TYPE_CHECKING:
-    from .schema import Extraction
 
 SECTIONS = ("positions", "demands", "deal_terms")
 # The text fields a model writes for an item of each section: what its evidence must state.
@@ -159,9 +158,7 @@ def summary_problem(summary: str, article: Article) -> Problem | None:
     return None
 
 
-def _checked(
-    extraction: Extraction, article: Article
-) -> tuple[list[Problem], dict[str, Span | None]]:
+def _checked(extraction: Any, article: Article) -> tuple[list[Problem], dict[str, Span | None]]:
     """Every problem, in order, and each item's quote span by its place ("demands[0]")."""
     found = []
     spans: dict[str, Span | None] = {}
@@ -178,7 +175,7 @@ def _checked(
     return found, spans
 
 
-def problems(extraction: Extraction, article: Article) -> list[Problem]:
+def problems(extraction: Any, article: Article) -> list[Problem]:
     """Everything in ``extraction`` that ``article`` does not bear out, in order."""
     return _checked(extraction, article)[0]
 
@@ -188,7 +185,12 @@ def keepable(found: list[Problem]) -> bool:
     return all(p.reason is not None for p in found)
 
 
-def ground(extraction: Extraction, article: Article) -> Extraction:
+# Any model shaped like the brief's extraction (``schema.Extraction`` and its subclasses):
+# the brief's models validate answers with the checks above, so this stage names none of them.
+E = TypeVar("E", bound=BaseModel)
+
+
+def ground(extraction: E, article: Article) -> E:
     """A copy of ``extraction`` with each quote's span in the article, and each item the
     article does not bear out marked ``verified: false`` with the reason: fail closed,
     never silently dropped or silently trusted.
@@ -201,7 +203,7 @@ def ground(extraction: Extraction, article: Article) -> Extraction:
         raise ModelOutputError(f"the model's answer does not fit the article: {wrong}"[:400])
     out = extraction.model_copy(deep=True)
     why = {p.where: p.reason for p in reversed(found)}  # the first reason of each item
-    for i, party in enumerate(out.parties):
+    for i, party in enumerate(getattr(out, "parties")):  # noqa: B009 - any such model
         if (reason := why.get(f"parties[{i}]")) is not None:
             party.verified, party.unverified_reason = False, reason
     for section in SECTIONS:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
-from .config import ENV_PRICES
 from .errors import ConfigError
 
 # Public list prices (USD per million tokens: input, output) at the time of writing; override
-# them with --prices FILE or SUMMARIZER_PRICES (a JSON object of the same shape).
+# them with --prices FILE or SUMMARIZER_PRICES=FILE (a JSON object of the same shape).
 DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4o-mini": (0.15, 0.60),
     "gpt-4o": (2.50, 10.00),
@@ -23,9 +21,10 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
 
 
 def load(path: Path | None = None) -> dict[str, tuple[float, float]]:
-    """The default table updated from ``path`` (or $SUMMARIZER_PRICES)."""
+    """The default table updated from the JSON file ``path``, if any (``config.resolve``
+    finds it: --prices, else $SUMMARIZER_PRICES)."""
     table = dict(DEFAULT_PRICES)
-    raw = path or (Path(p) if (p := os.environ.get(ENV_PRICES, "").strip()) else None)
+    raw = path
     if raw is None:
         return table
     hint = 'write JSON like {"my-model": [0.5, 1.5]} (USD per million in, out)'

@@ -19,7 +19,6 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 
 from . import ground
 from .article import Article
-from .attribution import AttributionKind, Event, Modality
 from .ground import estimative_words
 
 PartyKind = Literal[
@@ -32,6 +31,12 @@ PartyKind = Literal[
     "person",
     "coalition",
     "other",
+]
+# What the reading stage (``attribution.py``) derives of each item, off its sentence.
+AttributionKind = Literal["anonymous", "statement", "on_record", "reporter"]
+Modality = Literal["asserted", "hedged", "conditional", "negated", "past"]
+Event = Literal[
+    "REQUEST", "THREATEN", "AGREE", "REJECT", "RETREAT", "CONSULT", "CONCEDE", "ACCUSE", "SUPPORT"
 ]
 Status = Literal[
     "proposed",
