@@ -25,15 +25,15 @@ def _unwritable(path: Path, exc: OSError) -> OutputError:
     )
 
 
-def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
+def write_atomic(path: Path, text: str, *, durable: bool = False, mode: int | None = None) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the whole new one, never
     a part: a temporary file beside it, renamed over it. ``durable`` also syncs it to disk
     first, so that a killed process or a crash cannot leave an empty file behind.
 
     A symbolic link is written through to its target (the link stays); a target that is not
     a regular file (a FIFO, a terminal, ``/dev/stdout``) is written directly, never replaced.
-    A new file gets ``0666 & ~umask``; a replaced one keeps its mode. Raises
-    :class:`~summarizer.errors.OutputError` when it cannot be written."""
+    A new file gets ``0666 & ~umask`` and a replaced one keeps its mode, unless ``mode`` is
+    given. Raises :class:`~summarizer.errors.OutputError` when it cannot be written."""
     try:
         st: os.stat_result | None = path.stat()  # through any symlink
     except FileNotFoundError:
@@ -49,7 +49,8 @@ def write_atomic(path: Path, text: str, *, durable: bool = False) -> None:
                 fh.write(text)
             return
         target = Path(os.path.realpath(path))  # a link stays; the file it names is replaced
-        _replace(target, text, durable, st.st_mode if st else 0o666 & ~_UMASK)
+        kept = st.st_mode if st else 0o666 & ~_UMASK
+        _replace(target, text, durable, kept if mode is None else mode)
     except OSError as exc:
         raise _unwritable(path, exc) from None
 

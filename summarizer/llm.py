@@ -59,12 +59,30 @@ def _tls() -> ssl.SSLContext:
     return httpx2.create_ssl_context()
 
 
-def _transport(
-    endpoint: Endpoint, tape: Tape, log: CallLog
-) -> tuple[httpx2.BaseTransport, RetryTransport | None]:
-    """The transports of one call, and its retrying one (which counts the attempts)."""
+@dataclass
+class _Call:
+    """The transports of one call: the outermost, the retrying one (which counts the
+    attempts) and the response cache, if any."""
+
+    transport: httpx2.BaseTransport
+    retry: RetryTransport | None
+    cache: recording.CacheTransport | None
+
+    @property
+    def attempts(self) -> int:
+        return self.retry.attempts if self.retry else 1
+
+    def failed(self) -> None:
+        """The answer was unusable: the cache must not serve it again."""
+        if self.cache is not None:
+            self.cache.forget()
+
+
+def _transport(endpoint: Endpoint, tape: Tape, log: CallLog) -> _Call:
+    """The transports of one call."""
     inner: httpx2.BaseTransport
     retry = None
+    cache = None
     if tape.replay is not None:
         inner = recording.ReplayTransport(
             tape.replay, rerecord_hint=tape.rerecord_hint, used=tape.used
@@ -82,14 +100,14 @@ def _transport(
                 inner, tape.record, context=tape.context or {}, secrets=secrets
             )
         if tape.cache is not None:
-            inner = recording.CacheTransport(
+            inner = cache = recording.CacheTransport(
                 inner,
                 tape.cache,
                 scope=recording.cache_scope(endpoint.base_url, endpoint.api_key),
                 context=tape.context or {},
                 secrets=secrets,
             )
-    return MeterTransport(GateTransport(inner), log), retry
+    return _Call(MeterTransport(GateTransport(inner), log), retry, cache)
 
 
 def _request_options(endpoint: Endpoint, model: type[BaseModel]) -> dict[str, Any]:
@@ -308,7 +326,8 @@ def ask(
     """Ask for an answer that validates as ``model`` against ``article`` (re-asking with the
     validation error, at most :data:`MAX_REASKS` times)."""
     switch, patched, _ = _client(endpoint)
-    switch.current, retry = _transport(endpoint, tape, log)
+    call = _transport(endpoint, tape, log)
+    switch.current = call.transport
     try:
         with grounded_in(article):  # not instructor's context=: see schema.grounded_in
             result, completion = patched.chat.completions.create_with_completion(
@@ -322,7 +341,8 @@ def ask(
     except Exception as exc:  # the client stack's failures become ours, with one line
         salvaged = _unverified_items_only(model, exc, article)
         if salvaged is None:
-            raise _failure(exc, endpoint, retry.attempts if retry else 1) from None
+            call.failed()
+            raise _failure(exc, endpoint, call.attempts) from None
         result, completion = salvaged
     finally:
         switch.current.close()
@@ -347,7 +367,8 @@ def choose(
     One token is generated; the answer is the distribution over the letters among the
     top log-probabilities the server returns (llama-server and the OpenAI API both do)."""
     switch, _, raw = _client(endpoint)
-    switch.current, retry = _transport(endpoint, tape, log)
+    call = _transport(endpoint, tape, log)
+    switch.current = call.transport
     try:
         completion = raw.chat.completions.create(
             model=endpoint.model,
@@ -359,7 +380,7 @@ def choose(
             top_logprobs=TOP_LOGPROBS,
         )
     except Exception as exc:  # the client stack's failures become ours, with one line
-        raise _failure(exc, endpoint, retry.attempts if retry else 1) from None
+        raise _failure(exc, endpoint, call.attempts) from None
     finally:
         switch.current.close()
         switch.current = None
@@ -368,12 +389,16 @@ def choose(
         top = completion.choices[0].logprobs.content[0].top_logprobs
     except (AttributeError, IndexError, TypeError):
         top = None
-    if not top:
-        raise ModelOutputError(
-            f"the model server at {where} returned no log-probabilities",
-            hint="use --strategy single with this server",
-        )
-    return _letter_probabilities(letters, top, where)
+    try:
+        if not top:
+            raise ModelOutputError(
+                f"the model server at {where} returned no log-probabilities",
+                hint="use --strategy single with this server",
+            )
+        return _letter_probabilities(letters, top, where)
+    except ModelOutputError:
+        call.failed()
+        raise
 
 
 # How a tokenizer may write a letter that starts a word: "▁B" (SentencePiece), "ĠB" (GPT-2).

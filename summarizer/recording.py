@@ -17,6 +17,7 @@ import difflib
 import hashlib
 import json
 import re
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -30,6 +31,9 @@ from .files import write_atomic
 from .transport import CACHE_HEADER
 
 FORMAT = 2
+# The largest recording read: far above any answer (the brief's own limits), far below what
+# would exhaust memory.
+MAX_BYTES = 16 * 1024 * 1024
 _VOLATILE = re.compile(r"\s*For further information visit https://errors\.pydantic\.dev/\S+")
 
 
@@ -95,7 +99,19 @@ class Recording:
     @classmethod
     def load(cls, path: Path) -> Recording:
         """Read and integrity-check a recording file; any fault is a
-        :class:`~summarizer.errors.RecordingError` naming the file."""
+        :class:`~summarizer.errors.RecordingError` naming the file. Only a plain file of at
+        most :data:`MAX_BYTES` is read: a FIFO would hang the read, ``/dev/zero`` fill memory."""
+        try:
+            st = path.lstat()
+        except OSError as exc:
+            raise RecordingError(
+                f"recording {path} is unreadable ({exc.strerror or type(exc).__name__})",
+                hint="delete it and record again with --record",
+            ) from None
+        if not stat.S_ISREG(st.st_mode):
+            raise _broken(path, "is not a plain file (a link, a FIFO or a device)")
+        if st.st_size > MAX_BYTES:
+            raise _broken(path, f"is {st.st_size:,} bytes, more than a recording holds")
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             request, response, meta = data["request"], data["response"], data["meta"]
@@ -125,8 +141,13 @@ class Recording:
         return cls(path, key, request, response, meta)
 
 
+# The response cache holds whole articles and answers: readable by its owner alone.
+PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
+
+
 class RecordTransport(httpx2.BaseTransport):
-    """Pass requests to ``inner`` and store each successful exchange under ``directory``."""
+    """Pass requests to ``inner`` and store each successful exchange under ``directory``
+    (``private``: a folder and files only their owner may read, as the response cache)."""
 
     def __init__(
         self,
@@ -135,12 +156,23 @@ class RecordTransport(httpx2.BaseTransport):
         *,
         context: dict[str, Any],
         secrets: tuple[str, ...] = (),
+        private: bool = False,
     ) -> None:
         self._inner = inner
         self._dir = directory
         self._context = context
         self._secrets = tuple(s for s in secrets if s)
-        directory.mkdir(parents=True, exist_ok=True)
+        self._mode = PRIVATE_FILE if private else None
+        self.written: list[Path] = []  # what this transport stored, in order
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            if private:
+                directory.chmod(PRIVATE_DIR)
+        except OSError as exc:
+            raise RecordingError(
+                f"cannot use {directory} for recordings: {exc.strerror or type(exc).__name__}",
+                hint="give a folder you can write to",
+            ) from None
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         return self.exchange(request, strict=True)
@@ -181,7 +213,15 @@ class RecordTransport(httpx2.BaseTransport):
                     f"refusing to write recording {key[:12]}: it contains the API key",
                     hint="remove the key from the article or prompt and record again",
                 )
-            write_atomic(self._dir / f"{key}.json", text)
+            path = self._dir / f"{key}.json"
+            if path.is_symlink():
+                # Written through, the link would overwrite whatever file it names.
+                raise RecordingError(
+                    f"refusing to write recording {path}: it is a symbolic link",
+                    hint="remove the link; recordings are plain files",
+                )
+            write_atomic(path, text, mode=self._mode)
+            self.written.append(path)
         except SummarizerError:
             if strict:
                 raise
@@ -295,11 +335,29 @@ class CacheTransport(httpx2.BaseTransport):
         secrets: tuple[str, ...] = (),
     ) -> None:
         self._dir = directory / scope
-        self._record = RecordTransport(inner, self._dir, context=context, secrets=secrets)
+        self._inner = inner
+        self._record: RecordTransport | None = None
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            directory.chmod(PRIVATE_DIR)
+            self._record = RecordTransport(
+                inner, self._dir, context=context, secrets=secrets, private=True
+            )
+        except (OSError, RecordingError):
+            return  # no usable cache folder (HOME a file, a read-only disk): ask, store nothing
+
+    def forget(self) -> None:
+        """Remove what this transport stored: answers that then failed validation must not
+        be served again (the rerun would fail the same way, and never ask)."""
+        if self._record is not None:
+            for path in self._record.written:
+                path.unlink(missing_ok=True)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        if self._record is None:
+            return self._inner.handle_request(request)
         path = self._dir / f"{key_of(canonical(request))}.json"
-        if path.exists():
+        if path.is_file() and not path.is_symlink():
             try:
                 rec = Recording.load(path)
             except RecordingError:
@@ -314,7 +372,7 @@ class CacheTransport(httpx2.BaseTransport):
         return self._record.exchange(request, strict=False)
 
     def close(self) -> None:
-        self._record.close()
+        (self._record or self._inner).close()
 
 
 def cache_scope(base_url: str, api_key: str | None) -> str:

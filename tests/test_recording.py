@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -223,3 +225,63 @@ def test_failures_are_not_recorded(tmp_path: Path) -> None:
     transport = recording.RecordTransport(inner, tmp_path, context={})
     assert transport.handle_request(_request(BODY)).status_code == 500
     assert list(tmp_path.glob("*.json")) == []
+
+
+def test_record_never_writes_through_a_link(tmp_path: Path) -> None:
+    # Issue 24, row 6: a recording replaced by a link to another file.
+    path = _record(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    path.unlink()
+    path.symlink_to(victim)
+    transport = recording.RecordTransport(_server(), tmp_path, context={})
+    with pytest.raises(RecordingError, match="is a symbolic link"):
+        transport.handle_request(_request(BODY))
+    assert victim.read_text() == "keep me"
+
+
+def test_the_cache_is_private_and_never_follows_a_link(tmp_path: Path) -> None:
+    # Issue 24, rows 6 and 19: entries hold whole articles and answers.
+    cache = recording.CacheTransport(_server(), tmp_path, scope="s", context={})
+    assert cache.handle_request(_request(BODY)).json() == ANSWER
+    (entry,) = (tmp_path / "s").glob("*.json")
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "s").stat().st_mode) == 0o700
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    entry.unlink()
+    entry.symlink_to(victim)
+    again = recording.CacheTransport(_server({"new": 1}), tmp_path, scope="s", context={})
+    assert again.handle_request(_request(BODY)).json() == {"new": 1}  # asked, still answered
+    assert victim.read_text() == "keep me"
+
+
+def test_a_cache_that_cannot_be_made_still_answers(tmp_path: Path) -> None:
+    # Issue 24, rows 11-12: HOME a file, so the cache folder cannot exist.
+    home = tmp_path / "home"
+    home.write_text("a file, not a folder")
+    cache = recording.CacheTransport(_server(), home / ".cache", scope="s", context={})
+    assert cache.handle_request(_request(BODY)).json() == ANSWER
+
+
+def test_forget_removes_what_the_call_stored(tmp_path: Path) -> None:
+    cache = recording.CacheTransport(_server(), tmp_path, scope="s", context={})
+    cache.handle_request(_request(BODY))
+    assert list((tmp_path / "s").glob("*.json"))
+    cache.forget()
+    assert list((tmp_path / "s").glob("*.json")) == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_replay_reads_only_plain_files(tmp_path: Path, kind: str) -> None:
+    # Issue 24, row 7: a FIFO would hang the read, /dev/zero fill memory.
+    key = recording.key_of(recording.canonical(_request(BODY)))
+    path = tmp_path / f"{key}.json"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    replay = recording.ReplayTransport(tmp_path, rerecord_hint="")
+    with pytest.raises(RecordingError, match="is not a plain file"):
+        replay.handle_request(_request(BODY))

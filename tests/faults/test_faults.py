@@ -394,3 +394,14 @@ def test_news_words_like_bearer_do_not_stop_a_recording(tmp_path: Path) -> None:
         options = summarizer.resolve(base_url=url, model="m", record=tmp_path / "rec", timeout=2)
         summarizer.summarize(article, options)
     assert len(list((tmp_path / "rec").glob("*.json"))) == 1
+
+
+def test_an_answer_that_failed_validation_is_not_cached(tmp_path: Path) -> None:
+    # Issue 24, row 10: else the rerun fails the same way with no call at all.
+    with fault_server(default=("bad_schema", {})) as (url, script):
+        for _ in range(2):
+            with pytest.raises(ModelOutputError):
+                _run(url, cache=tmp_path / "cache")
+        asked = len(script.requests)
+    assert asked == 2 * 3  # each run asked, and re-asked twice
+    assert list((tmp_path / "cache").rglob("*.json")) == []
