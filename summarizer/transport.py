@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +27,8 @@ from tenacity import (
     stop_before_delay,
     wait_random_exponential,
 )
+
+from .errors import ModelOutputError
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504, 529})
 MAX_RETRY_AFTER = 60.0
@@ -226,6 +229,35 @@ class GateTransport(httpx2.BaseTransport):
         self._inner.close()
 
 
+# More tokens than any call can use: a count above it is the server's error, not a bill.
+MAX_TOKENS_REPORTED = 100_000_000
+
+
+def _unusable_usage(value: object, request: httpx2.Request) -> ModelOutputError:
+    return ModelOutputError(
+        f"the model server at {request.url.host} reported unusable token usage "
+        f"({str(value)[:20]}): costs and --max-cost could not be trusted",
+        hint="check the server; its answers are not used until it counts tokens",
+    )
+
+
+def _tokens(value: object, request: httpx2.Request) -> int:
+    """A token count the server reported: a whole number from 0 up (absent: 0). Anything
+    else (NaN, a negative or absurd count, text) would make the cost and ``--max-cost``
+    meaningless, so the answer is refused."""
+    if value is None:
+        return 0
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value != int(value)
+        or not 0 <= value <= MAX_TOKENS_REPORTED
+    ):
+        raise _unusable_usage(value, request)
+    return int(value)
+
+
 class MeterTransport(httpx2.BaseTransport):
     """Record status, time and token usage of each call into a :class:`CallLog`."""
 
@@ -248,10 +280,12 @@ class MeterTransport(httpx2.BaseTransport):
             data = None
         if isinstance(data, dict):
             usage = data.get("usage") or {}
-            call.prompt_tokens = int(usage.get("prompt_tokens") or 0)
-            details = usage.get("prompt_tokens_details") or {}
-            call.cached_prompt_tokens = int(details.get("cached_tokens") or 0)
-            call.completion_tokens = int(usage.get("completion_tokens") or 0)
+            details = usage.get("prompt_tokens_details") or {} if isinstance(usage, dict) else {}
+            if not isinstance(usage, dict) or not isinstance(details, dict):
+                raise _unusable_usage(usage, request)
+            call.prompt_tokens = _tokens(usage.get("prompt_tokens"), request)
+            call.cached_prompt_tokens = _tokens(details.get("cached_tokens"), request)
+            call.completion_tokens = _tokens(usage.get("completion_tokens"), request)
             call.model = data.get("model")
         self._log.calls.append(call)
         return response

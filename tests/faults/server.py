@@ -6,7 +6,8 @@ the script. Actions: ``good`` (a valid brief for the seed article, hand-written)
 (close the connection without answering), ``truncate`` (promise more bytes than are sent),
 ``length`` (finish_reason "length"), ``refusal``, ``bad_schema``, ``bad_evidence``,
 ``bad_quote`` (a quote that is not in the article),
-``answer`` (any brief the test passes), and ``logprobs`` (a one-token answer whose top
+``answer`` (any brief the test passes), ``usage`` (a good brief with the token usage the
+test passes), and ``logprobs`` (a one-token answer whose top
 log-probabilities the test passes, for closed questions).
 """
 
@@ -125,6 +126,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, completion(json.dumps(GOOD_BRIEF)))
         elif action == "answer":
             self._send(200, completion(json.dumps(args["brief"])))
+        elif action == "usage":
+            body = json.loads(completion(json.dumps(GOOD_BRIEF)))
+            body["usage"] = args["usage"]
+            self._send(200, json.dumps(body).encode())
         elif action == "logprobs":
             body = json.loads(completion("B"))
             top = [{"token": t, "logprob": lp, "bytes": None} for t, lp in args["top"]]

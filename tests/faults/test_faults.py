@@ -405,3 +405,32 @@ def test_an_answer_that_failed_validation_is_not_cached(tmp_path: Path) -> None:
         asked = len(script.requests)
     assert asked == 2 * 3  # each run asked, and re-asked twice
     assert list((tmp_path / "cache").rglob("*.json")) == []
+
+
+@pytest.mark.parametrize(
+    "usage",
+    [
+        {"prompt_tokens": float("nan"), "completion_tokens": 5},
+        {"prompt_tokens": -1_000_000_000, "completion_tokens": 5},
+        {"prompt_tokens": 10, "completion_tokens": "many"},
+        {"prompt_tokens": 10, "completion_tokens": 10**12},
+        "lots",
+    ],
+)
+def test_unusable_token_usage_is_refused_not_billed(usage: Any, tmp_path: Path) -> None:
+    # Issue 24, row 17: NaN read as "cannot reach"; a negative count made the cost negative
+    # and --max-cost meaningless.
+    with fault_server(default=("usage", {"usage": usage})) as (url, _):
+        with pytest.raises(ModelOutputError, match="unusable token usage"):
+            _run(url, max_attempts=1)
+        out = tmp_path / "b.json"
+        proc = _cli(url, "-o", str(out))
+    assert proc.returncode == 6 and "unusable token usage" in proc.stderr
+    assert not out.exists()
+
+
+def test_a_whole_float_or_absent_usage_is_counted() -> None:
+    usage = {"prompt_tokens": 120.0, "completion_tokens": 30}
+    with fault_server(default=("usage", {"usage": usage})) as (url, _):
+        brief = _run(url)
+    assert (brief.metadata.usage.prompt_tokens, brief.metadata.usage.completion_tokens) == (120, 30)
