@@ -49,6 +49,11 @@ DEFAULT_TIMEOUT = 300.0
 DEFAULT_MAX_ATTEMPTS = 4
 # Enough for a full brief of a long article; stops a looping model early.
 DEFAULT_MAX_TOKENS = 1500
+# Upper bounds: past them a value is a typo, not a choice (a day per call; attempts that
+# would keep a dead server busy for hours; more tokens than any model's context).
+MOST_TIMEOUT = 86_400.0
+MOST_ATTEMPTS = 100
+MOST_TOKENS = 1_000_000
 RESPONSE_FORMATS = ("json_schema", "json_object")
 # How the brief is extracted: "scored" (parties generated, every sentence's kind chosen from
 # the model's log-probabilities) or "single" (one call that writes the whole brief).
@@ -99,9 +104,12 @@ def _env(name: str) -> str | None:
     return value or None
 
 
-def _number(name: str, given: float | None, raw: str | None, default: float) -> float:
-    """A positive, finite number: the flag's value, else the variable's, else ``default``.
-    Flags get the same checks as variables (0 is refused, never read as "unset")."""
+def _number(
+    name: str, given: float | None, raw: str | None, default: float, most: float
+) -> float:
+    """A positive number of at most ``most``: the flag's value, else the variable's, else
+    ``default``. Flags get the same checks as variables (0 is refused, never read as
+    "unset"; 1e300 seconds is no timeout but a typo)."""
     if given is None and raw is None:
         return default
     where = f"--{name.split('_', 1)[1].lower().replace('_', '-')}" if given is not None else name
@@ -111,17 +119,22 @@ def _number(name: str, given: float | None, raw: str | None, default: float) -> 
         raise ConfigError(
             f"{where} must be a number, got {raw!r}", hint=f"set {where} to e.g. {default:g}"
         ) from None
+    shown = given if given is not None else raw
     if not math.isfinite(value) or value <= 0:
-        shown = given if given is not None else raw
         raise ConfigError(
             f"{where} must be a positive number, got {shown!r}",
+            hint=f"set {where} to e.g. {default:g}",
+        )
+    if value > most:
+        raise ConfigError(
+            f"{where} must be at most {most:,.0f}, got {shown!r}",
             hint=f"set {where} to e.g. {default:g}",
         )
     return value
 
 
-def _count(name: str, given: int | None, raw: str | None, default: int) -> int:
-    value = _number(name, given, raw, default)
+def _count(name: str, given: int | None, raw: str | None, default: int, most: int) -> int:
+    value = _number(name, given, raw, default, most)
     if value != int(value):
         raise ConfigError(f"{name} must be a whole number, got {value:g}")
     return int(value)
@@ -234,11 +247,17 @@ def resolve(
         base_url=_base_url(base_url or _env(ENV_BASE_URL)),
         model=model or _env(ENV_MODEL),
         model_path=_path(model_path) or _path(_env(ENV_MODEL_PATH)),
-        timeout=_number(ENV_TIMEOUT, timeout, _env(ENV_TIMEOUT), DEFAULT_TIMEOUT),
+        timeout=_number(ENV_TIMEOUT, timeout, _env(ENV_TIMEOUT), DEFAULT_TIMEOUT, MOST_TIMEOUT),
         max_attempts=_count(
-            ENV_MAX_ATTEMPTS, max_attempts, _env(ENV_MAX_ATTEMPTS), DEFAULT_MAX_ATTEMPTS
+            ENV_MAX_ATTEMPTS,
+            max_attempts,
+            _env(ENV_MAX_ATTEMPTS),
+            DEFAULT_MAX_ATTEMPTS,
+            MOST_ATTEMPTS,
         ),
-        max_tokens=_count(ENV_MAX_TOKENS, max_tokens, _env(ENV_MAX_TOKENS), DEFAULT_MAX_TOKENS),
+        max_tokens=_count(
+            ENV_MAX_TOKENS, max_tokens, _env(ENV_MAX_TOKENS), DEFAULT_MAX_TOKENS, MOST_TOKENS
+        ),
         response_format=fmt,
         strategy_choice=chosen,
         record=_path(record),

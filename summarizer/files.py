@@ -18,6 +18,11 @@ os.umask(_UMASK)
 
 def _unwritable(path: Path, exc: OSError) -> OutputError:
     reason = exc.strerror or type(exc).__name__
+    if isinstance(exc, FileNotFoundError) and not path.parent.is_dir():
+        return OutputError(
+            f"cannot write {path}: its folder {path.parent} does not exist",
+            hint="create the folder first, or give a path in an existing one",
+        )
     if isinstance(exc, IsADirectoryError) or path.is_dir():
         reason = "it is a directory"
     return OutputError(
@@ -56,7 +61,9 @@ def write_atomic(path: Path, text: str, *, durable: bool = False, mode: int | No
 
 
 def _replace(target: Path, text: str, durable: bool, mode: int) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    # A folder that does not exist is a typo more often than a wish: never made silently.
+    if not target.parent.is_dir():
+        raise FileNotFoundError(2, f"its folder {target.parent} does not exist")
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

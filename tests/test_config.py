@@ -54,3 +54,33 @@ def test_credentials_in_a_base_url_are_redacted() -> None:
     assert "hunter2" not in shown and "abc123" not in shown
     assert shown.startswith("http://user:***@host:8080/v1?") and "mode=x" in shown
     assert set(config.url_secrets(url)) == {"hunter2", "abc123"}
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("SUMMARIZER_TIMEOUT", "1e300", "SUMMARIZER_TIMEOUT must be at most 86,400"),
+        ("SUMMARIZER_MAX_ATTEMPTS", "1000000000", "SUMMARIZER_MAX_ATTEMPTS must be at most 100"),
+        ("SUMMARIZER_MAX_TOKENS", "1e9", "SUMMARIZER_MAX_TOKENS must be at most 1,000,000"),
+    ],
+)
+def test_absurd_values_are_refused(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    # Issue 24, row 20: 1e300 seconds read as "cannot reach the model server" later.
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=message):
+        config.resolve()
+
+
+def test_absurd_flags_are_refused_too() -> None:
+    with pytest.raises(ConfigError, match="--max-attempts must be at most 100"):
+        config.resolve(max_attempts=1_000_000_000)
+
+
+def test_the_price_table_variable_is_a_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    table = tmp_path / "prices.json"
+    table.write_text('{"my-model": [1.0, 2.0]}')
+    monkeypatch.setenv("SUMMARIZER_PRICES", str(table))
+    prices = config.resolve().prices
+    assert prices is not None and prices["my-model"] == (1.0, 2.0)

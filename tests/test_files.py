@@ -87,3 +87,11 @@ def test_dev_stdout_is_written_into_even_when_it_is_a_pipe() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "through stdout"
+
+
+def test_a_missing_folder_is_refused_not_made(tmp_path: Path) -> None:
+    # Issue 24, row 20: -o /nonexist/dir/x.json made the folders silently.
+    target = tmp_path / "no" / "such" / "x.json"
+    with pytest.raises(OutputError, match="its folder .* does not exist"):
+        write_atomic(target, "{}")
+    assert not (tmp_path / "no").exists()
