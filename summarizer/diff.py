@@ -9,6 +9,7 @@ from typing import Any
 
 from . import grounding
 from .merge import SAME_ITEM, merge_parties
+from .renderers import markdown_text
 from .schema import Brief
 
 
@@ -102,11 +103,12 @@ def compare(old: Brief, new: Brief) -> Changes:
 
 
 def render(changes: Changes, old: Brief, new: Brief) -> str:
-    """The changes as Markdown, what changed first."""
+    """The changes as Markdown, what changed first; every text from a brief shown as text
+    (``renderers.markdown_text``), never run by a terminal or a Markdown viewer."""
     lines = [
-        f"# What changed: {new.title or new.source}",
+        f"# What changed: {markdown_text(new.title or new.source)}",
         "",
-        f"From {old.source} to {new.source}.",
+        f"From {markdown_text(old.source)} to {markdown_text(new.source)}.",
         "",
     ]
     if changes.empty:
@@ -117,6 +119,6 @@ def render(changes: Changes, old: Brief, new: Brief) -> str:
         ("Positions", changes.positions),
     ):
         lines += [f"## {title}", ""]
-        lines += [f"- {item}" for item in items] or ["- no change"]
+        lines += [f"- {markdown_text(item)}" for item in items] or ["- no change"]
         lines.append("")
     return "\n".join(lines)

@@ -25,10 +25,22 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub("", text)
 
 
+# What Markdown would act on in a value: an image or a link ("![x](https://…)" fetches a
+# tracking pixel; "[text](url)" hides where it goes), and a line break (after which "# " or
+# "- " starts a heading or an item). Brackets alone ("[S9]") are shown as they are, and so
+# is a link within the document ("[S9](#s1-9)", the memo's own citations).
+_MARKDOWN_SYNTAX = re.compile(r"!\[|\]\((?!#)|[\r\n]+")
+_NEUTRAL = {"![": "!\\[", "](": "]\\("}
+
+
 def markdown_text(value: Any) -> Any:
-    """A value as Markdown shows it: HTML in a string (from the model or the article) is
-    escaped, so that a Markdown viewer shows it and never runs it."""
-    return html.escape(value, quote=False) if isinstance(value, str) else value
+    """A value as Markdown shows it: HTML in a string (from the model, the article or a
+    file name) escaped, link and image brackets escaped, line breaks and terminal controls
+    removed, so that a Markdown viewer shows it and never runs or fetches it."""
+    if not isinstance(value, str):
+        return value
+    escaped = html.escape(value, quote=False)
+    return printable(_MARKDOWN_SYNTAX.sub(lambda m: _NEUTRAL.get(m.group(0), " "), escaped))
 
 
 def format_for(out: str | None, given: str | None, suffixes: dict[str, str]) -> str:

@@ -27,3 +27,36 @@ def test_an_item_in_its_sentences_words_says_so() -> None:
     assert text.count("(in its sentence's words)") == len(
         [x for x in (*brief.positions, *brief.demands, *brief.deal_terms) if x.copied]
     )
+
+
+_EVIL = (
+    "\x1b]0;owned\x07\x1b[31mred ![pixel](https://tracker.example/p.png) "
+    "[go](https://x.example)\n# Injected heading"
+)
+
+
+def _evil(brief: summarizer.Brief) -> summarizer.Brief:
+    term = brief.deal_terms[0].model_copy(update={"term": _EVIL})
+    return brief.model_copy(update={"deal_terms": [term], "source": "a\n# Heading.txt"})
+
+
+def _safe_markdown(text: str) -> None:
+    assert "\x1b" not in text and "\x07" not in text
+    assert "![pixel](" not in text and "[go](" not in text
+    assert not any(
+        line.startswith("# Injected") or line == "# Heading.txt" for line in text.splitlines()
+    )
+
+
+def test_markdown_outputs_show_model_and_article_text_and_never_run_it() -> None:
+    # Issue 24, rows 13-14: escapes reached stdout; an image, a link or a new line in a
+    # text or a file name became Markdown.
+    from summarizer import diff, memo
+    from summarizer.renderers import render
+
+    brief = summarizer.summarize(SEED, replayed())
+    evil = _evil(brief)
+    _safe_markdown(render(evil, "md"))
+    _safe_markdown(memo.render(memo.build([evil]), "md"))
+    _safe_markdown(diff.render(diff.compare(brief, evil), brief, evil))
+    assert "\x1b" not in render(evil, "table")
