@@ -205,6 +205,8 @@ def summarize(
         if isinstance(source, Article)
         else articles.load(source, allow_private_urls=options.allow_private_urls)
     )
+    if options.strategy == "scored":
+        scored.check_size(art)  # before the server starts or any call is made
     tape = _tape(art, options, judgments, replay_used)
     log = CallLog()
     model_asked = options.model or ""

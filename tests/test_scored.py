@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -408,3 +409,21 @@ def test_a_side_named_only_inside_a_quotation_is_not_the_demands_target() -> Non
     demand = {"A": 0.05, "B": 0.1, "C": 0.8, "D": 0.05}
     out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=demand)])
     assert [(d["by"], d["of"]) for d in out["demands"]] == [("fishermen_s_guild", None)]
+
+
+def test_an_article_too_long_for_a_question_per_sentence_is_refused_before_any_call(
+    tmp_path: Path,
+) -> None:
+    # Issue 24, row 4: 2,000 sentences were 2,001 requests with no warning and no cap.
+    import summarizer
+    from summarizer.errors import InputError
+
+    long = tmp_path / "long.txt"
+    body = " ".join(f"The ferry union met the port board on day {i}." for i in range(450))
+    long.write_text(f"Ferry talks\n\n{body}\n")
+    # The headline and 450 body sentences. No server and no recordings: refused before
+    # anything is asked.
+    options = summarizer.resolve(replay=tmp_path / "none", strategy="scored")
+    with pytest.raises(InputError, match="has 451 sentences; the scored strategy") as info:
+        summarizer.summarize(long, options)
+    assert info.value.hint == "use --strategy single, or split the article"
