@@ -104,9 +104,7 @@ def _env(name: str) -> str | None:
     return value or None
 
 
-def _number(
-    name: str, given: float | None, raw: str | None, default: float, most: float
-) -> float:
+def _number(name: str, given: float | None, raw: str | None, default: float, most: float) -> float:
     """A positive number of at most ``most``: the flag's value, else the variable's, else
     ``default``. Flags get the same checks as variables (0 is refused, never read as
     "unset"; 1e300 seconds is no timeout but a typo)."""

@@ -193,16 +193,58 @@ class RetryTransport(httpx2.BaseTransport):
         if self._timeout is not None:
             left = max(min(self._timeout, self._deadline - time.monotonic()), 0.05)
             request.extensions["timeout"] = dict.fromkeys(_TIMEOUTS, left)
+        started = time.monotonic()
         response = self._inner.handle_request(request)
         if response.status_code == 429:
             self._gate.pause(host, _retry_after(response) or 1.0)
-        # Read the whole body here, so that a connection dropped mid-body is retried too.
-        response.read()
-        response.close()
-        return response
+        # Read the whole body here, so that a connection dropped mid-body is retried too;
+        # within the attempt's time (a server may trickle a byte at a time, each within the
+        # read timeout) and size.
+        limit = min(started + (self._timeout or self._max_seconds), self._deadline)
+        return _read_within(response, request, limit)
 
     def close(self) -> None:
         self._inner.close()
+
+
+# The largest answer read: a brief's JSON is tens of kilobytes; a bigger body is a broken
+# or hostile server, and would otherwise be held in memory and echoed back in re-asks.
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+
+
+def _read_within(
+    response: httpx2.Response, request: httpx2.Request, deadline: float
+) -> httpx2.Response:
+    """``response`` with its body read by ``deadline`` (else a read timeout, which is
+    retried) and of at most :data:`MAX_RESPONSE_BYTES` (else the answer is refused)."""
+    too_big = ModelOutputError(
+        f"the model server at {request.url.host} sent an answer of more than "
+        f"{MAX_RESPONSE_BYTES // (1024 * 1024)} MB",
+        hint="check the server and --max-tokens: a brief's answer is far smaller",
+    )
+    if response.is_stream_consumed:  # already in memory (a transport that read it)
+        if len(response.content) > MAX_RESPONSE_BYTES:
+            raise too_big
+        return response
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_raw():
+            size += len(chunk)
+            if size > MAX_RESPONSE_BYTES:
+                raise too_big
+            if time.monotonic() > deadline:
+                raise httpx2.ReadTimeout("the answer took longer than the timeout", request=request)
+            chunks.append(chunk)
+    finally:
+        response.close()
+    return httpx2.Response(
+        response.status_code,
+        headers=response.headers,
+        content=b"".join(chunks),
+        request=request,
+        extensions=response.extensions,
+    )
 
 
 def _last_outcome(state: RetryCallState) -> Any:

@@ -7,7 +7,8 @@ the script. Actions: ``good`` (a valid brief for the seed article, hand-written)
 ``length`` (finish_reason "length"), ``refusal``, ``bad_schema``, ``bad_evidence``,
 ``bad_quote`` (a quote that is not in the article),
 ``answer`` (any brief the test passes), ``usage`` (a good brief with the token usage the
-test passes), and ``logprobs`` (a one-token answer whose top
+test passes), ``trickle`` (a good brief, one byte at a time), ``huge`` (a body of the size
+the test passes), and ``logprobs`` (a one-token answer whose top
 log-probabilities the test passes, for closed questions).
 """
 
@@ -126,6 +127,23 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, completion(json.dumps(GOOD_BRIEF)))
         elif action == "answer":
             self._send(200, completion(json.dumps(args["brief"])))
+        elif action == "trickle":
+            body = completion(json.dumps(GOOD_BRIEF))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self._release()
+            try:
+                for i in range(len(body)):
+                    self.wfile.write(body[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(args.get("every", 0.2))
+            except OSError:  # the client gave up, as it should
+                return
+        elif action == "huge":
+            pad = "x" * args["bytes"]
+            self._send(200, completion(json.dumps({**GOOD_BRIEF, "summary": pad})))
         elif action == "usage":
             body = json.loads(completion(json.dumps(GOOD_BRIEF)))
             body["usage"] = args["usage"]

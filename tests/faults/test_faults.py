@@ -434,3 +434,21 @@ def test_a_whole_float_or_absent_usage_is_counted() -> None:
     with fault_server(default=("usage", {"usage": usage})) as (url, _):
         brief = _run(url)
     assert (brief.metadata.usage.prompt_tokens, brief.metadata.usage.completion_tokens) == (120, 30)
+
+
+def test_a_trickling_server_is_given_up_within_attempts_times_timeout() -> None:
+    # Issue 24, row 5: each byte came within the read timeout, so no timeout ever fired.
+    with fault_server(default=("trickle", {"every": 0.2})) as (url, _):
+        started = time.monotonic()
+        with pytest.raises(ModelUnavailableError, match="did not answer within 1s"):
+            _run(url, timeout=1, max_attempts=2)
+        took = time.monotonic() - started
+    assert took < 2 * 1 + 2  # two attempts of a second, their backoff, no more
+
+
+def test_a_huge_answer_is_refused_not_held_or_echoed() -> None:
+    # Issue 24, row 16: a 40 MB answer was read whole and sent back in each re-ask.
+    with fault_server(default=("huge", {"bytes": 20 * 1024 * 1024})) as (url, script):
+        with pytest.raises(ModelOutputError, match="an answer of more than 8 MB"):
+            _run(url)
+    assert len(script.requests) == 1  # not retried, not re-asked
