@@ -25,6 +25,10 @@ class CheckReport:
         return not self.stale and not self.problems
 
 
+def _plain_name(name: str) -> bool:
+    return name == Path(name).name and name not in ("", ".", "..") and "\\" not in name
+
+
 def _find(name: str, search: Iterable[Path]) -> Path | None:
     for root in search:
         for hit in sorted(root.rglob(name)):
@@ -52,6 +56,10 @@ def check(directory: Path, article_dirs: Iterable[Path]) -> CheckReport:
         # An article recorded with its key-judgments pass is replayed with it.
         runs[run] = runs.get(run, False) or rec.meta.get("pass") == "judgments"
     for (name, model, fmt, strategy), judgments in sorted(runs.items(), key=str):
+        # The article is named, not located: "../../etc/passwd" or "a/b.txt" is no name.
+        if not _plain_name(name):
+            report.problems.append(f"a recording names its article {name[:80]!r}: not a file name")
+            continue
         path = _find(name, search)
         if path is None:
             report.problems.append(f"article {name} not found under {', '.join(map(str, search))}")

@@ -285,3 +285,17 @@ def test_replay_reads_only_plain_files(tmp_path: Path, kind: str) -> None:
     replay = recording.ReplayTransport(tmp_path, rerecord_hint="")
     with pytest.raises(RecordingError, match="is not a plain file"):
         replay.handle_request(_request(BODY))
+
+
+def test_fixtures_check_takes_only_plain_article_names(tmp_path: Path) -> None:
+    # Issue 24, row 8: meta.article "../../../../etc/passwd" was followed.
+    from summarizer import fixtures
+
+    path = _record(tmp_path)
+    data = json.loads(path.read_text())
+    data["meta"]["article"] = "../../../../etc/passwd"
+    path.write_text(json.dumps(data))
+    report = fixtures.check(tmp_path, [tmp_path])
+    assert report.problems == [
+        "a recording names its article '../../../../etc/passwd': not a file name"
+    ]
