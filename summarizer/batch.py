@@ -122,11 +122,32 @@ class _Index:
         self._lock = threading.Lock()
 
     def add(self, outcome: Outcome) -> None:
-        line = json.dumps(asdict(outcome), ensure_ascii=False) + "\n"
-        with self._lock, self._path.open("a", encoding="utf-8") as fh:
-            fh.write(line)
-            fh.flush()
-            os.fsync(fh.fileno())
+        """Append ``outcome``'s line whole, or not at all: a write that fails part-way (a
+        full disk, a file size limit) is cut back, and the batch stops with the reason."""
+        line = (json.dumps(asdict(outcome), ensure_ascii=False) + "\n").encode()
+        with self._lock:
+            try:
+                fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+            except OSError as exc:
+                raise self._unwritable(exc) from None
+            try:
+                before = os.fstat(fd).st_size
+                try:
+                    if os.write(fd, line) != len(line):
+                        raise OSError(28, "only part of the line was written")
+                    os.fsync(fd)
+                except OSError as exc:
+                    os.ftruncate(fd, before)  # no torn line: the index stays whole lines
+                    raise self._unwritable(exc) from None
+            finally:
+                os.close(fd)
+
+    def _unwritable(self, exc: OSError) -> OutputError:
+        return OutputError(
+            f"cannot add to {self._path}: {exc.strerror or type(exc).__name__}; the batch "
+            "stopped, and what it had finished is indexed",
+            hint="free disk space or raise the file size limit, then run the same command",
+        )
 
 
 Summarize = Callable[[articles.Article, config.Options], Brief]
@@ -338,6 +359,13 @@ def _over_budget(totals: Totals, max_cost: float | None, pending: int) -> CostLi
     )
 
 
+def _raise_any(done: set[Future[None]]) -> None:
+    """Raise what a finished article's bookkeeping raised (its index line could not be
+    written): the article itself never raises, it ends in the index as failed."""
+    for future in done:
+        future.result()
+
+
 def _feed(
     todo: list[Path],
     workers: int,
@@ -365,8 +393,9 @@ def _feed(
             pending.add(pool.submit(one, path, loaded))
             fill()
             if len(pending) >= workers:
-                _, pending = wait(pending, return_when=FIRST_COMPLETED)
-        wait(pending)
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                _raise_any(done)
+        _raise_any(wait(pending).done)
     except KeyboardInterrupt:
         raise
     except BaseException:

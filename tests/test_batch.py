@@ -312,3 +312,30 @@ def test_failed_articles_calls_count_toward_max_cost(tmp_path: Path) -> None:
     assert len(failed) == 1 and failed[0]["status"] == "failed"
     assert failed[0]["cost_usd"] == pytest.approx(0.45)  # 3 calls (2 re-asks), all billed
     assert len(script.requests) == 3  # one article, then stopped
+
+
+def test_an_index_that_cannot_grow_stops_the_batch_and_is_never_torn(tmp_path: Path) -> None:
+    # Issue 24, row 2: under `ulimit -f` the index got a torn last line and the run said
+    # "ok 49 failed 0", exit 0. Here the file size limit falls inside the next line.
+    articles, out = _copies(tmp_path, 2), tmp_path / "out"
+    out.mkdir()
+    earlier = json.dumps({"name": "x", "source": "x.txt", "status": "ok"}) + "\n"
+    limit = 4096
+    (out / "index.jsonl").write_text(earlier * ((limit - 40) // len(earlier)))
+    code = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+        "from summarizer import batch, config\n"
+        "try:\n"
+        f"    options = config.resolve(replay={str(RECORDED)!r})\n"
+        f"    batch.run([{str(articles)!r}], Path({str(out)!r}), options)\n"
+        "except Exception as exc:\n"
+        "    print(type(exc).__name__, exc)\n"
+        "    sys.exit(3)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stdout.startswith("OutputError cannot add to") and "index.jsonl" in proc.stdout
+    text = (out / "index.jsonl").read_text()
+    assert text.endswith("\n") and all(json.loads(line) for line in text.splitlines())
