@@ -114,6 +114,33 @@ def _finished(out: Path, source: Path) -> bool:
     return bool(brief.get("metadata", {}).get("article_sha256") == current)
 
 
+def _refuse_clashes(index: Path, names: dict[Path, str]) -> None:
+    """Refuse to write a brief over one an earlier batch made of another article under the
+    same name (``a/x.txt`` then ``b/x.txt`` into one ``--out``): it would replace that
+    brief while the index still called it the other article's."""
+    try:
+        lines = index.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(f"cannot read {index}: {exc.strerror}") from None
+    earlier: dict[str, str] = {}
+    for line in lines:
+        try:
+            entry = json.loads(line)
+            earlier[str(entry["name"])] = str(entry["source"])
+        except (ValueError, KeyError, TypeError):
+            continue  # an unreadable line names no brief
+    for path, name in names.items():
+        theirs = earlier.get(name)
+        if theirs is not None and Path(theirs).resolve() != path.resolve():
+            raise OutputError(
+                f"{index.parent / (name + '.json')} is the brief of {theirs}; {path} would "
+                "replace it under the same name",
+                hint="give this batch another --out folder",
+            )
+
+
 class _Index:
     """``index.jsonl``: one line per finished article, appended and flushed at once."""
 
@@ -302,6 +329,7 @@ def _run(
     # under the lock: no other batch is writing here.
     for stale in out_dir.glob(".*.json.*.tmp"):
         stale.unlink(missing_ok=True)
+    _refuse_clashes(out_dir / "index.jsonl", names)
     ledger = _Ledger(_Index(out_dir / "index.jsonl"), on_update)
     todo = []
     for path in paths:

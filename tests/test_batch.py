@@ -339,3 +339,21 @@ def test_an_index_that_cannot_grow_stops_the_batch_and_is_never_torn(tmp_path: P
     assert proc.stdout.startswith("OutputError cannot add to") and "index.jsonl" in proc.stdout
     text = (out / "index.jsonl").read_text()
     assert text.endswith("\n") and all(json.loads(line) for line in text.splitlines())
+
+
+def test_a_second_batch_never_replaces_another_articles_brief(tmp_path: Path) -> None:
+    # Issue 24, row 9: `batch a/ --out d` then `batch b/ --out d`, both with x.txt.
+    from summarizer.errors import OutputError
+
+    a, b, out = tmp_path / "a", tmp_path / "b", tmp_path / "out"
+    a.mkdir()
+    b.mkdir()
+    shutil.copy(SEED, a / "x.txt")
+    shutil.copy(ROOT / "fixtures" / "devset" / "nurses-strike-mediator-proposal.txt", b / "x.txt")
+    batch.run([str(a)], out, replayed())
+    first = (out / "x.json").read_text()
+    with pytest.raises(OutputError, match=r"is the brief of .*a/x\.txt; .*b/x\.txt would replace"):
+        batch.run([str(b)], out, replayed())
+    assert (out / "x.json").read_text() == first
+    assert [e["source"] for e in _index(out)] == [str(a / "x.txt")]
+    batch.run([str(a)], out, replayed())  # the same batch again: resumed, not refused
