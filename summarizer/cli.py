@@ -314,19 +314,12 @@ def cache(
 
 def _brief_from(item: str, options: config.Options, judgments: bool = False) -> Brief:
     """A brief JSON file as it is, or an article summarised with ``options``."""
-    from .errors import InputError
     from .pipeline import summarize as run
-    from .schema import Brief
+    from .schema import load_brief
 
     if not item.endswith(".json"):
         return run(item, options, judgments=judgments)
-    try:
-        return Brief.model_validate_json(Path(item).read_bytes())
-    except (OSError, ValueError) as exc:
-        raise InputError(
-            f"{item} is not a brief JSON ({type(exc).__name__})",
-            hint="give a file written by `summarizer summarize -f json`",
-        ) from None
+    return load_brief(Path(item))
 
 
 @app.command()

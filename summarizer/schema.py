@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -19,6 +20,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 
 from . import ground
 from .article import Article
+from .errors import InputError
 from .ground import estimative_words
 
 PartyKind = Literal[
@@ -510,3 +512,50 @@ def request_schema(model: type[BaseModel]) -> dict[str, Any] | None:
 def brief_schema_json() -> str:
     """The published JSON Schema of :class:`Brief`, as written to ``schemas/brief.schema.json``."""
     return json.dumps(Brief.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+# The largest brief JSON read: a brief of the longest article (1 MB) with its sentences is a
+# few megabytes; more is no brief of ours (a 50 MB file kept a memo busy for minutes).
+MAX_BRIEF_BYTES = 8 * 1024 * 1024
+
+
+def broken_references(brief: Brief) -> list[str]:
+    """What in ``brief`` points at nothing: a cited sentence it does not hold, or a
+    response index past its section (party references are checked by validation)."""
+    ids = {s.id for s in brief.sentences}
+    found = []
+    for section in ("positions", "demands", "deal_terms"):
+        for i, item in enumerate(getattr(brief, section)):
+            missing = [n for n in item.evidence if n not in ids]
+            if missing:
+                found.append(f"{section}[{i}] cites sentences {missing}, which the brief lacks")
+    for j, judged in enumerate(brief.judgments):
+        if missing := [n for n in judged.evidence if n not in ids]:
+            found.append(f"judgments[{j}] cites sentences {missing}, which the brief lacks")
+    for i, demand in enumerate(brief.demands):
+        for r in demand.responses:
+            if not 0 <= r.index < len(getattr(brief, r.section)):
+                found.append(f"demands[{i}] answered by {r.section}[{r.index}], which is absent")
+    return found
+
+
+def load_brief(path: Path) -> Brief:
+    """A brief JSON file (as ``summarize -f json`` writes it), read whole only when it is a
+    plain file of at most :data:`MAX_BRIEF_BYTES`, and refused when it does not validate
+    or a reference in it points at nothing (:func:`broken_references`)."""
+    hint = "give a file written by `summarizer summarize -f json`"
+    try:
+        size = path.stat().st_size if path.is_file() else -1
+    except OSError:
+        size = -1
+    if size < 0:
+        raise InputError(f"{path} is not a brief JSON file", hint=hint)
+    if size > MAX_BRIEF_BYTES:
+        raise InputError(f"{path} is {size:,} bytes, more than any brief", hint=hint)
+    try:
+        brief = Brief.model_validate_json(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path} is not a brief JSON ({type(exc).__name__})", hint=hint) from None
+    if wrong := broken_references(brief):
+        raise InputError(f"{path} is no consistent brief: {'; '.join(wrong[:3])}", hint=hint)
+    return brief

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -268,3 +270,36 @@ def test_unverified_items_say_why(seed_brief: Brief) -> None:
     built = memo.build([brief])
     assert "(unverified: more estimative than its sentence) [S" in memo.render(built, "md")
     assert "unverified: more estimative than its sentence</strong>" in memo.render(built, "html")
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (lambda b: b["deal_terms"][0].update(evidence=[999]), "cites sentences [999]"),
+        (
+            lambda b: b["demands"][0].update(
+                responses=[{"kind": "rejection", "section": "positions", "index": 42}]
+            ),
+            "answered by positions[42], which is absent",
+        ),
+    ],
+)
+def test_a_brief_with_dead_references_is_refused(
+    seed_brief: Brief, tmp_path: Path, change: Any, says: str
+) -> None:
+    # Issue 24, row 15: an internal error, or a memo citing sentences that do not exist.
+    data = json.loads(seed_brief.model_dump_json())
+    change(data)
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(data))
+    proc = cli("memo", str(path), "-o", str(tmp_path / "m.md"))
+    assert proc.returncode == 2 and says in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "m.md").exists()
+
+
+def test_a_brief_file_bigger_than_any_brief_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    with path.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)  # 50 MB, sparse: refused by its size alone
+    proc = cli("memo", str(path), "-o", str(tmp_path / "m.md"))
+    assert proc.returncode == 2 and "more than any brief" in proc.stderr
