@@ -55,7 +55,10 @@ _FURNITURE_LINE = re.compile(
     r"[\d,]+ (comments?|shares?)|image( source)?:.*|photo:.*)$",
     re.IGNORECASE | re.MULTILINE,
 )
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Invisible characters that carry nothing: zero-width space, word joiner, BOM, soft hyphen.
+# Not the zero-width (non-)joiners: they spell Persian, Arabic and Indic words ("می‌خواهم")
+# and join emoji.
+ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u00ad]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACES = re.compile(r"[^\S\n]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
@@ -124,8 +127,11 @@ def decode(data: bytes, source: str) -> str:
         raise InputError(f"{source} is empty", hint="give a file that contains the article text")
     if len(data) > MAX_BYTES:
         raise _too_large(len(data), source)
+    # UTF-32's byte-order marks first: little-endian UTF-32 begins as UTF-16's does.
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return _decoded(data, "utf-32", source)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return _decoded(data, "utf-16", source)
     if b"\x00" in data:
         raise InputError(
             f"{source} looks binary (it contains NUL bytes)",
@@ -145,6 +151,16 @@ def decode(data: bytes, source: str) -> str:
         ) from None
 
 
+def _decoded(data: bytes, encoding: str, source: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{source} is not valid {encoding.upper()} (bad bytes at offset {exc.start})",
+            hint=f"convert it first, e.g. iconv -f {encoding} -t utf-8 {source} > article.txt",
+        ) from None
+
+
 def _strip_markdown(text: str) -> str:
     text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
@@ -155,7 +171,7 @@ def _strip_markdown(text: str) -> str:
 def clean(text: str, *, markdown: bool = False) -> str:
     """Normalise Unicode and whitespace and drop page furniture. Paragraphs stay on own lines."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _ZERO_WIDTH.sub("", text)
+    text = ZERO_WIDTH.sub("", text)
     text = _CONTROL.sub(" ", text.replace("\t", " "))
     if markdown:
         text = _strip_markdown(text)

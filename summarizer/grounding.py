@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
+
+from .article import ZERO_WIDTH
 
 _FOLD = str.maketrans(
     {
@@ -26,6 +29,9 @@ _FOLD = str.maketrans(
     }
 )
 _EDGE = " \t\n\"'.,;:"
+# The zero-width (non-)joiners: the article keeps them, a model may drop or add them; quotes
+# are compared without them.
+_JOINERS = frozenset("\u200c\u200d")
 
 
 _SPACES = re.compile(r"\s+")
@@ -37,7 +43,7 @@ def _fold(text: str) -> tuple[str, tuple[int, ...]]:
 
     Cached: every quote of a brief is aligned against the same article text."""
     folded = text.translate(_FOLD).lower()
-    if len(folded) != len(text):
+    if len(folded) != len(text) or not _JOINERS.isdisjoint(text):
         return _fold_slowly(text)
     # str methods run in C; only the white-space runs are visited in Python.
     out: list[str] = []
@@ -56,11 +62,14 @@ def _fold(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def _fold_slowly(text: str) -> tuple[str, tuple[int, ...]]:
-    # lower() lengthens a few characters (e.g. 'İ'): fold one at a time, one-to-one.
+    # lower() lengthens a few characters (e.g. 'İ'), and joiners are left out: fold one
+    # character at a time.
     out: list[str] = []
     origin: list[int] = []
     prev_space = False
     for i, ch in enumerate(text):
+        if ch in _JOINERS:
+            continue
         if ch.isspace():
             if prev_space:
                 continue
@@ -83,7 +92,8 @@ def align(
     Quote marks, dashes, case and white space may differ; surrounding quotes and punctuation on
     the quote are ignored. ``within`` (a span of ``text``) is searched first, then the rest.
     """
-    needle = _fold(quote)[0].strip(_EDGE)
+    # The quote as the article was cleaned: composed (NFC), without invisible characters.
+    needle = _fold(ZERO_WIDTH.sub("", unicodedata.normalize("NFC", quote)))[0].strip(_EDGE)
     if not needle:
         return None
     hay, origin = _fold(text)

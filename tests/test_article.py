@@ -336,3 +336,31 @@ def test_lxml_html_clean_is_a_direct_dependency() -> None:
 
     deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     assert any(d.startswith("lxml_html_clean") for d in deps)
+
+
+def test_joiners_that_spell_words_are_kept() -> None:
+    # Issue 24, row 18: the zero-width non-joiner was stripped from Persian words.
+    from summarizer.article import clean
+
+    assert clean("می‌خواهم\u200b صلح") == "می‌خواهم صلح"
+    assert "\u200d" in clean("family: 👨\u200d👩\u200d👧")
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-be", "utf-16"])
+def test_utf32_and_utf16_with_a_byte_order_mark_are_decoded(encoding: str) -> None:
+    # UTF-32 was decoded as UTF-16 and accepted as garbage.
+    from summarizer.article import decode
+
+    text = "Ceasefire talks resume in Doha."
+    data = text.encode(encoding)
+    if encoding == "utf-32-be":
+        data = b"\x00\x00\xfe\xff" + data
+    assert decode(data, "a.txt") == text
+
+
+def test_a_byte_order_mark_followed_by_broken_bytes_is_refused() -> None:
+    from summarizer.article import decode
+    from summarizer.errors import InputError
+
+    with pytest.raises(InputError, match="is not valid UTF-32"):
+        decode(b"\xff\xfe\x00\x00" + b"\xff\xff\xff\xff", "a.txt")

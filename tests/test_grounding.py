@@ -26,3 +26,18 @@ def test_within_prefers_the_cited_span() -> None:
     text = "Talks resumed. Later, talks resumed."
     assert align("talks resumed", text, within=(15, len(text))) == (22, 35)
     assert align("talks resumed", text) == (0, 13)
+
+
+def test_quotes_are_normalised_as_the_article_is() -> None:
+    # Issue 24, row 18: an NFD quote, and one with a joiner the article lacks (or lacks one
+    # it has), were "not found".
+    import unicodedata
+
+    from summarizer.article import clean
+    from summarizer.grounding import align
+
+    text = clean("Le café ferma. Le ministre a dit : می‌خواهم صلح کنیم.")
+    assert align(unicodedata.normalize("NFD", "Le café ferma"), text) == (0, 13)
+    persian = text.index("می")
+    for quote in ("می‌خواهم", "میخواهم", "می‌\u200dخواهم"):
+        assert align(quote, text) == (persian, persian + len("می‌خواهم")), quote
