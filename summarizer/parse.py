@@ -309,6 +309,11 @@ def _complement(verb: Token) -> Token | None:
     return None
 
 
+# The sections whose gist is a verb's object: the verbs, and whether the gist keeps its
+# clause's subject.
+_OBJECT_VERBS = {"demands": (DEMAND_VERBS, False), "deal_terms": (TERM_VERBS, True)}
+
+
 @lru_cache(maxsize=256)
 def gist(text: str, section: str) -> tuple[int, int] | None:
     """The span of ``text`` that states its item of ``section`` without its attribution:
@@ -332,23 +337,19 @@ def gist(text: str, section: str) -> tuple[int, int] | None:
             c.dep_ in _SUBJECTS and c.pos_ == "PRON" and c.lower_ not in _DEMONSTRATIVES
             for c in said.children
         )
-    if section == "demands":
-        asks = [t for t in doc if t.lemma_ in DEMAND_VERBS and t.pos_ == "VERB"]
-        wanted = _complement(asks[0]) if asks else None
-        if wanted is not None and wanted.pos_ != "PRON":
-            if wanted.pos_ in ("VERB", "AUX"):
-                return _gist_of(wanted, subject=False)
-            return _span(wanted) if len(list(wanted.subtree)) <= _LONGEST_GIST else None
-        return _gist_of(verb, subject=False)
-    if section == "deal_terms":
-        offers = [t for t in doc if t.lemma_ in TERM_VERBS and t.pos_ == "VERB"]
-        term = _complement(offers[0]) if offers else None
+    if section in _OBJECT_VERBS:
+        # What is demanded, or the term: the object of the first verb of asking or offering
+        # ("urged the ministry to restore the shift", "proposed keeping the depot open"); a
+        # term keeps its subject ("Tamsara will release 120 detainees").
+        verbs, subject = _OBJECT_VERBS[section]
+        asking = [t for t in doc if t.lemma_ in verbs and t.pos_ == "VERB"]
+        wanted = _complement(asking[0]) if asking else None
         # "signed it": a pronoun is no term; the clause says what it is.
-        if term is not None and term.pos_ != "PRON":
-            if term.pos_ in ("VERB", "AUX"):
-                return _gist_of(term, subject=True)
-            return _span(term) if len(list(term.subtree)) <= _LONGEST_GIST else None
-        return _gist_of(verb, subject=True)
+        if wanted is None or wanted.pos_ == "PRON":
+            return _gist_of(verb, subject=subject)
+        if wanted.pos_ in ("VERB", "AUX"):
+            return _gist_of(wanted, subject=subject)
+        return _span(wanted) if len(list(wanted.subtree)) <= _LONGEST_GIST else None
     return _gist_of(verb, subject=own_subject)
 
 
