@@ -118,7 +118,29 @@ def _item_problems(
                 "its sentences do not state it",
             )
         )
+    sentences = [article.sentence(i).text for i in item.evidence]
+    if all(_INSTRUCTION.search(text) for text in sentences):
+        found.append(
+            Problem(
+                where,
+                f"sentence {item.evidence[0]} addresses the reader or the model instead of "
+                "reporting; cite the sentence that reports the item",
+                "its only evidence reads as an instruction, not a report",
+            )
+        )
     return found, span
+
+
+# A sentence that talks to the model or numbers itself as the prompt does ("Ignore the
+# instructions", "[S3] Sentence 4: ..."): an article's text written to steer the model. An
+# item resting on such sentences alone is not borne out, whatever the model made of it.
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+|the\s+|your\s+|previous\s+|prior\s+|"
+    r"above\s+)*(?:instructions?|prompts?|rules?)\b|\b(?:you are|act as)\s+(?:an?\s+)?"
+    r"(?:ai|assistant|language model|model)\b|\bsystem prompt\b|\[S\d+\]|"
+    r"\bsentence\s+\d+\s*:|\blist\s+(?:the\s+)?part(?:y|ies)\b",
+    re.IGNORECASE,
+)
 
 
 def _initials(name: str) -> str:
