@@ -168,6 +168,10 @@ def summarize(
         ),
     ] = False,
     quiet: QuietOpt = False,
+    max_cost: Annotated[
+        float | None,
+        typer.Option(help="refuse, before any call, a brief that could cost more (USD)"),
+    ] = None,
     *,
     flags: dict[str, Any],
 ) -> None:
@@ -188,7 +192,7 @@ def summarize(
                     err.log(message)
                 status.update(message + " ...")
 
-            brief = run(source, options, judgments=judgments, progress=progress)
+            brief = run(source, options, judgments=judgments, progress=progress, max_cost=max_cost)
         _emit(render(brief, chosen), out, None if quiet else err)
     except SummarizerError as exc:
         _fail(exc)

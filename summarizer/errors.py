@@ -89,10 +89,10 @@ class BatchIncompleteError(SummarizerError):
 
 
 class CostLimitError(SummarizerError):
-    """A batch stopped before its estimated cost would pass ``--max-cost``."""
+    """A brief or a batch stopped before its estimated cost would pass ``--max-cost``."""
 
     exit_code = 10
-    meaning = "batch cost limit"
+    meaning = "cost limit: the estimated cost would pass --max-cost"
 
 
 def exit_codes() -> dict[int, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,7 +16,7 @@ from . import article as articles
 from . import attribution, ground, local, prices, prompts, scored
 from .article import Article
 from .config import DEFAULT_REMOTE_MODEL, Options, resolve
-from .errors import ModelOutputError, SummarizerError
+from .errors import ConfigError, CostLimitError, ModelOutputError, SummarizerError
 from .link import link
 from .llm import Endpoint, Tape, ask, preload
 from .schema import Brief, Extraction, Judgments, KeyJudgment, Metadata, SentenceRef, Usage
@@ -178,6 +179,51 @@ def _judge(
             progress(f"no key judgments: {exc}")
 
 
+# Roughly how many characters a token holds in English prose, for estimates before a call.
+_CHARS_PER_TOKEN = 4
+# What a request adds to the article: the system message, the question or the schema.
+_PROMPT_OVERHEAD = 600
+
+
+def estimate(
+    art: Article, options: Options, *, judgments: bool = False
+) -> tuple[int, int, int, float | None]:
+    """What summarising ``art`` with ``options`` will ask at most, before any call: calls,
+    prompt tokens, completion tokens, and their cost in USD (None where the model has no
+    price; 0 for the embedded model). Re-asks, which only a faulty answer costs, are not
+    counted; every generated answer is counted at its token limit."""
+    article = len(art.numbered()) // _CHARS_PER_TOKEN + _PROMPT_OVERHEAD
+    generated = 1 + judgments  # the brief (or the parties) and the key judgments
+    questions = len(art.sentences) if options.strategy == "scored" else 0
+    calls = generated + questions
+    prompt = calls * article
+    completion = generated * options.max_tokens + questions
+    table = options.prices if options.prices is not None else prices.load()
+    model = options.model or ("" if options.embedded else DEFAULT_REMOTE_MODEL)
+    usd = prices.cost(table, model, prompt, completion, local=options.embedded)
+    return calls, prompt, completion, usd
+
+
+def _within(art: Article, options: Options, judgments: bool, max_cost: float) -> None:
+    if not math.isfinite(max_cost) or max_cost < 0:
+        raise ConfigError(
+            f"--max-cost must be a number of at least 0, got {max_cost!r}",
+            hint="give the most the brief may cost, in USD",
+        )
+    calls, prompt, completion, usd = estimate(art, options, judgments=judgments)
+    if usd is None:
+        raise CostLimitError(
+            f"no price is known for model {options.model!r}, so --max-cost cannot be kept",
+            hint="give its prices in a table (SUMMARIZER_PRICES), or drop --max-cost",
+        )
+    if usd > max_cost:
+        raise CostLimitError(
+            f"this brief could cost up to ${usd:.4f} ({calls} calls, about {prompt:,} prompt "
+            f"and {completion:,} completion tokens), more than --max-cost ${max_cost:g}",
+            hint="raise --max-cost, or use a cheaper model or --strategy single",
+        )
+
+
 def summarize(
     source: str | Path | Article,
     options: Options | None = None,
@@ -185,6 +231,7 @@ def summarize(
     judgments: bool = False,
     progress: Progress | None = None,
     replay_used: set[str] | None = None,
+    max_cost: float | None = None,
 ) -> Brief:
     """Summarise one article into a grounded :class:`Brief`.
 
@@ -196,6 +243,7 @@ def summarize(
     collects the keys used) or answered from a response cache. ``judgments`` adds a second
     call for at most three key judgments (ICD 203 likelihood and a confidence level, each
     citing sentences). ``progress`` is told what is happening, a line at a time.
+    ``max_cost`` (USD) refuses, before any call, an article whose :func:`estimate` passes it.
     Raises a :class:`~summarizer.errors.SummarizerError` subclass; its ``usage`` holds what
     the calls made before the failure cost.
     """
@@ -205,8 +253,11 @@ def summarize(
         if isinstance(source, Article)
         else articles.load(source, allow_private_urls=options.allow_private_urls)
     )
+    # Before the server starts or any call is made.
     if options.strategy == "scored":
-        scored.check_size(art)  # before the server starts or any call is made
+        scored.check_size(art)
+    if max_cost is not None and options.replay is None:
+        _within(art, options, judgments, max_cost)
     tape = _tape(art, options, judgments, replay_used)
     log = CallLog()
     model_asked = options.model or ""

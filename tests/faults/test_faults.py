@@ -452,3 +452,28 @@ def test_a_huge_answer_is_refused_not_held_or_echoed() -> None:
         with pytest.raises(ModelOutputError, match="an answer of more than 8 MB"):
             _run(url)
     assert len(script.requests) == 1  # not retried, not re-asked
+
+
+def test_max_cost_refuses_a_brief_before_any_call(tmp_path: Path) -> None:
+    # Issue 24, row 4: scored on a long article asked once per sentence with no estimate
+    # and no cap on summarize.
+    with fault_server("good") as (url, script):
+        options = summarizer.resolve(base_url=url, model="gpt-4o-mini", strategy="scored")
+        with pytest.raises(summarizer.CostLimitError, match=r"could cost up to \$0\.0") as info:
+            summarizer.summarize(SEED, options, max_cost=0.0001)
+        assert "22 calls" in str(info.value) or "23 calls" in str(info.value)
+        out = tmp_path / "b.json"
+        proc = _cli(url, "--model", "gpt-4o-mini", "--max-cost", "0.0001", "-o", str(out))
+        assert proc.returncode == 10 and "more than --max-cost" in proc.stderr
+        assert script.requests == []  # nothing was asked
+        # A cap the estimate keeps within lets the brief be made.
+        single = summarizer.resolve(base_url=url, model="gpt-4o-mini", strategy="single")
+        assert summarizer.summarize(SEED, single, max_cost=1.0).parties
+
+
+def test_max_cost_with_a_model_of_no_known_price_is_refused() -> None:
+    with fault_server("good") as (url, script):
+        options = summarizer.resolve(base_url=url, model="fault-model")
+        with pytest.raises(summarizer.CostLimitError, match="no price is known"):
+            summarizer.summarize(SEED, options, max_cost=5.0)
+        assert script.requests == []
