@@ -26,8 +26,6 @@ from .schema import Brief
 SECTIONS = ("parties", "positions", "demands", "deal_terms")
 # Token-overlap F1 above which two paraphrases count as the same item when evidence differs.
 TEXT_MATCH = 0.5
-# An item's text longer than this many words copies its sentence rather than summing it up.
-ITEM_WORDS = 25
 
 
 @dataclass
@@ -224,7 +222,8 @@ _TEXTS: dict[str, tuple[Callable[[Any], str], str]] = {
 def score_brief(brief: Brief, gold: dict[str, Any], art: Article) -> ArticleScore:
     """Score one brief against one gold annotation of ``art``."""
     result = ArticleScore(article=gold["article"])
-    positions, demands, terms = _match_sections(brief, gold, art, result)
+    pmap = _party_map(brief, gold)
+    positions, demands, terms = _match_sections(brief, gold, art, result, pmap)
     matched = [*positions, *demands, *terms]
     result.matched = len(matched)
     result.on_target = sum(
@@ -245,7 +244,6 @@ def score_brief(brief: Brief, gold: dict[str, Any], art: Article) -> ArticleScor
             size = len(text_of(x).split())
             result.words += size
             result.longest = max(result.longest, size)
-    pmap = _party_map(brief, gold)
 
     def resolved(ref: str | None) -> str | None:
         return None if ref is None else pmap.get(ref)
@@ -273,11 +271,10 @@ def _on_gold(art: Article) -> Callable[[Any, dict[str, Any]], float]:
 
 
 def _match_sections(
-    brief: Brief, gold: dict[str, Any], art: Article, result: ArticleScore
+    brief: Brief, gold: dict[str, Any], art: Article, result: ArticleScore, pmap: dict[str, str]
 ) -> tuple[Pairs, Pairs, Pairs]:
     """Match each section's items to gold ones, one to one, counting into ``result``; the
-    matched positions, demands and deal terms."""
-    pmap = _party_map(brief, gold)
+    matched positions, demands and deal terms. ``pmap``: extracted party id -> gold id."""
 
     def same(mine: str | None, theirs: str | None) -> bool:
         return (None if mine is None else pmap.get(mine)) == theirs
