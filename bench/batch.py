@@ -32,7 +32,9 @@ CHILD = """
 import resource, sys, time
 from pathlib import Path
 t0 = time.monotonic()
-from summarizer import batch, config, pipeline
+from summarizer import config
+from summarizer.run import batch
+from summarizer.run import pipeline
 import instructor, openai
 imported = time.monotonic() - t0
 t0 = time.monotonic()

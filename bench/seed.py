@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx2
 
 import summarizer
-from summarizer import local
+from summarizer.llm import embedded as local
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "us-hamas-direct-talks.txt"
 

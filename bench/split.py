@@ -2,7 +2,7 @@
 
     python bench/split.py [--kb 990]
 
-pysbd's time grows with the square of the text it is given; ``summarizer.article`` cuts a
+pysbd's time grows with the square of the text it is given; ``summarizer.article.text`` cuts a
 long line at sentence ends into pieces of at most ``MAX_SEGMENT_CHARS`` before pysbd sees
 it. Prints the seconds to split one-line articles of growing size (just under the 1 MB limit
 at the top), and the same with the cut disabled for the sizes where that still finishes.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from summarizer import article
+from summarizer.article import text as article_text
 
 SENTENCE = "Negotiators met again on Tuesday in Geneva, Mr. Lee said, and talks went on. "
 
@@ -21,7 +21,7 @@ SENTENCE = "Negotiators met again on Tuesday in Geneva, Mr. Lee said, and talks 
 def _seconds(kb: int) -> tuple[float, int]:
     text = (SENTENCE * (kb * 1024 // len(SENTENCE) + 1))[: kb * 1024].strip()
     started = time.perf_counter()
-    art = article.from_text(text)
+    art = article_text.from_text(text)
     return time.perf_counter() - started, len(art.sentences)
 
 
@@ -33,7 +33,7 @@ def main() -> None:
     for kb in sizes:
         seconds, count = _seconds(kb)
         print(f"{kb:5d} KB one line: {seconds:7.2f} s ({count:,} sentences)")
-    article.MAX_SEGMENT_CHARS = 10**9  # the cut off: pysbd sees the whole line
+    article_text.MAX_SEGMENT_CHARS = 10**9  # the cut off: pysbd sees the whole line
     for kb in (10, 50):
         seconds, _ = _seconds(kb)
         print(f"{kb:5d} KB one line, not cut: {seconds:7.2f} s")

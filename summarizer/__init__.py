@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .config import Options, resolve
-from .errors import (
+from summarizer.config import Options, resolve
+from summarizer.errors import (
     BatchIncompleteError,
     ConfigError,
     CostLimitError,
@@ -29,25 +29,25 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .article import Article, Sentence
-    from .article import load as load_article
-    from .pipeline import summarize
-    from .renderers import render
-    from .schema import Brief, DealTerm, Demand, Party, Position
+    from summarizer.article.source import load as load_article
+    from summarizer.article.text import Article, Sentence
+    from summarizer.brief.models import Brief, DealTerm, Demand, Party, Position
+    from summarizer.renderers.formats import render
+    from summarizer.run.pipeline import summarize
 
 # The heavy parts (pydantic, openai, instructor) load on first use, so `summarizer --help`
 # and `import summarizer` stay fast.
 _LAZY = {
-    "Article": ("article", "Article"),
-    "Sentence": ("article", "Sentence"),
-    "load_article": ("article", "load"),
-    "summarize": ("pipeline", "summarize"),
-    "render": ("renderers", "render"),
-    "Brief": ("schema", "Brief"),
-    "DealTerm": ("schema", "DealTerm"),
-    "Demand": ("schema", "Demand"),
-    "Party": ("schema", "Party"),
-    "Position": ("schema", "Position"),
+    "Article": ("article.text", "Article"),
+    "Sentence": ("article.text", "Sentence"),
+    "load_article": ("article.source", "load"),
+    "summarize": ("run.pipeline", "summarize"),
+    "render": ("renderers.formats", "render"),
+    "Brief": ("brief.models", "Brief"),
+    "DealTerm": ("brief.models", "DealTerm"),
+    "Demand": ("brief.models", "Demand"),
+    "Party": ("brief.models", "Party"),
+    "Position": ("brief.models", "Position"),
 }
 
 

@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from . import config
-from .errors import ConfigError, SummarizerError, exit_codes
-from .files import write_atomic, write_stdout
+from summarizer import config
+from summarizer.errors import ConfigError, SummarizerError, exit_codes
+from summarizer.files import write_atomic, write_stdout
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from .batch import Outcome, Totals
-    from .schema import Brief
+    from summarizer.brief.models import Brief
+    from summarizer.run.batch import Outcome, Totals
 
 _ENV_HELP = "\n\n".join(f"{name}: {text}" for name, text in config.ENV_VARS.items())
 _EXIT_HELP = ", ".join(f"{code} {meaning}" for code, meaning in exit_codes().items())
@@ -178,8 +178,8 @@ def summarize(
     """Summarise one article into a grounded brief."""
     from rich.console import Console
 
-    from .pipeline import summarize as run
-    from .renderers import FORMATS, SUFFIXES, format_for, render
+    from summarizer.renderers.formats import FORMATS, SUFFIXES, format_for, render
+    from summarizer.run.pipeline import summarize as run
 
     err = Console(stderr=True)
     try:
@@ -228,8 +228,8 @@ def batch(
     """Summarise many articles concurrently into DIR; re-running resumes."""
     from rich.console import Console
 
-    from .batch import expand, run
-    from .errors import BatchIncompleteError
+    from summarizer.errors import BatchIncompleteError
+    from summarizer.run.batch import expand, run
 
     err = Console(stderr=True)
     try:
@@ -318,8 +318,8 @@ def cache(
 
 def _brief_from(item: str, options: config.Options, judgments: bool = False) -> Brief:
     """A brief JSON file as it is, or an article summarised with ``options``."""
-    from .pipeline import summarize as run
-    from .schema import load_brief
+    from summarizer.brief.models import load_brief
+    from summarizer.run.pipeline import summarize as run
 
     if not item.endswith(".json"):
         return run(item, options, judgments=judgments)
@@ -335,7 +335,7 @@ def diff(
     flags: dict[str, Any],
 ) -> None:
     """Show what changed between two briefs of one negotiation, what changed first."""
-    from . import diff as diffs
+    from summarizer.renderers import diff as diffs
 
     try:
         options = config.resolve(**flags)
@@ -366,8 +366,8 @@ def memo(
     """Write a one-page briefing memo from one or more articles or briefs."""
     from rich.console import Console
 
-    from . import memo as memos
-    from .renderers import format_for
+    from summarizer.renderers import memo as memos
+    from summarizer.renderers.formats import format_for
 
     err = Console(stderr=True)
     try:
@@ -399,9 +399,9 @@ def eval_(
 
     from rich.console import Console
 
-    from .evaluate import evaluate
-    from .pipeline import shared_server
-    from .pipeline import summarize as run
+    from summarizer.run.evaluate import evaluate
+    from summarizer.run.pipeline import shared_server
+    from summarizer.run.pipeline import summarize as run
 
     err = Console(stderr=True)
     try:
@@ -428,7 +428,7 @@ def _print_figures(figures: dict[str, Any], gold_dir: Path) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from .evaluate import SECTIONS
+    from summarizer.run.evaluate import SECTIONS
 
     table = Table(title=f"{figures['articles']} articles in {gold_dir}", title_justify="left")
     for col in ("section", "precision", "recall", "F1", "tp", "fp", "fn"):
@@ -467,7 +467,7 @@ def setup(
     """Prepare the embedded model once: build llama-server and join the model file."""
     from rich.console import Console
 
-    from .install import setup as run_setup
+    from summarizer.llm.build import setup as run_setup
 
     err = Console(stderr=True)
     try:
@@ -483,7 +483,7 @@ def schema(
     write: Annotated[Path | None, typer.Option(help="write the schema to this file")] = None,
 ) -> None:
     """Print (or write) the JSON Schema of the brief."""
-    from .schema import brief_schema_json
+    from summarizer.brief.models import brief_schema_json
 
     text = brief_schema_json()
     try:
@@ -504,7 +504,7 @@ def fixtures_check(
     ] = None,
 ) -> None:
     """Replay every recorded article; fail on stale, unused or broken recordings."""
-    from .fixtures import check
+    from summarizer.run.fixtures import check
 
     try:
         default = [Path("seeds"), Path("fixtures/devset"), Path("fixtures/diff")]

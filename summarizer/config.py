@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from . import prices as price_tables
-from .errors import ConfigError
+from summarizer import prices as price_tables
+from summarizer.errors import ConfigError
 
 # Environment variable names, shown in `summarizer --help`.
 ENV_API_KEY = "OPENAI_API_KEY"

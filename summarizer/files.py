@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from summarizer.errors import OutputError
 
 # The process's umask, read once at import (reading it means setting it, which is not
 # thread-safe): new files get the mode any other program would give them.

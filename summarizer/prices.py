@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from summarizer.errors import ConfigError
 
 # Public list prices (USD per million tokens: input, output) at the time of writing; override
 # them with --prices FILE or SUMMARIZER_PRICES=FILE (a JSON object of the same shape).

@@ -12,7 +12,7 @@ import httpx2
 import pytest
 
 from summarizer import config
-from summarizer.local import built_server
+from summarizer.llm.embedded import built_server
 
 # Found before the isolation below hides the real cache: `summarizer setup` builds it there.
 LLAMA_SERVER = built_server()
@@ -86,5 +86,5 @@ def isolate(
         def no_embedded(*args: object, **kwargs: object) -> None:
             raise AssertionError("test tried to start the embedded model; replay or mark it")
 
-        monkeypatch.setattr("summarizer.local.serve", no_embedded)
+        monkeypatch.setattr("summarizer.llm.embedded.serve", no_embedded)
     yield

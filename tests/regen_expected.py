@@ -8,9 +8,8 @@ from __future__ import annotations
 import json
 
 import summarizer
-
-from .conftest import EXPECTED, RECORDED, SEED
-from .test_pipeline import _stable
+from tests.conftest import EXPECTED, RECORDED, SEED
+from tests.run.test_pipeline import _stable
 
 if __name__ == "__main__":
     EXPECTED.mkdir(parents=True, exist_ok=True)

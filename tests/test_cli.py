@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import RECORDED, ROOT, SEED, Ran, cli
+from tests.conftest import RECORDED, ROOT, SEED, Ran, cli
 
 
 def run(*args: str, stdin: bytes | None = None) -> Ran:
@@ -226,7 +226,7 @@ def test_bad_flag_values_are_configuration_errors(flag: str, value: str) -> None
 def test_our_own_bug_is_an_internal_error_with_its_traceback_in_a_file(tmp_path: Path) -> None:
     # A bug planted in the grounding stage: never "the model's answer was invalid" (exit 6).
     code = (
-        "import sys, summarizer.ground as g\n"
+        "import sys, summarizer.grounding.checks as g\n"
         "def broken(*a, **k): raise TypeError('planted bug')\n"
         "g.party_problem = broken\n"
         "from summarizer.cli import main\n"
@@ -247,8 +247,8 @@ def test_our_own_bug_is_an_internal_error_with_its_traceback_in_a_file(tmp_path:
 
 
 def test_model_text_cannot_drive_a_terminal_or_a_markdown_viewer() -> None:
-    from summarizer.renderers import render
-    from summarizer.schema import Brief
+    from summarizer.brief.models import Brief
+    from summarizer.renderers.formats import render
 
     data = json.loads(
         (ROOT / "fixtures" / "expected" / "us-hamas-direct-talks.brief.json").read_text()
@@ -292,7 +292,7 @@ def test_a_flag_is_checked_as_its_variable_is_in_every_command(tmp_path: Path) -
 def test_ctrl_c_is_exit_130_in_every_command_that_calls_a_model(
     command: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from summarizer import pipeline
+    from summarizer.run import pipeline
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt

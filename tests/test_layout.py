@@ -63,3 +63,38 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_no_import_cycles() -> None:
     # The package's __init__ only re-exports lazily; it is not a stage.
     assert _cycles(_graph()) == []
+
+
+# The layers, lowest first: a module may import its own layer and those below, never one above.
+# Model access (llm) sits under the article and the brief: it is asked for any Pydantic model.
+LAYERS = (
+    ("summarizer.errors", "summarizer.lexicon", "summarizer.prices", "summarizer.files"),
+    ("summarizer.config",),
+    ("summarizer.llm",),
+    ("summarizer.article",),
+    ("summarizer.grounding",),
+    ("summarizer.brief",),
+    ("summarizer.extract",),
+    ("summarizer.reading",),
+    ("summarizer.renderers",),
+    ("summarizer.run",),
+    ("summarizer.cli", "summarizer.__main__"),
+)
+
+
+def _layer(module: str) -> int:
+    for rank, prefixes in enumerate(LAYERS):
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return rank
+    raise AssertionError(f"{module} is in no layer: add it to LAYERS")
+
+
+def test_lower_layers_never_import_upper_ones() -> None:
+    wrong = [
+        f"{name} imports {other}"
+        for name, imported in _graph().items()
+        if name != "summarizer"
+        for other in imported
+        if _layer(other) > _layer(name)
+    ]
+    assert wrong == []

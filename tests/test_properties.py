@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer import article
-from summarizer.grounding import _EDGE as EDGE
-from summarizer.grounding import _fold, _fold_slowly, align
+from summarizer.article import text as article_text
+from summarizer.grounding.align import _EDGE as EDGE
+from summarizer.grounding.align import _fold, _fold_slowly, align
 
 WORD = st.text(alphabet=st.sampled_from("abcdefghij’'\"“”-"), min_size=1, max_size=8)
 SENTENCE = st.lists(WORD, min_size=1, max_size=8).map(" ".join).map(lambda s: s[:1].upper() + s[1:])
@@ -20,8 +20,8 @@ TEXT = st.lists(st.tuples(SENTENCE, PUNCT), min_size=1, max_size=12).map(
 @settings(max_examples=150, deadline=None)
 @given(TEXT)
 def test_sentences_are_exact_ordered_slices_covering_the_text(raw: str) -> None:
-    text = article.clean(raw)
-    sentences = article.split_sentences(text)
+    text = article_text.clean(raw)
+    sentences = article_text.split_sentences(text)
     cursor = 0
     for s in sentences:
         assert text[s.start : s.end] == s.text and s.text == s.text.strip() and s.text
@@ -39,7 +39,7 @@ SWAPS = {"'": "’", "’": "'", '"': "“", "“": '"', "”": '"', " ": "  ", 
 def test_a_quote_taken_from_the_text_aligns_where_it_came_from(
     raw: str, data: st.DataObject
 ) -> None:
-    text = article.clean(raw)
+    text = article_text.clean(raw)
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))
     quote = text[start:end]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .conftest import ROOT
-from .regen_readme import README, current, tables
+from tests.conftest import ROOT
+from tests.regen_readme import README, current, tables
 
 TEXT = README.read_text(encoding="utf-8")
 

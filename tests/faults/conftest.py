@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from tenacity import wait_random_exponential
 
-from summarizer import transport
+from summarizer.llm import transport
 
 
 @pytest.fixture(autouse=True)

@@ -13,9 +13,9 @@ import pytest
 
 import summarizer
 from summarizer.errors import ModelOutputError, ModelUnavailableError
+from tests.faults.server import GOOD_BRIEF, fault_server
 
 from ..conftest import SEED, Ran, cli
-from .server import GOOD_BRIEF, fault_server
 
 
 def _run(
@@ -316,11 +316,13 @@ def test_a_hanging_server_is_given_up_within_attempts_times_timeout(
     # waits between attempts included (it was 11 s for 4 x 2 s).
     import tenacity
 
-    from summarizer import transport
-    from summarizer.llm import preload
-    from summarizer.schema import Extraction
+    from summarizer.brief.models import Extraction, request_schema
+    from summarizer.llm import transport
+    from summarizer.llm.client import preload
 
-    preload(Extraction)  # the client libraries' first import is not the hang's time
+    preload(
+        lambda: request_schema(Extraction)
+    )  # the client libraries' first import is not the hang's time
     # The real backoff: its waits are what used to carry a request past the bound.
     monkeypatch.setattr(transport, "wait_random_exponential", tenacity.wait_random_exponential)
     with fault_server(default=("hang", {"seconds": 30})) as (url, _):
@@ -352,7 +354,7 @@ def test_failed_calls_are_billed_on_the_error() -> None:
 
 
 def test_a_bug_of_ours_is_not_reported_as_the_models(monkeypatch: pytest.MonkeyPatch) -> None:
-    from summarizer import ground
+    from summarizer.grounding import checks as ground
 
     def broken(*args: object) -> None:
         raise TypeError("planted bug")

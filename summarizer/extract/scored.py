@@ -1,0 +1,576 @@
+"""The scored strategy: the model writes only the parties and a summary, and chooses.
+
+A small model under a JSON grammar fills the structure mechanically (one item per party,
+sentences cited in order); asked a closed question, its probabilities are far better than its
+writing (``shared/notes/small-model-scoring.md``, re-measured in docs/quality.md). So:
+
+1. one generated call: the parties, their people, a one-sentence summary; the sides it
+   missed are added from the names the article shows acting (``sides.py``, no model);
+2. for every sentence, one closed question (background, position, demand or deal term?),
+   read from the model's log-probabilities; the article is a prefix every request shares,
+   which a server that caches prompts evaluates once;
+3. the kind is the model's choice relative to its habits in this article, weighed up by the
+   sentence's cue words; a deal term's status is read off its sentence's words;
+4. the actor is the party the sentence names first outside quotation marks (else the one
+   named last before it); a demand is made by the subject of its verb and of its addressee,
+   by the parse (``parse.py``), else of a party named right after its verb; a deal term has
+   a proposer only where its sentence says someone put it forward, bound itself to it
+   ("signed", "pledged") or calls it a side's plan; one that says "the plan" or "it" goes
+   on with the last proposer's.
+
+Every item cites the sentence it was found in and states it in that sentence's words: the
+part of it that the parse finds states the item (``wording.py``), or each part of a list it
+gives; so its evidence is on target by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationInfo, model_validator
+
+from summarizer.article.text import Article, Sentence
+from summarizer.brief.models import Extraction, Status, article_in
+from summarizer.errors import InputError
+from summarizer.extract import parse, prompts, wording
+from summarizer.extract.asking import ask
+from summarizer.extract.sides import (
+    MAX_SIDES,
+    Side,
+    mentions,
+    metonyms,
+    outside_quotes,
+    pattern,
+    spellings,
+    tidy,
+    with_more_sides,
+)
+from summarizer.extract.strategy import Extracted, Progress, Strategy
+from summarizer.grounding import checks as ground
+from summarizer.llm.client import Endpoint, Tape, choose
+from summarizer.llm.transport import CallLog
+
+KINDS = "ABCD"
+KIND_NAMES = {"B": "positions", "C": "demands", "D": "deal_terms"}
+# A sentence is background when the model gives that answer at least this probability. The
+# model spreads its probability widely (background rarely reaches one half even on pure
+# narration), so the cut is set by measurement on the development set (docs/quality.md).
+BACKGROUND = 0.25
+# A sentence with none of the cue words below is background at a lower probability still.
+BACKGROUND_UNCUED = 0.1
+
+
+class Sides(BaseModel):
+    """What the model writes in the scored strategy's one generated call."""
+
+    parties: list[Side] = Field(max_length=MAX_SIDES)
+    summary: str = Field(max_length=240)
+
+    @staticmethod
+    def _problems(value: Sides, article: Article) -> list[ground.Problem]:
+        found = [ground.summary_problem(value.summary, article)] + [
+            ground.party_problem(side, f"parties[{i}]", article)
+            for i, side in enumerate(value.parties)
+        ]
+        return [p for p in found if p is not None]
+
+    @classmethod
+    def keepable(cls, value: Sides, article: Article) -> bool:
+        """Kept after the re-asks when only parties the article does not name are wrong:
+        the grounding stage marks them unverified."""
+        return ground.keepable(cls._problems(value, article))
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> Sides:
+        article = article_in(info)
+        if article is not None and (wrong := self._problems(self, article)):
+            raise ValueError("; ".join(f"{p.where}: {p.error}" for p in wrong))
+        return self
+
+
+@dataclass(frozen=True)
+class Judged:
+    """What the closed questions found in one sentence."""
+
+    sentence: Sentence
+    kinds: dict[str, float]
+
+
+def _slug(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_")[:30] or "party"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}_{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def _listed(sentence: str) -> list[str]:
+    """The parts of the list a sentence gives (:func:`summarizer.parse.listing`)."""
+    return [sentence[a:b] for a, b in parse.listing(sentence)]
+
+
+# Words that mark each kind of sentence, in general English: a sentence that uses them is
+# more likely that kind. The model separates background from the rest better than it tells
+# positions, demands and deal terms apart; these cues break its near-ties.
+CUES = {
+    "demands": re.compile(
+        r"\b(?:demand\w*|urg(?:e|es|ed|ing)|call(?:s|ed|ing)? (?:on|for|upon)|insist\w*|"
+        r"ask(?:s|ed)? (?:for|that)|press(?:es|ed)? for|must|should|want(?:s|ed)?|request\w*|"
+        r"seek(?:s|ing)?|sought|ultimatum|needs? to)\b",
+        re.IGNORECASE,
+    ),
+    "deal_terms": re.compile(
+        # "plan" the noun ("the plan", "Ruiz's plan"), not the verb ("plan protests").
+        r"\b(?:(?:a|the|its|their|his|her|this|that|our|new|draft|peace|\w+['’]s)\s+plan|"
+        r"deal|agreement|accord|offer\w*|propos\w*|draft|terms|package|compromise|"
+        r"ceasefire|truce|exchange|settlement|contract|provision\w*|clause|under which|framework|"
+        r"bill|would (?:include|see|give|provide|require|allow|receive|pay|release|cut|raise|"
+        r"set)|agree[sd]?|accept(?:s|ed)?|sign(?:s|ed)|pledg(?:es|ed)|promis(?:es|ed)|"
+        r"commit(?:s|ted) to|approv(?:e|es|ed)|includ(?:e|es|ing))\b",
+        re.IGNORECASE,
+    ),
+    "positions": re.compile(
+        r"\b(?:said|says|believes?|oppos\w*|support\w*|reject\w*|refus\w*|warn\w*|argu\w*|"
+        r"criticis\w*|criticiz\w*|welcom\w*|will not|won't|cannot|vow\w*|maintain\w*|stance|"
+        r"view|position)\b",
+        re.IGNORECASE,
+    ),
+}
+CUE_WEIGHT = 2.0
+# The words that name a deal as a whole: a sentence whose only words of deals are these,
+# standing bare ("a renewed push for a Gaza deal", "such a deal could bolster them"),
+# mentions a deal and states none of its terms.
+DEAL_NOUNS = frozenset({"deal", "agreement", "accord", "settlement", "pact"})
+# A counter-offer: "countered with", "a counterproposal"; not "counterparts" or
+# "counter-terrorism". One wording for the status rules, the article-wide reading and the
+# proposing verbs.
+_COUNTER_OFFER = r"counter(?:s|ed|ing)?\b(?!-)|counter-?(?:offer|proposal)"
+# A deal term's status, from the words of its sentence: the first rule that matches wins,
+# else "proposed". The 1.5B model's own choice among the seven was right less often than
+# chance on the development set (docs/quality.md).
+_STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
+    (
+        "withdrawn",
+        r"\b(?:withdr[ae]w\w*|dropped|pulled (?:out|back)|abandon\w*|scrapp\w*|"
+        r"retract\w*|backed away)\b",
+    ),
+    (
+        "rejected",
+        r"\b(?:reject\w*|refus\w*|turned down|dismiss\w*|vetoed|declined|"
+        r"ruled out)\b",
+    ),
+    (
+        # An agreement reached outweighs the dispute it ends ("reached an agreement,
+        # ending a dispute").
+        "agreed",
+        r"\b(?:reached (?:an|a) (?:\w+ )?(?:agreement|deal|accord)|"
+        r"struck (?:a|an) (?:\w+ )?(?:deal|agreement))\b",
+    ),
+    (
+        "disputed",
+        # "objected", not "objective"; "contested", not "a contest".
+        r"\b(?:bracket\w*|disput\w*|contest(?:s|ed|ing)\b|object(?:s|ed|ing|ions?)?\b|"
+        r"sticking point|"
+        r"divided over|at odds)\b",
+    ),
+    (
+        "implemented",
+        r"\b(?:implement\w*|(?:take|takes|took) effect|came into (?:force|effect)|"
+        r"carried out|(?:was|were|has been|have been) (?:released|paid|freed|"
+        r"delivered|lifted)|"
+        # A deal told by what it did ("the accord that ended the strike") is in force.
+        r"(?:deal|agreement|accord|pact|treaty|truce|ceasefire|settlement)\s+(?:that|which)\s+"
+        r"(?:made|created|ended|brought|gave|established|installed|restored|allowed|lifted|"
+        r"freed))\b",
+    ),
+    (
+        "agreed",
+        # "signed", not "significant", "signal" or "a signing bonus".
+        r"\b(?:agree[sd]?|sign(?:s|ed)?|"
+        r"signing (?:of|the|a|an)|"
+        # "pledged" the verb; "a pledge" says nothing of whether it was made.
+        r"accept\w*|approv\w*|endors\w*|ratif\w*|adopt\w*|consensus|pledged|"
+        r"tentative (?:agreement|deal)|struck (?:a|an) )\b",
+    ),
+    (
+        "under_negotiation",
+        rf"\b(?:negotiat\w*|{_COUNTER_OFFER}|bargain\w*|"
+        r"talks (?:on|over)|"
+        # Not "revised": a version of a term, which may yet be passed or rejected.
+        r"discuss\w*|haggl\w*|still (?:being )?work\w*)\b",
+    ),
+    (
+        "proposed",
+        r"\b(?:propos\w*|offer\w*|suggest\w*|float\w*|(?:could|would|may|might) "
+        r"include)\b",
+    ),
+)
+STATUS_RULES = tuple((status, re.compile(p, re.IGNORECASE)) for status, p in _STATUS_PATTERNS)
+# "had not agreed", "never signed", "failed to accept": the word says the opposite.
+_NEGATED = re.compile(
+    r"\b(?:not|never|no|n't|cannot|fail(?:s|ed)? to|without|yet to)\W+(?:\w+\W+){0,2}$"
+    # "asked both sides to agree", "a deal to be signed": a goal, not a fact.
+    r"|\bto\s+(?:be\s+)?$"
+    # "if the mayor agreed", "until a deal is reached", "would consider accepting": a
+    # condition or a possibility, not a fact.
+    r"|\b(?:if|unless|whether|until)\W+(?:\w+\W+){0,3}$|\bwould\W+(?:\w+\W+)?$",
+    re.I,
+)
+
+
+# "had not agreed", "refused to accept": a term one side will not take is in dispute.
+_REFUSED = re.compile(r"\b(?:not|never|n't|cannot|refus\w+ to)\W+(?:\w+\W+)?$", re.I)
+
+
+def status_of(text: str, default: Status = "proposed") -> Status:
+    """A deal term's status, read off the words of the sentence that states it: the first
+    rule with a word the sentence uses, not negated (a refused agreement is "disputed");
+    else ``default``."""
+    for status, rule in STATUS_RULES:
+        found = list(rule.finditer(text))
+        if any(not _NEGATED.search(text[: m.start()]) for m in found):
+            return status
+        if status == "agreed" and any(_REFUSED.search(text[: m.start()]) for m in found):
+            return "disputed"
+    return default
+
+
+_COUNTER = re.compile(rf"\b(?:{_COUNTER_OFFER})", re.IGNORECASE)
+
+
+def default_status(article: Article) -> Status:
+    """The status of a term whose sentence says none: "agreed" when the article reports an
+    agreement anywhere, else "proposed"."""
+    if any(status_of(s.text) == "agreed" for s in article.sentences):
+        return "agreed"
+    return "proposed"
+
+
+def kinds_of(probs: dict[str, float], text: str, usual: dict[str, float]) -> list[str]:
+    """The sections a sentence's items go to: none when the model calls it background,
+    else the kind most probable relative to how often the model picks it in this article
+    (``usual``: each letter's mean probability), weighed up by the sentence's cue words."""
+    cued = any(rule.search(text) for rule in CUES.values())
+    if probs["A"] >= (BACKGROUND if cued else BACKGROUND_UNCUED):
+        return []
+
+    def weight(letter: str) -> float:
+        name = KIND_NAMES[letter]
+        cue = CUE_WEIGHT if CUES[name].search(text) else 1.0
+        return probs[letter] / max(usual[letter], 1e-9) * cue
+
+    # A sentence with no word of deals states no deal term, whatever the model's habits.
+    letters = "BCD" if CUES["deal_terms"].search(text) else "BC"
+    kind = KIND_NAMES[max(letters, key=weight)]
+    # Words of deals only inside a quotation ('"We made a strong offer," he said') are the
+    # speaker's view of a deal: a position, not a term.
+    if kind == "deal_terms" and not CUES["deal_terms"].search(outside_quotes(text)):
+        return ["positions"]
+    if kind == "deal_terms" and _mentions_a_deal(text):
+        return []
+    return [kind]
+
+
+def _mentions_a_deal(text: str) -> bool:
+    """Whether ``text`` names a deal and none of its terms: its only words of deals are bare
+    nouns for a whole deal, and it gives no figure."""
+    cues = {m.group(0).casefold() for m in CUES["deal_terms"].finditer(text)}
+    return (
+        cues <= DEAL_NOUNS | {f"{n}s" for n in DEAL_NOUNS}
+        and not re.search(r"\d", text)
+        and parse.bare(text, DEAL_NOUNS)
+    )
+
+
+# Verbs that put a term forward: its proposer is named with one of them. "Presented", not
+# "presence"; "tabled", not "the table".
+_PROPOSES = re.compile(
+    r"\b(?:(?:propos|offer|suggest|float|draft|submit)\w*|put(?:s|ting)? forward|"
+    r"tabl(?:es|ed|ing)\b|present(?:s|ed|ing)\b|call(?:s|ed)? for|"
+    rf"(?:{_COUNTER_OFFER})\w*)",
+    re.IGNORECASE,
+)
+
+
+# A proposal named as someone's: "<owner>'s (revised) plan".
+_OWNED = re.compile(
+    r"['’]s?\s+(?:[\w$.,-]+\s+){0,3}?(?:plan|offer|proposal|draft|framework|bid|package|"
+    r"budget|version|counter-?offer|counter-?proposal|terms)\b",
+    re.IGNORECASE,
+)
+
+
+def actor_of(
+    text: str,
+    named: list[str],
+    section: str,
+    previous: str | None,
+    patterns: dict[str, list[re.Pattern[str]]],
+) -> str | None:
+    """The party an item of ``section`` found in sentence ``text`` belongs to: the first
+    party the sentence names, else (a pronoun, "the plan") the last one named before it. A
+    deal term has a proposer only where the sentence says someone put it forward or bound
+    itself to it."""
+    if section != "deal_terms":
+        return named[0] if named else previous
+    # "Alvaro's original plan", "the union's offer": the owner of the proposal.
+    for owned in _OWNED.finditer(text):
+        owners = mentions(text[max(0, owned.start() - 60) : owned.start() + 2], patterns)
+        if owners:
+            return owners[-1]
+    return _proposer(text, previous, patterns) or _committed(text, patterns)
+
+
+def _proposer(
+    text: str, previous: str | None, patterns: dict[str, list[re.Pattern[str]]]
+) -> str | None:
+    """The side a sentence says put its term forward: the subject of a proposing verb, or
+    the agent after "proposed by"; the last side named before, for a pronoun."""
+    verb = _PROPOSES.search(text)
+    if verb is None:
+        return None
+    # "X proposed ..." or "... proposed by X": the subject, or the agent after "by".
+    after = text[verb.end() :]
+    if re.match(r"\s+by\s", after):
+        agents = mentions(after[:60], patterns)
+        if agents:
+            return agents[0]
+    before = text[: verb.start()]
+    if re.search(r"\b(?:the|a|an|its|their|this|that)\s+$", before, re.IGNORECASE):
+        return None  # "the proposed agreement", "a proposal": no one is said to propose
+    subjects = mentions(before, patterns)
+    return subjects[0] if subjects else previous
+
+
+# Verbs of binding oneself to a term, or of bringing the sides to it; not the adjective in
+# "a Saudi-led coalition".
+_COMMITS = re.compile(
+    r"(?<!-)\b(?:signed|pledged|committed|promised|adopted|passed|approved|ratified|"
+    r"brokered|mediated|led)\b",
+    re.IGNORECASE,
+)
+
+
+def _committed(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
+    """The side a sentence says bound itself to its term ("she said the ministry had signed
+    a three-year accord"): the side named last before the verb, outside quotations, which
+    is its subject; none where no side is named before it ("both sides signed") or two are
+    its subject ("Estoria and Valdonia signed")."""
+    spoken = outside_quotes(text)
+    verb = _COMMITS.search(spoken)
+    named = mentions(spoken[: verb.start()], patterns) if verb else []
+    if not named:
+        return None
+    last = min(m.start() for p in patterns[named[-1]] if (m := p.search(spoken)))
+    if len(named) > 1 and re.search(r"\s(?:and|&)\s+(?:the\s+)?$", spoken[:last]):
+        return None
+    return named[-1]
+
+
+# A term stated of "the plan" or "it" belongs to the proposal the article last credited to
+# a side ("The mediator circulated a proposal. It calls for ...").
+_ANAPHORA = re.compile(
+    r"^(?:(?:according to|under) )?"
+    r"(?:it|the (?:plan|proposal|offer|draft|framework|package|bill))\b",
+    re.IGNORECASE,
+)
+
+
+def target_of(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
+    """The party a demand is made of: one named right after the demand's verb ("urged the
+    ministry", "an ultimatum to the rebels"), else none."""
+    cue = CUES["demands"].search(text)
+    if cue is None:
+        return None
+    named = mentions(text[cue.end() : cue.end() + 40], patterns)
+    return named[0] if named else None
+
+
+def roles_of(
+    text: str, patterns: dict[str, list[re.Pattern[str]]]
+) -> tuple[str | None, str | None]:
+    """Who makes a demand of whom, by the parse (:func:`summarizer.parse.demands`): the side
+    named in a demand verb's subject, and the other side named in its addressee; either is
+    None where the sentence's grammar names no side there."""
+    maker: str | None = None
+    target: str | None = None
+    for found in parse.demands(text):
+        said = [p for a, b in found.makers for p in mentions(text[a:b], patterns)]
+        maker = maker or (said[0] if said else None)
+        asked = [p for a, b in found.targets for p in mentions(text[a:b], patterns)]
+        target = target or next((p for p in asked if p != maker), None)
+    return maker, target
+
+
+# The brief's own limits on each list (schema.Extraction).
+_CAPS = {
+    name: next(
+        m.max_length for m in Extraction.model_fields[name].metadata if hasattr(m, "max_length")
+    )
+    for name in ("positions", "demands", "deal_terms")
+}
+
+
+def _parties(
+    article: Article, sides: Sides
+) -> tuple[list[dict[str, Any]], dict[str, list[re.Pattern[str]]]]:
+    """The brief's parties, with derived ids, and the patterns that find each in a sentence."""
+    taken: set[str] = set()
+    parties = []
+    spelt: dict[str, list[str]] = {}
+    # The generated list misses sides the article shows speaking or acting (a closed
+    # yes-or-no question about each name did not tell them apart: docs/quality.md).
+    tidied = [tidy(side, article.text) for side in sides.parties]
+    for side in with_more_sides(article, tidied):
+        pid = _slug(side.name, taken)
+        # The model lists a body as its own speaker ("Skyreach Airlines" for Skyreach
+        # Airlines): no one to show, though its words still help find the side.
+        people = [p for p in side.speakers if p.casefold() != side.name.casefold()]
+        parties.append({"id": pid, **side.model_dump(), "speakers": people})
+        spelt[pid] = spellings(side) + metonyms(side, article)
+    # A spelling two sides share ("the council", "Brennock") names neither, unless it is
+    # one side's whole name ("Marenland" beside "the Marenland Fishermen's Federation").
+    counts = Counter(x.casefold() for v in spelt.values() for x in v)
+    names = {p["name"].casefold(): p["id"] for p in parties}
+    return parties, {
+        pid: [pattern(x) for x in v if counts[x.casefold()] == 1 or names.get(x.casefold()) == pid]
+        for pid, v in spelt.items()
+    }
+
+
+def term_status(article: Article) -> Callable[[Sentence], Status]:
+    """The status of a deal term stated in a sentence of ``article``: read off the
+    sentence's words (:func:`status_of`); "under negotiation" rather than "proposed" where
+    another sentence reports a counter-offer, since what was proposed is being bargained
+    over."""
+    fallback = default_status(article)
+    countered = {s.id for s in article.sentences if _COUNTER.search(s.text)}
+
+    def status(sentence: Sentence) -> Status:
+        found = status_of(sentence.text, fallback)
+        return "under_negotiation" if found == "proposed" and countered - {sentence.id} else found
+
+    return status
+
+
+def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, Any]:
+    """The extraction as plain data, from the parties and each sentence's answers.
+
+    A plain function of its inputs, so a test can build a brief from hand-made answers with
+    no model at all."""
+    parties, patterns = _parties(article, sides)
+    out: dict[str, Any] = {
+        "summary": sides.summary,
+        "parties": parties,
+        "positions": [],
+        "demands": [],
+        "deal_terms": [],
+    }
+    usual = {k: sum(j.kinds[k] for j in judged) / len(judged) for k in KINDS} if judged else {}
+    previous: str | None = None
+    proposer: str | None = None
+    status = term_status(article)
+    for j in judged:
+        # Who speaks and of whom a demand is made are read outside quotations.
+        spoken = outside_quotes(j.sentence.text)
+        named = mentions(spoken, patterns)
+        text = j.sentence.text  # worded at the end (wording.worded)
+        for section in kinds_of(j.kinds, j.sentence.text, usual):
+            actor = actor_of(j.sentence.text, named, section, previous, patterns)
+            evidence = [j.sentence.id]
+            if section == "positions" and actor is not None:
+                out[section].append(
+                    {"holder": actor, "topic": "", "stance": text, "evidence": evidence}
+                )
+            elif section == "demands":
+                # The side a demand is made of is never the one making it.
+                maker, target = roles_of(j.sentence.text, patterns)
+                target = target or target_of(spoken, patterns)
+                makers: list[str | None] = [maker] if maker and maker != target else []
+                makers = makers or [p for p in named if p != target] or [previous]
+                if makers[0] is not None and makers[0] != target:
+                    out[section].append(
+                        {"by": makers[0], "of": target, "what": text, "evidence": evidence}
+                    )
+            elif section == "deal_terms":
+                # "The plan would ...", "It calls for ...": the proposal last credited.
+                if actor is None and _ANAPHORA.search(j.sentence.text):
+                    actor = proposer
+                proposer = actor or proposer
+                # A sentence that lists terms states each of them.
+                listed = _listed(j.sentence.text)
+                for term in listed or [text]:
+                    out[section].append(
+                        {
+                            "term": term,
+                            "proposed_by": actor,
+                            "status": status(j.sentence),
+                            "evidence": evidence,
+                            "worded": bool(listed),
+                        }
+                    )
+        previous = named[0] if named else previous
+    return _capped(wording.worded(out, article), judged)
+
+
+def _capped(out: dict[str, Any], judged: list[Judged]) -> dict[str, Any]:
+    """``out`` within the brief's limit on each list: the sentences the model was surest
+    were not background are kept, in the article's order."""
+    sure = {j.sentence.id: 1 - j.kinds["A"] for j in judged}
+    for section in ("positions", "demands", "deal_terms"):
+        cap = _CAPS[section]
+        if len(out[section]) > cap:
+            kept = sorted(out[section], key=lambda x: -sure[x["evidence"][0]])[:cap]
+            out[section] = [x for x in out[section] if x in kept]
+    return out
+
+
+# Most sentences the strategy reads: it asks one question per sentence, each carrying the
+# whole article (cached by a server that caches prompts, billed by one that does not). A
+# 2,000-sentence article was 2,001 requests and 276 MB sent; past this, the single call.
+MAX_SENTENCES = 400
+
+
+def check_size(article: Article) -> None:
+    """Refuse, before any call, an article with more sentences than :data:`MAX_SENTENCES`."""
+    n = len(article.sentences)
+    if n > MAX_SENTENCES:
+        raise InputError(
+            f"{article.source} has {n:,} sentences; the scored strategy asks one question per "
+            f"sentence and reads at most {MAX_SENTENCES}",
+            hint="use --strategy single, or split the article",
+        )
+
+
+def extract(
+    article: Article,
+    endpoint: Endpoint,
+    tape: Tape,
+    log: CallLog,
+    progress: Progress | None = None,
+) -> Extracted:
+    """Run the scored strategy on ``article``."""
+    messages = prompts.scored_messages(article, "parties")
+    answer = ask(Sides, article, messages, endpoint, tape, log)
+    judged = []
+    # The headline restates the body in fewer words: its items are the body's, cited there.
+    for s in (s for s in article.sentences if s.text != article.title):
+        if progress:
+            progress(f"reading sentence {s.id} of {len(article.sentences)}")
+        question = prompts.scored_messages(article, "kind", id=s.id, text=s.text)
+        judged.append(Judged(sentence=s, kinds=choose(KINDS, question, endpoint, tape, log)))
+    extraction = Extraction.model_validate(assemble(article, answer.value, judged))
+    # The judgments pass continues the parties call's conversation.
+    return Extracted(extraction, answer.model, messages, answer.text)
+
+
+def _questions(article: Article) -> int:
+    return len(article.sentences)  # at most: the headline's is not asked
+
+
+STRATEGY = Strategy("scored", extract, prompts.scored_system, _questions, check_size)

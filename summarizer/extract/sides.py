@@ -1,0 +1,564 @@
+"""Who an article names as a side: the model's list tidied, the words a sentence may use
+for each side, and the sides the model's list missed.
+
+The 1.5B model lists the main sides well and misses the rest: a body that speaks only once, a
+lawmaker quoted by name (docs/quality.md). Those are found here without a model, from the
+article's capitalised names and the verbs that follow them; a person whose title names a side
+("US envoy Adam Boehler") is one of its people.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from typing import TypeVar
+
+from pydantic import BaseModel, Field
+
+from summarizer.article.text import Article
+from summarizer.brief.models import PartyKind, Short
+
+K = TypeVar("K")
+
+# The most people a side lists, and the most sides (the generated call's own limits).
+MAX_PEOPLE = 6
+MAX_SIDES = 10
+
+
+class Side(BaseModel):
+    """A side as the model names it; its id is derived, never written by the model."""
+
+    name: Short
+    kind: PartyKind
+    speakers: list[Short] = Field(default_factory=list, max_length=MAX_PEOPLE)
+
+
+# Titles and roles the model writes before a person's name ("Mayor Ana Ruiz"); an article
+# names the person without them as often as with them.
+_TITLE = re.compile(
+    r"^(?:(?:former|deputy|vice|acting|interim|senior|chief|foreign|prime|state|general|"
+    r"justice|defen[cs]e|finance|trade|labou?r|union|council|party|board|team)\s+)*"
+    r"(?:president|prime minister|minister(?: of [\w ]+?)?|secretary(?:[- ]general| of [\w ]+?)?|"
+    r"mayor|governor|senator|sen\.|representative|rep\.|congress(?:wo)?man|ambassador|envoy|"
+    r"general|gen\.|colonel|col\.|chair(?:man|woman|person)?|spokes(?:person|man|woman)|"
+    r"king|queen|prince|sheikh|dr\.|mr\.|mrs\.|ms\.|director|commissioner|chancellor|premier|"
+    r"leader|speaker|head|commander|agent|coach|chief executive|ceo|negotiator|mediator|"
+    r"(?:majority|minority) leader|councilmember|council member|councillor|councilman|"
+    r"lieutenant|lt\.|major|captain|capt\.|sergeant|undersecretary)\s+",
+    re.IGNORECASE,
+)
+# Generic heads of a side's name: "the Norvanian government" is mentioned as "Norvanian".
+_HEAD = re.compile(
+    r"\s+(?:government|administration|officials|authorities|forces|troops|military|group|"
+    r"movement|party|delegation|team|side|camp)$",
+    re.IGNORECASE,
+)
+
+
+def _untitled(person: str) -> str:
+    bare = person.strip()
+    while (stripped := _TITLE.sub("", bare, count=1)) != bare and stripped:
+        bare = stripped
+    return bare
+
+
+def _as_written(name: str, text: str) -> str | None:
+    """``name`` spelled as the article spells it (case and spacing as in the text), or
+    ``None`` when the article does not contain it."""
+    chars = re.sub(r"\s+", "", name)
+    if not chars:
+        return None
+    # Any spacing between the characters: models write "U. S." for "U.S.".
+    loose = r"\s*".join(re.escape(ch) for ch in chars)
+    found = re.search(rf"(?<!\w){loose}(?!\w)", text, re.IGNORECASE)
+    return found.group(0) if found else None
+
+
+# Words each written with a capital, but for the particles of names ("Abu Bakr al-Qirbi",
+# "Ursula von der Leyen").
+_NAMED = re.compile(
+    r"(?:[A-Z][\w'’.-]*|al-\w+|bin|bint|ibn|de|da|del|der|di|du|la|le|van|von|y)"
+    r"(?:\s+(?:[A-Z][\w'’.-]*|al-\w+|bin|bint|ibn|de|da|del|der|di|du|la|le|van|von|y))*"
+)
+
+
+def _person_in(said: str) -> str | None:
+    """The name in what the model lists as a side's person: "Comoros president Ahmed Sambi"
+    is Ahmed Sambi; "the head of its team", "The regional regulator" and "Ostrand's water
+    minister" name no one. A body ("the M5S party") is kept as it is, for
+    :func:`with_more_sides` to weigh."""
+    proper = re.sub(r"^the\s+", "", said, flags=re.IGNORECASE)
+    if _is_body(said) and re.search(r"\b[A-Z]", proper):
+        return said
+    name = re.search(rf"(?<![\w'’-]){_NAMED.pattern}$", said)
+    if name is None or not name.group(0)[:1].isupper():
+        return None
+    # "schools in Livorno": a place after a preposition, not a person after a title.
+    if re.search(r"\b(?:in|of|at|from|for|near|to|and)\s+$", said[: name.start()]):
+        return None
+    return name.group(0)
+
+
+def tidy(side: Side, text: str) -> Side:
+    """``side`` as the article writes it: people without the titles the model adds, names
+    in the article's own spelling, and people the article never names (or only describes)
+    dropped."""
+    name = _as_written(side.name, text) or side.name
+    # "the Premier League" is the Premier League: a proper name without its article.
+    name = re.sub(r"^[Tt]he\s+(?=[A-Z])", "", name)
+    people: list[str] = []
+    for said in side.speakers:
+        # "Ana Ruiz, the fisheries minister": the name, not the description after it.
+        person = said.split(",")[0]
+        found = _as_written(_untitled(person), text) or _as_written(person, text) or ""
+        named = _person_in(found)
+        if named and named.casefold() not in {p.casefold() for p in people}:
+            people.append(named)
+    return side.model_copy(update={"name": name, "speakers": people})
+
+
+_ORG_HEAD = re.compile(
+    r"coalition|group|bloc|union|council|board|authority|ministry|federation|association|"
+    r"society|league|court|service|bank|committee|front|agency|commission|company|club|"
+    r"alliance|assembly|senate|congress|parliament|department|office|movement|guild|"
+    r"chamber|institute|foundation|regulator|tribunal|cabinet",
+    re.IGNORECASE,
+)
+
+
+def _bare_name(side: Side) -> str:
+    """``side``'s name without a leading "the"."""
+    return re.sub(r"^the\s+", "", side.name.strip(), flags=re.IGNORECASE)
+
+
+def spellings(side: Side) -> list[str]:
+    """The words a sentence may use for ``side``: its name (without a leading article or a
+    generic head such as "government"), its short forms, its people, and their surnames."""
+    name = _bare_name(side)
+    out = [name, _HEAD.sub("", name)]
+    # "Workers' Party (WP)": the name and its short form, each a spelling of its own.
+    if bracketed := re.fullmatch(r"(.+?)\s*\((\w[\w.]*)\)", name):
+        out += [bracketed.group(1), bracketed.group(2)]
+    # "United Nations" is as often "UN" or "U.N.".
+    capitals = [w[0] for w in name.split() if w[:1].isupper()]
+    if len(capitals) >= 2 and len(capitals) == len(name.split()):
+        out += ["".join(capitals), ".".join(capitals) + "."]
+    words = (bracketed.group(1) if bracketed else name).split()
+    # The head noun ends the name or comes before its "of" ("the Pilots' Union of Corvia").
+    head = words[words.index("of") - 1] if "of" in words[1:] else words[-1]
+    if len(words) > 1 and _ORG_HEAD.fullmatch(head):
+        out.append(f"the {head}")
+    if len(words) > 1 and words[0][:1].isupper() and len(words[0]) >= 4:
+        out.append(words[0])
+    for person in side.speakers:
+        out.append(person.strip())
+        parts = person.split()
+        if len(parts) > 1 and len(parts[-1]) > 2:
+            out.append(parts[-1])
+    return [s for s in dict.fromkeys(out) if s]
+
+
+# Capitals that news writing uses for their governments ("Washington rejected the
+# approach"), by the names and short forms a side may go by. General knowledge, not taken
+# from any article.
+_CAPITALS = {
+    name: capital
+    for names, capital in (
+        ("United States|US|U.S.|USA|America|American government|US government", "Washington"),
+        ("Russia|Russian Federation|Russian government|Kremlin", "Moscow"),
+        ("China|People's Republic of China|PRC|Chinese government", "Beijing"),
+        ("United Kingdom|UK|Britain|Great Britain|British government", "London"),
+        ("France|French government", "Paris"),
+        ("Germany|German government", "Berlin"),
+        ("Japan|Japanese government", "Tokyo"),
+        ("India|Indian government", "New Delhi"),
+        ("Pakistan|Pakistani government", "Islamabad"),
+        ("Iran|Iranian government", "Tehran"),
+        ("Iraq|Iraqi government", "Baghdad"),
+        ("Syria|Syrian government", "Damascus"),
+        ("Turkey|Türkiye|Turkish government", "Ankara"),
+        ("Egypt|Egyptian government", "Cairo"),
+        ("Saudi Arabia|Saudi government", "Riyadh"),
+        ("Ukraine|Ukrainian government", "Kyiv"),
+        ("North Korea|DPRK", "Pyongyang"),
+        ("South Korea|Republic of Korea", "Seoul"),
+        ("Taiwan", "Taipei"),
+        ("Afghanistan", "Kabul"),
+        ("Israel|Israeli government", "Jerusalem"),
+        ("Lebanon", "Beirut"),
+        ("Qatar", "Doha"),
+        ("Venezuela", "Caracas"),
+        ("Cuba", "Havana"),
+        ("Canada|Canadian government", "Ottawa"),
+        ("Australia", "Canberra"),
+        ("Mexico", "Mexico City"),
+        ("Brazil", "Brasilia"),
+        ("Belarus", "Minsk"),
+        ("Serbia", "Belgrade"),
+        ("Kosovo", "Pristina"),
+        ("Armenia", "Yerevan"),
+        ("Azerbaijan", "Baku"),
+        ("Ethiopia", "Addis Ababa"),
+        ("Sudan", "Khartoum"),
+        ("Indonesia", "Jakarta"),
+        ("Philippines", "Manila"),
+        ("Thailand", "Bangkok"),
+        ("Vietnam", "Hanoi"),
+        ("Kenya", "Nairobi"),
+        ("Nigeria", "Abuja"),
+        ("Poland", "Warsaw"),
+        ("Hungary", "Budapest"),
+        ("European Union|EU", "Brussels"),
+    )
+    for name in names.casefold().split("|")
+}
+
+
+def metonyms(side: Side, article: Article) -> list[str]:
+    """The capital that stands for ``side`` where the article shows it acting ("Washington
+    had rejected the approach"); a capital only named as a place ("talks in Doha") is no
+    spelling of its government."""
+    capital = _CAPITALS.get(_bare_name(side).casefold())
+    return [capital] if capital and _acts(article, capital) else []
+
+
+def pattern(spelling: str) -> re.Pattern[str]:
+    """The expression that finds ``spelling`` in a sentence, as a whole word."""
+    # A name of four letters or more also matches its inflections ("Israel" in "Israeli",
+    # "Union" in "Union's"); a short form in capitals (US, UN, U.S.) only as it is, and
+    # only in capitals: "us" and "al-" are not.
+    letters = re.sub(r"\W", "", spelling)
+    short = letters.isupper() and len(letters) <= 4
+    tail = r"\w{0,3}" if len(spelling) >= 4 and not short else ""
+    flags = 0 if short else re.IGNORECASE
+    return re.compile(rf"(?<!\w){re.escape(spelling)}{tail}(?!\w)", flags)
+
+
+def mentions(text: str, patterns: Mapping[K, list[re.Pattern[str]]]) -> list[K]:
+    """Party ids in the order ``text`` first mentions them."""
+    found = []
+    for pid, pats in patterns.items():
+        spans = [(m.start(), -m.end()) for p in pats if (m := p.search(text))]
+        if spans:
+            found.append((min(spans), pid))
+    # Where two sides' names start at the same word, the longer name is the one meant
+    # ("Norvanian Steel Federation" before "Norvania").
+    return [pid for _, pid in sorted(found, key=lambda f: f[0])]
+
+
+_QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]")
+
+
+def outside_quotes(text: str) -> str:
+    """``text`` with what it quotes blanked out (offsets kept): a side named inside a
+    quotation is what the speaker talks about, not who speaks. A sentence that ends a
+    quotation begun before it, or begins one it does not end, is blanked up to or from the
+    lone quotation mark."""
+    out = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    marks = [i for i, ch in enumerate(out) if ch in '"“”']
+    if len(marks) == 1:
+        at = marks[0]
+        opening = out[at] == "“" or (out[at] == '"' and (at == 0 or out[at - 1].isspace()))
+        out = out[:at] if opening else " " * (at + 1) + out[at + 1 :]
+    return out
+
+
+# A run of capitalised words, with the small words names contain ("Council of Southern
+# States", "Khalil al-Hayya").
+_NAME = re.compile(r"(?<![\w'’-])[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|for|de|al-\w+)){0,5}")
+# Capitalised words that begin sentences or name dates, not sides.
+_NOT_NAMES = frozenset(
+    "The A An In On At As But And If It Its This That These Those He She They We I His Her "
+    "Their Our Under After Before When While Also However Meanwhile Despite According "
+    "Regarding Both Other One Two Three Some Any Many Most Such There What Who Why How "
+    "Neither Nor Every Each All No Not Only Then Now Today Yesterday With From For By To Of "
+    "Since Until Though Although Because Over Around Through Without Within Among "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "May June July August September October November December Jan Feb Mar Apr Jun Jul Aug "
+    "Sep Sept Oct Nov Dec".split()
+)
+# What a side does in a sentence, right after its name (an appositive or a bracket may come
+# between): speaks, asks, offers, refuses, acts.
+_ACTS = (
+    r"(?:,[^,]{3,100},|\s*\([^)]{1,40}\))?\s+(?:\w+ly\s+|also\s+|then\s+|has\s+|have\s+|had\s+|"
+    r"was\s+|is\s+|would\s+|will\s+|did\s+)*(?:said|says|told|stated|added|noted|"
+    r"urg\w+|call(?:s|ed)|demand\w*|ask(?:s|ed)|propos\w+|offer\w*|warn\w*|reject\w*|"
+    r"accept\w*|support\w*|oppos\w+|insist\w*|argu\w+|announc\w+|agree[sd]|welcom\w+|"
+    r"critici[sz]\w+|condemn\w*|denounc\w+|pledg\w+|threaten\w*|refus\w+|vow\w*|"
+    r"want\w*|sought|seek\w*|believ\w+|caution\w*|respond\w*|react\w*|vot(?:e|es|ed)|suggest\w*|"
+    r"object\w*|emphasi[sz]\w+|stress\w*|deni\w+|den(?:y|ies))\b"
+)
+
+
+def _acts(article: Article, name: str) -> bool:
+    """Whether the article shows ``name`` speaking or acting: "X said", "X, the head of
+    Y, urged", "said X" (not "according to X": that is how an article cites its sources,
+    news agencies among them)."""
+    n = re.escape(name)
+    after = re.compile(rf"{n}(?:['’]s?)?{_ACTS}")
+    before = re.compile(rf"\b(?:said|says)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+){{0,3}}{n}\b(?!\s+[a-z])")
+    # Only the sentences that use the name are searched: a long article has many names.
+    return any(
+        after.search(s.text) or before.search(s.text) for s in article.sentences if name in s.text
+    )
+
+
+def _acts_as_head(article: Article, name: str) -> bool:
+    """Whether a body acts under its generic name: "the Harbour Pilots' Guild" as "the
+    guild said"."""
+    words = name.split()
+    if len(words) < 2 or not _ORG_HEAD.fullmatch(words[-1]):
+        return False
+    head = words[-1].lower()
+    return _acts(article, f"the {head}") or _acts(article, f"The {head}")
+
+
+# A sentence's opening word that is no name: an adverb, a participle, a contraction.
+# (Not any word ending in "-ly" or "-ed": Emily, Kelly, Reed and Ted begin names.)
+_OPENER = re.compile(
+    r"^(?:Previously|Separately|Additionally|Finally|Initially|Currently|Recently|Similarly|"
+    r"Subsequently|Eventually|Ultimately|Reportedly|Notably|Earlier|Later|Instead|Still|"
+    r"Speaking|According|Following|Asked|Backed|Led)$"
+    r"|['’](?:ve|re|ll|d|m)$|^(?:It|That|There|He|She|What|Who|Here|Let)['’]s$"
+)
+
+
+def _named_on(words: list[str]) -> list[str]:
+    """``words`` from the first that can begin a name: capitalised, not "The" or a month."""
+    while words and (words[0] in _NOT_NAMES or not words[0][:1].isupper()):
+        words = words[1:]
+    return words
+
+
+def _name_in(run: str, first: bool) -> str:
+    """A candidate name from a capitalised run: titles, sentence-opening words and a
+    trailing possessive removed."""
+    words = run.split()
+    # A sentence's first word is capitalised whatever it is: "Previously Canada", "It's
+    # God", "Responding Bush" are not names.
+    if first and words and re.search(_OPENER, words[0]):
+        words = words[1:]
+    # "Undersecretary for Education Mr. Toccafondi": the name after the last title.
+    words = re.split(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+", _untitled(" ".join(_named_on(words))))
+    words = _named_on(words[-1].split())
+    while words and not words[-1][:1].isupper():
+        words = words[:-1]
+    # "Aaron Miller of the Wilson Center": the person.
+    name = " ".join(words)
+    if (person := re.match(r"((?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+) of ", name)) and not (
+        _ORG_HEAD.search(person.group(1))
+    ):
+        name = person.group(1)
+    return re.sub(r"['’]s?$", "", name).rstrip(".,")
+
+
+# Heads of a state's own organs: "the US State Department" is the US.
+_ORGAN = re.compile(
+    r"department|ministry|office|agency|parliament|senate|congress|assembly|cabinet|court|"
+    r"tribunal|government|administration|army|navy|police|embassy|council",
+    re.IGNORECASE,
+)
+
+
+def _covered(name: str, spelt: list[re.Pattern[str]], whole: set[str]) -> bool:
+    """Whether ``name`` is a side already found: it names one of them; but a body named
+    after a side ("the Marenland Fishermen's Federation"), after an inflection of it ("the
+    Norvanian Steel Federation") or after a word taken from a side's name ("Ferry" in "the
+    Island Ferry Workers' Guild") is a body of its own, unless it is the side's own organ
+    ("the US State Department") or its possessive ("Turkey's Grand National Assembly")."""
+    hits = [m for p in spelt if (m := p.search(name))]
+    words = name.split()
+    if not (len(words) > 1 and _ORG_HEAD.fullmatch(words[-1])):
+        return bool(hits)
+    if any(m.group(0) == name for m in hits):
+        return True  # the side's own name
+    organ = bool(_ORGAN.fullmatch(words[-1]))
+    return any(
+        (organ and m.group(0).casefold() in whole) or name[m.end() :].startswith(("'s", "’s"))
+        for m in hits
+    )
+
+
+def candidates(article: Article, sides: list[Side]) -> list[str]:
+    """Names of bodies and people the article shows speaking or acting that none of
+    ``sides`` covers, in the order the article first uses them."""
+    spelt = [x for s in sides for x in spellings(s)]
+    # The spellings that are a whole name, not a word taken from one (``spellings``).
+    partial = {s.name.split()[0].casefold() for s in sides if len(s.name.split()) > 1}
+    whole = {x.casefold() for x in spelt} - partial
+    compiled = [pattern(x) for x in spelt]
+    known = {p.casefold() for s in sides for p in (s.name, *s.speakers, *metonyms(s, article))}
+    # "Jang" for "Jang Dae-hyun": any word of a side's person; "Stingrays" for "the
+    # Bayhaven Stingrays": the last word of a side's name.
+    known |= {w.casefold() for s in sides for p in s.speakers for w in p.split()}
+    known |= {s.name.split()[-1].casefold() for s in sides if s.name.split()}
+    # "KPF" for "Kavari People's Front rebels": the initials of a side's capitalised words.
+    known |= {"".join(w[0] for w in s.name.split() if w[:1].isupper()).casefold() for s in sides}
+    runs = [(run, run.start() == 0) for s in article.sentences for run in _NAME.finditer(s.text)]
+    words = Counter(w for run, _ in runs for w in run.group(0).split())
+    found: list[str] = []
+    for run, first in runs:
+        for i, part in enumerate(re.split(r"\s+and\s+", run.group(0))):
+            name = _name_in(part, first and i == 0)
+            # One word is a name only in capitals ("M5S") or where the article uses it twice.
+            single = " " not in name and not (name.isupper() and len(name) >= 2)
+            if (
+                len(name) < 3
+                or _untitled(f"{name} X") == "X"  # a title alone ("Foreign Minister")
+                or name.casefold() in known
+                or (single and words[name] < 2)
+                or _covered(name, compiled, whole)
+            ):
+                continue
+            found.append(name)
+    # "Kim" after "Kim In-seok": one person, by the longest name the article gives them,
+    # who acts under any of their names.
+    unique = list(dict.fromkeys(found))
+    longest = {n: max((m for m in unique if n in m.split() or n in m), key=len) for n in unique}
+    acting = {longest[n] for n in unique if _acts(article, n) or _acts_as_head(article, n)}
+    return [n for n in unique if n in acting]
+
+
+# Two to four capitalised words: a person's name rather than a body's.
+_PERSON = re.compile(r"[A-Z][\w'’-]+(?:\s+(?:al-|bin\s|de\s)?[A-Z][\w'’-]+){1,3}")
+
+
+# A body's generic last word, as the model writes it after the body's name ("M5S party").
+_BODY_WORD = re.compile(r"\s+(?:party|movement)$", re.IGNORECASE)
+
+
+def _is_body(name: str) -> bool:
+    """Whether ``name`` names a body ("City Council", "the M5S party"), not a person."""
+    return bool(_ORG_HEAD.search(name) or _BODY_WORD.search(name))
+
+
+def _bodies_apart(article: Article, sides: list[Side]) -> list[Side]:
+    """``sides``, with any body the model listed among a side's people ("the M5S party")
+    made a side of its own where the article shows it acting on its own; one the side
+    owns ("Velmora's foreign ministry" under Velmora) is the side itself."""
+    names = {s.name.casefold() for s in sides}
+    kept: list[Side] = []
+    bodies: list[Side] = []
+    for side in sides:
+        people = []
+        for person in side.speakers:
+            body = _BODY_WORD.sub("", person)
+            if re.match(rf"{re.escape(side.name)}['’]s\s", person):
+                continue
+            if (
+                _is_body(person)
+                and person.casefold() not in names
+                and (_acts(article, person) or _acts(article, body))
+            ):
+                bodies.append(Side(name=body, kind="organisation"))
+            else:
+                people.append(person)
+        kept.append(side.model_copy(update={"speakers": people}))
+    return (kept + bodies)[:MAX_SIDES]
+
+
+def _owned_merged(sides: list[Side]) -> list[Side]:
+    """``sides`` without those the model named as a part of another ("Velmora's foreign
+    ministry" beside Velmora): their people join the side that owns them."""
+    out = list(sides)
+    for part in sides:
+        owner = re.match(r"(.+?)['’]s\s+[a-z]", part.name)
+        whole = next((i for i, s in enumerate(out) if owner and s.name == owner.group(1)), None)
+        if whole is not None and part in out:
+            people = list(dict.fromkeys([*out[whole].speakers, *part.speakers]))[:MAX_PEOPLE]
+            out[whole] = out[whole].model_copy(update={"speakers": people})
+            out.remove(part)
+    return out
+
+
+# What comes before a place's name: "in Bel Arun", "the port city of Bel Arun".
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|near|into|across|around|outside|throughout)\s+(?:the\s+)?(?:\w+\s+){0,2}|"
+    r"\b(?:city|town|port|island|region|province|district|village|capital|state) of\s+)$",
+    re.IGNORECASE,
+)
+
+
+def _only_a_place(article: Article, side: Side) -> bool:
+    """Whether the article names ``side`` only as a place ("fighting in Bel Arun")."""
+    found = [
+        (s.text, m.start())
+        for s in article.sentences
+        for p in (pattern(x) for x in spellings(side))
+        for m in p.finditer(s.text)
+    ]
+    return bool(found) and all(_PLACE_BEFORE.search(text[:at]) for text, at in found)
+
+
+def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
+    """``sides`` and the bodies and people the generated list missed (:func:`candidates`).
+    A body the model listed as a side's person and the article shows acting is a side of
+    its own. A person whose title names a side ("US envoy Adam Boehler", "Hamas's Khalil
+    al-Hayya, a senior Hamas leader") is one of its people; anyone else is a side of their
+    own."""
+    # A place is no side, whoever lists it, unless the model gives it people.
+    listed = [s for s in sides if s.speakers or not _only_a_place(article, s)]
+    out = _bodies_apart(article, _owned_merged(listed))
+    patterns = {i: [pattern(x) for x in spellings(s)] for i, s in enumerate(out)}
+    for name in candidates(article, out):
+        if len(out) >= MAX_SIDES:
+            break
+        if _only_a_place(article, Side(name=name, kind="other")):
+            continue
+        if not _PERSON.fullmatch(name) or _ORG_HEAD.search(name):
+            out.append(Side(name=name, kind="organisation"))
+            # Its people, named later, may be tied to it ("Its chairman, Arne Sollid").
+            patterns[len(out) - 1] = [pattern(x) for x in spellings(out[-1])]
+            continue
+        described = _described(name, article)
+        owner = _side_of(described, patterns)
+        speaks_for = bool(_SPEAKS_FOR.search(described[0]))
+        if owner is None:
+            # A spokesman or an envoy speaks for a side the article does not tie them to:
+            # not a side of their own.
+            if not speaks_for:
+                out.append(Side(name=name, kind="person"))
+        elif len(out[owner].speakers) < MAX_PEOPLE:
+            out[owner] = out[owner].model_copy(update={"speakers": [*out[owner].speakers, name]})
+    return out
+
+
+# Roles of someone who speaks or acts for another.
+_SPEAKS_FOR = re.compile(
+    r"spokes\w*|aide|advis[eo]r|envoy|official|negotiator|minister|secretary|ambassador|"
+    r"representative of|lawyer|attorney|agent|chief|executive|director|chair(?:man|woman)?",
+    re.IGNORECASE,
+)
+
+
+def _described(name: str, article: Article) -> tuple[str, str]:
+    """The words around a person's name where the article first uses it: the title before
+    it and an apposition after it ("US envoy Adam Boehler", "Jeff Rathke, a spokesman");
+    and, where the title says "its" or "their" ("Its chairman, Arne Sollid"), the sentence
+    before, which names the body meant."""
+    for i, s in enumerate(article.sentences):
+        at = s.text.find(name)
+        if at >= 0:
+            clauses = re.split(r",\s|\band\s|\bwith\s|\bby\s", s.text[max(0, at - 60) : at])
+            # "Ostrand's water minister, Jonas Ekdahl, said": the description before the
+            # comma is his title.
+            title = clauses[-1] if clauses[-1].strip() or len(clauses) < 2 else clauses[-2]
+            apposition = re.match(
+                r"\s*(?:,|\([^)]*\),?)\s*([^,.;]{3,80})", s.text[at + len(name) :]
+            )
+            owner = re.search(r"\b(?:its|their)\b", title, re.IGNORECASE)
+            before = article.sentences[i - 1].text if i and owner else ""
+            return title + " | " + (apposition.group(1) if apposition else ""), before
+    return "", ""
+
+
+def _side_of(described: tuple[str, str], patterns: dict[int, list[re.Pattern[str]]]) -> int | None:
+    """The one side named in a person's title or apposition (:func:`_described`), else the
+    side the sentence before names first where the title says "its" or "their"; or
+    ``None``."""
+    words, before = described
+    named = set(mentions(words, patterns))
+    if not named and before:
+        return next(iter(mentions(outside_quotes(before), patterns)), None)
+    return named.pop() if len(named) == 1 else None

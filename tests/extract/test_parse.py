@@ -1,0 +1,137 @@
+"""Who asks what of whom, the parts of a list, the gist of a sentence: read off spaCy's parse.
+
+Every sentence here was written for these tests, on topics outside the development set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.extract import parse
+
+
+def _roles(text: str) -> list[tuple[str, list[str], list[str]]]:
+    return [
+        (d.verb, [text[a:b] for a, b in d.makers], [text[a:b] for a, b in d.targets])
+        for d in parse.demands(text)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "maker", "target"),
+    [
+        # The object of the verb.
+        ("The dockers' union urged the port authority to reopen the east gate.", "union", "port"),
+        # The subject of the clause it asks for.
+        (
+            "In a letter to the mayor, the guild demanded that the council drop the levy.",
+            "guild",
+            "council",
+        ),
+        # A preposition names whom: "call on", "appeal to".
+        ("The Rivian delegation called on Ostmark to withdraw its tariff.", "Rivian", "Ostmark"),
+        # A noun of demanding carries its addressee; the "-ing" clause borrows the subject.
+        (
+            "Minister Vale issued an ultimatum to the rebels, demanding their surrender.",
+            "Vale",
+            "rebels",
+        ),
+    ],
+)
+def test_a_demand_verb_has_its_maker_and_its_addressee(text: str, maker: str, target: str) -> None:
+    found = _roles(text)
+    assert any(maker in m for _, ms, _ in found for m in ms), found
+    assert any(target in t for _, _, ts in found for t in ts), found
+
+
+def test_an_obligation_names_who_is_asked_not_who_asks() -> None:
+    (found,) = _roles('"The operator must restore the night ferry," the mayor said.')
+    assert found == ("must", [], ["The operator"])
+
+
+def test_what_comes_before_the_verb_is_not_what_it_asks() -> None:
+    # "we urge them": them is unnamed; the council, before the verb, is not its addressee.
+    text = '"The council\'s levy is unfair; we urge them to talk," the guild told reporters.'
+    assert all("council" not in t for _, _, ts in _roles(text) for t in ts)
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        (
+            "The offer includes a 4 percent raise, two extra rest days and a pension top-up.",
+            ["a 4 percent raise", "two extra rest days", "a pension top-up"],
+        ),
+        (
+            "The offer would freeze fares, add two sailings a day and extend the contract to 2031.",
+            ["freeze fares", "add two sailings a day", "extend the contract to 2031"],
+        ),
+        (
+            "Its aims included holding a census, disarming the militia, and paying the arrears "
+            "once the budget is passed.",
+            ["holding a census", "disarming the militia", "paying the arrears"],
+        ),
+    ],
+)
+def test_a_list_of_three_or_more_gives_its_parts(text: str, parts: list[str]) -> None:
+    assert [text[a:b] for a, b in parse.listing(text)] == parts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Two things are as often one ("layoffs and attrition") as two.
+        "The plan would end layoffs and attrition.",
+        # Listed names are sides, not terms.
+        "The accord was signed by Rivia, Ostmark and Vellan on Monday.",
+        # Parts that are clauses of their own.
+        "The union walked out, the council met, and the mayor said nothing.",
+    ],
+)
+def test_no_list_of_terms(text: str) -> None:
+    assert parse.listing(text) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "gist"),
+    [
+        # What was said, without who said it.
+        ("The guild said it will not accept any cut to the quota.", "positions",
+         "will not accept any cut to the quota"),
+        # A reported subject that is not the speaker stays.
+        ("Her office said the cuts are needed to close a deficit.", "positions",
+         "the cuts are needed to close a deficit"),
+        # Two verbs of one subject are one gist.
+        ('"We have heard the riders and frozen the fares," the mayor said.', "positions",
+         "have heard the riders and frozen the fares"),
+        # What is demanded, without who asks or of whom.
+        ("The union urged the ministry to restore the night shift.", "demands",
+         "restore the night shift"),
+        # The term, not who put it forward.
+        ("The ministry has proposed keeping the depot open until 2030.", "deal_terms",
+         "keeping the depot open until 2030"),
+    ],
+)  # fmt: skip
+def test_the_gist_is_the_part_that_states_the_item(text: str, section: str, gist: str) -> None:
+    span = parse.gist(text, section)
+    assert span is not None and text[span[0] : span[1]] == gist
+
+
+def test_a_gist_too_short_to_stand_alone_is_none() -> None:
+    # "has refused" says nothing of what was refused.
+    assert parse.gist("The union has refused.", "positions") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("There has been a renewed push for a ferry deal.", True),
+        ("He warned that such a deal could hurt the guild.", True),
+        ("The guild signed a deal that ends the strike.", False),
+        ("A deal on the quota is close.", False),
+        ("Under the deal, boats would stay in port.", False),
+        ("The guild wants more.", False),  # no deal named at all
+    ],
+)
+def test_a_deal_noun_stands_bare_when_nothing_says_what_it_holds(text: str, bare: bool) -> None:
+    assert parse.bare(text, frozenset({"deal", "agreement"})) is bare
