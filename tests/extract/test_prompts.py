@@ -15,7 +15,12 @@ def test_messages_show_numbered_sentences_and_every_field() -> None:
     art = article_source.load(SEED)
     system, user = prompts.messages(art)
     assert system["role"] == "system" and user["role"] == "user"
-    assert user["content"].splitlines()[17].startswith("18. On Wednesday evening")
+    # Every sentence, numbered as the evidence ids are, one a line and in order.
+    lines = user["content"].splitlines()
+    numbered = art.numbered().splitlines()
+    start = lines.index(numbered[0])
+    assert lines[start : start + len(numbered)] == numbered
+    assert [line.split(". ", 1)[0] for line in numbered] == [str(s.id) for s in art.sentences]
     guide = prompts.field_guide()
     for section, info in Extraction.model_fields.items():
         assert section in guide
