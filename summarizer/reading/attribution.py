@@ -26,6 +26,8 @@ import re
 from typing import TYPE_CHECKING
 
 from summarizer.brief.models import AttributionKind, Event, Extraction, Modality
+from summarizer.grounding.checks import SECTIONS
+from summarizer.lexicon import SPEECH_FORMS, alternation
 
 if TYPE_CHECKING:
     from summarizer.article.text import Article
@@ -50,10 +52,10 @@ _STATEMENT = re.compile(
 )
 _ON_RECORD = re.compile(
     r"\b(?:[A-Z][\w'’-]+ )*[A-Z][\w'’-]+,?(?: [\w'’ ]{0,40})?,? "
-    r"(?:said|says|told|warned|emphasi[sz]ed|stated|added|noted|announced|cautioned|wrote)\b"
-    r"|\b(?:said|says|told|warned|added|noted|cautioned) (?:[A-Z][\w'’-]+ ?){1,3}\b"
+    rf"{alternation(SPEECH_FORMS)}\b"
+    rf"|\b{alternation(SPEECH_FORMS)} (?:[A-Z][\w'’-]+ ?){{1,3}}\b"
     # A pronoun for a person named earlier ("..., he added") is still on the record.
-    r"|\b(?:he|she|they) (?:said|added|warned|noted|cautioned|told)\b"
+    rf"|\b(?:he|she|they) {alternation(SPEECH_FORMS)}\b"
 )
 _CONDITIONAL = re.compile(r"\b(if|unless|provided that|on condition that|as long as)\b", re.I)
 _PAST = re.compile(
@@ -139,7 +141,7 @@ def read(extraction: Extraction, article: Article) -> Extraction:
     """A copy of ``extraction`` with each item's attribution, modality and event type read
     off the sentence it rests on (the one holding its quote, else its first cited one)."""
     out = extraction.model_copy(deep=True)
-    for section in ("positions", "demands", "deal_terms"):
+    for section in SECTIONS:
         for item in getattr(out, section):
             sid = item.evidence[0]
             if item.quote_span is not None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from summarizer.brief.models import LIKELIHOODS, Brief, KeyJudgment, Party
 from summarizer.grounding import align as grounding
+from summarizer.lexicon import SPEECH_FORMS, alternation
 from summarizer.reading import attribution
 from summarizer.renderers.diff import compare
 from summarizer.renderers.merge import SAME_ITEM, merge_parties
@@ -36,8 +37,8 @@ _WATCH = re.compile(
     re.IGNORECASE,
 )
 _SOURCING = re.compile(
-    r"\b(sources? (told|said)|according to|told [A-Z]\w+|said|says|warned|stated|"
-    r"announced|a (former|senior) [\w ]+ (noted|said))\b"
+    rf"\b(sources? (told|said)|according to|told [A-Z]\w+|{alternation(SPEECH_FORMS)}|"
+    r"a (former|senior) [\w ]+ (noted|said))\b"
 )
 
 

@@ -22,8 +22,10 @@ from summarizer.article.text import Article
 from summarizer.brief.models import Brief
 from summarizer.errors import InputError, ModelOutputError
 from summarizer.grounding import align as grounding
+from summarizer.grounding.checks import SECTIONS as ITEM_SECTIONS
 
-SECTIONS = ("parties", "positions", "demands", "deal_terms")
+# What is scored: the parties, then each section of items.
+SECTIONS = ("parties", *ITEM_SECTIONS)
 # Token-overlap F1 above which two paraphrases count as the same item when evidence differs.
 TEXT_MATCH = 0.5
 

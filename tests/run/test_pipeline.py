@@ -83,13 +83,36 @@ def _changes(old: dict[str, object], new: dict[str, object]) -> list[str]:
         if isinstance(before, list) and isinstance(after, list):
             gone = [x for x in before if x not in after]
             added = [x for x in after if x not in before]
+            # An item changed in place (the same evidence): name the fields that changed.
+            in_place = False
+            for x in list(gone):
+                twin = next((y for y in added if _same_place(x, y)), None)
+                if twin is not None:
+                    gone.remove(x)
+                    added.remove(twin)
+                    in_place = True
+                    fields = sorted(k for k in {*x, *twin} if x.get(k) != twin.get(k))
+                    found += [
+                        f"{key}{x['evidence']}.{k}: {json.dumps(x.get(k))[:60]} -> "
+                        f"{json.dumps(twin.get(k))[:60]}"
+                        for k in fields
+                    ]
             found += [f"{key}: gone {json.dumps(x)[:160]}" for x in gone]
             found += [f"{key}: new {json.dumps(x)[:160]}" for x in added]
-            if not gone and not added:
+            if not gone and not added and not in_place:
                 found.append(f"{key}: same items, another order")
         else:
             found.append(f"{key}: {json.dumps(before)[:80]} -> {json.dumps(after)[:80]}")
     return found
+
+
+def _same_place(x: object, y: object) -> bool:
+    return (
+        isinstance(x, dict)
+        and isinstance(y, dict)
+        and "evidence" in x
+        and (x["evidence"] == y.get("evidence"))
+    )
 
 
 def test_the_seed_tripwire_names_what_changed() -> None:
@@ -101,6 +124,9 @@ def test_the_seed_tripwire_names_what_changed() -> None:
         'summary: "a" -> "b"',
     ]
     assert _changes(old, old) == []
+    moved = {"demands": [{"evidence": [3], "what": "x", "modality": "asserted"}]}
+    negated = {"demands": [{"evidence": [3], "what": "x", "modality": "negated"}]}
+    assert _changes(moved, negated) == ['demands[3].modality: "asserted" -> "negated"']
 
 
 def test_directories_may_be_given_as_plain_strings() -> None:

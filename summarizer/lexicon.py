@@ -1,0 +1,63 @@
+"""The English word lists the stages read sentences with, each kept once.
+
+General English, not words of any article: what marks speech, a demand, a deal's term, a
+negation. Lemmas are matched against spaCy's parse; forms are matched in running text by
+the regular expressions built from them with :func:`alternation`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Verbs that attribute what follows to a speaker, by lemma: the gist is what was said.
+SPEECH_LEMMAS = frozenset(
+    "say tell state add note argue insist warn believe maintain claim stress hope think "
+    "consider caution announce explain write reiterate emphasise emphasize".split()
+)
+# The forms of them that report speech in running text ("X said", "said X", "he added").
+SPEECH_FORMS = (
+    "said",
+    "says",
+    "told",
+    "warned",
+    "emphasised",
+    "emphasized",
+    "stated",
+    "added",
+    "noted",
+    "announced",
+    "cautioned",
+    "wrote",
+)
+# Verbs of asking something of someone, by lemma. Not "tell": "told reporters" is speech.
+DEMAND_LEMMAS = frozenset(
+    "demand urge call ask want seek press insist request require order push appeal "
+    "pressure implore plead".split()
+)
+# Nouns that carry a demand to its addressee ("an ultimatum to X", "a call on Y").
+DEMAND_NOUNS = frozenset("ultimatum demand call appeal request plea".split())
+# Verbs whose object is a deal's term, by lemma: "proposed keeping the headquarters",
+# "recommends a ratio", "agreed to a truce".
+TERM_LEMMAS = frozenset(
+    "propose offer include recommend suggest seek provide agree accept reject sign table "
+    "present approve back float outline".split()
+)
+# The words that name a deal as a whole ("a deal", "the agreement"): bare, they state no term.
+DEAL_NOUNS = frozenset({"deal", "agreement", "accord", "settlement", "pact"})
+# A deal by any name, the kinds of one that end fighting included.
+DEAL_WORDS = DEAL_NOUNS | {"treaty", "truce", "ceasefire"}
+# Words that turn what follows into its opposite ("not agreed", "never signed").
+NEGATORS = ("not", "never", "n't", "cannot")
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regular expression group matching any of ``words`` (longest first), as written."""
+    return "(?:" + "|".join(sorted(map(re.escape, words), key=lambda w: (-len(w), w))) + ")"
+
+
+def initials(name: str) -> str:
+    """The initials of a name's capitalised words ("UN" for "United Nations"), or "" for a
+    name with fewer than two: one letter is no one's initials."""
+    capitals = [w[0] for w in name.split() if w[:1].isupper()]
+    return "".join(capitals) if len(capitals) >= 2 else ""
