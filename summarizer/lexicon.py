@@ -61,3 +61,8 @@ def initials(name: str) -> str:
     name with fewer than two: one letter is no one's initials."""
     capitals = [w[0] for w in name.split() if w[:1].isupper()]
     return "".join(capitals) if len(capitals) >= 2 else ""
+
+
+def without_the(name: str) -> str:
+    """``name`` without a leading "the" ("the Kremlin" is named as "Kremlin")."""
+    return re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)

@@ -33,3 +33,9 @@ def test_each_word_list_lives_in_the_lexicon_alone() -> None:
         if copy.search(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+def test_without_the_drops_only_a_leading_article() -> None:
+    assert lexicon.without_the("  The Kremlin ") == "Kremlin"
+    assert lexicon.without_the("Theodore Roosevelt") == "Theodore Roosevelt"
+    assert lexicon.without_the("Bank of the North") == "Bank of the North"

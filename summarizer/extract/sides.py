@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from summarizer.article.text import Article
 from summarizer.brief.models import PartyKind, Short
-from summarizer.lexicon import SPEECH_FORMS, alternation
+from summarizer.lexicon import SPEECH_FORMS, alternation, without_the
 
 K = TypeVar("K")
 
@@ -89,7 +89,7 @@ def _person_in(said: str) -> str | None:
     is Ahmed Sambi; "the head of its team", "The regional regulator" and "Ostrand's water
     minister" name no one. A body ("the M5S party") is kept as it is, for
     :func:`with_more_sides` to weigh."""
-    proper = re.sub(r"^the\s+", "", said, flags=re.IGNORECASE)
+    proper = without_the(said)
     if _is_body(said) and re.search(r"\b[A-Z]", proper):
         return said
     name = re.search(rf"(?<![\w'’-]){_NAMED.pattern}$", said)
@@ -130,7 +130,7 @@ _ORG_HEAD = re.compile(
 
 def _bare_name(side: Side) -> str:
     """``side``'s name without a leading "the"."""
-    return re.sub(r"^the\s+", "", side.name.strip(), flags=re.IGNORECASE)
+    return without_the(side.name)
 
 
 def spellings(side: Side) -> list[str]:
