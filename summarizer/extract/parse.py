@@ -111,6 +111,32 @@ def demands(text: str) -> tuple[Demand, ...]:
     return tuple(out)
 
 
+# Pronouns that stand for a side named before: "he said", "they rejected it".
+_ANAPHORIC = frozenset({"he", "she", "they", "it"})
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Whose words or act a sentence reports: the subject phrases of its main verb, as
+    character spans, and whether that subject is a pronoun for someone named before."""
+
+    subjects: tuple[tuple[int, int], ...]
+    pronoun: bool
+
+
+@lru_cache(maxsize=256)
+def holder(text: str) -> Holder:
+    """The subject of ``text``'s main verb ("Rourke called the mayor's proposal ...",
+    "..., said Foreign Minister X", "he said that the idea ... was inconceivable"): the side
+    whose position the sentence reports, not a side its complement mentions."""
+    for sent in _parsed(text).sents:
+        found = list(_subjects(sent.root))
+        if found:
+            pronoun = len(found) == 1 and found[0].lower_ in _ANAPHORIC
+            return Holder(tuple(_span(t) for t in found), pronoun)
+    return Holder((), False)
+
+
 # Words that end a listing's last part, and the longest part taken, in tokens.
 _CLOSERS = frozenset({",", ";", ":", ".", "!", "?", "(", ")", '"', "“", "”"})
 _LONGEST_PART = 24

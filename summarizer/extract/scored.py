@@ -314,6 +314,16 @@ def actor_of(
     party the sentence names, else (a pronoun, "the plan") the last one named before it. A
     deal term has a proposer only where the sentence says someone put it forward or bound
     itself to it."""
+    if section == "positions":
+        # Whose position: the side in the main verb's subject ("Rourke called the mayor's
+        # proposal ..."), the one named before for a pronoun ("he said that ... US bases"),
+        # else the first the sentence names.
+        found = parse.holder(text)
+        subject = [p for a, b in found.subjects for p in mentions(text[a:b], patterns)]
+        if subject:
+            return subject[0]
+        if found.pronoun and previous is not None:
+            return previous
     if section != "deal_terms":
         return named[0] if named else previous
     # "Alvaro's original plan", "the union's offer": the owner of the proposal.

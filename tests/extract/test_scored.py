@@ -212,6 +212,26 @@ def test_a_deal_terms_proposer_needs_a_verb_of_proposing(
     assert scored.actor_of(sentence, named, "deal_terms", None, patterns) == proposer
 
 
+@pytest.mark.parametrize(
+    ("sentence", "previous", "holder"),
+    [
+        # The subject holds the position, not the side its complement names first.
+        ("After the club's offer, the union called the four-day week a trick.", None, "union"),
+        ('"The club cannot afford it," said the union\'s chair.', None, "union"),
+        # A pronoun subject stands for the side named before.
+        ("He said the club's four-day week was a trick.", "union", "union"),
+        # No side in the subject and no pronoun: the first the sentence names.
+        ("Talks stalled as the club rejected the union's plan.", None, "club"),
+    ],
+)
+def test_a_positions_holder_is_the_subject_of_its_main_verb(
+    sentence: str, previous: str | None, holder: str
+) -> None:
+    patterns = {p: [pattern(p)] for p in ("union", "club")}
+    named = mentions(sentence, patterns)
+    assert scored.actor_of(sentence, named, "positions", previous, patterns) == holder
+
+
 def test_a_term_whose_sentence_gives_no_status_takes_the_articles() -> None:
     signed = from_text("Deal\n\nBoth sides signed the accord. It sets a quota of 40 tonnes.")
     unsigned = from_text("Deal\n\nThe ministry had not agreed. It sets a quota of 40 tonnes.")
