@@ -492,6 +492,38 @@ def _only_a_place(article: Article, side: Side) -> bool:
     return bool(found) and all(_PLACE_BEFORE.search(text[:at]) for text, at in found)
 
 
+def _people_placed(article: Article, sides: list[Side]) -> list[Side]:
+    """``sides`` with each person under the one side their title or apposition names
+    where the article first uses their name ("Lena Hart, the dockers' spokeswoman"), else
+    under the first side that lists them: a person speaks for one side, and one the model
+    listed under two would otherwise name neither."""
+    patterns = {
+        i: [pattern(x) for x in spellings(Side(name=s.name, kind=s.kind))]
+        for i, s in enumerate(sides)
+    }
+    placed: dict[str, int] = {}
+    for i, side in enumerate(sides):
+        for person in side.speakers:
+            key = person.casefold()
+            if key in placed:
+                continue
+            # A side the model lists as its own speaker is itself, however it is described.
+            own = key == side.name.casefold()
+            owner = None if own else _side_of(_described(person, article), patterns)
+            placed[key] = i if owner is None else owner
+    everyone = [p for side in sides for p in side.speakers]
+    return [
+        side.model_copy(
+            update={
+                "speakers": list(dict.fromkeys(p for p in everyone if placed[p.casefold()] == i))[
+                    :MAX_PEOPLE
+                ]
+            }
+        )
+        for i, side in enumerate(sides)
+    ]
+
+
 def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
     """``sides`` and the bodies and people the generated list missed (:func:`candidates`).
     A body the model listed as a side's person and the article shows acting is a side of
@@ -500,7 +532,7 @@ def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
     own."""
     # A place is no side, whoever lists it, unless the model gives it people.
     listed = [s for s in sides if s.speakers or not _only_a_place(article, s)]
-    out = _bodies_apart(article, _owned_merged(listed))
+    out = _bodies_apart(article, _people_placed(article, _owned_merged(listed)))
     patterns = {i: [pattern(x) for x in spellings(s)] for i, s in enumerate(out)}
     for name in candidates(article, out):
         if len(out) >= MAX_SIDES:

@@ -285,3 +285,24 @@ def test_a_negotiator_tied_to_no_side_is_no_side_and_no_ones_person() -> None:
     found = with_more_sides(art, sides)
     assert not any("Lena Brisk" in s.speakers for s in found)
     assert "Lena Brisk" not in {s.name for s in found}
+
+
+def test_a_person_listed_under_two_sides_or_the_wrong_one_joins_the_side_their_title_names() -> (
+    None
+):
+    article = from_text(
+        "Orchard strike\n\n"
+        "Mira Olsen, the pickers' union's organiser, said the growers had walked away. "
+        "Growers' spokesman Karl Wend said the offer stood. "
+        "Jo Pratt said both sides should return."
+    )
+    listed = [
+        Side(
+            name="Valley Growers", kind="company", speakers=["Mira Olsen", "Karl Wend", "Jo Pratt"]
+        ),
+        Side(name="pickers' union", kind="union", speakers=["Karl Wend", "Jo Pratt"]),
+    ]
+    by_name = {side.name: side.speakers for side in with_more_sides(article, listed)}
+    # Placed by what the article calls them; one it calls nothing stays where first listed.
+    assert by_name["pickers' union"] == ["Mira Olsen"]
+    assert by_name["Valley Growers"] == ["Karl Wend", "Jo Pratt"]
