@@ -303,6 +303,12 @@ _OWNED = re.compile(
 )
 
 
+def subject_side(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
+    """The side named in the subject of ``text``'s main verb, if any."""
+    found = parse.holder(text)
+    return next((p for a, b in found.subjects for p in mentions(text[a:b], patterns)), None)
+
+
 def actor_of(
     text: str,
     named: list[str],
@@ -319,9 +325,9 @@ def actor_of(
         # proposal ..."), the one named before for a pronoun ("he said that ... US bases"),
         # else the first the sentence names.
         found = parse.holder(text)
-        subject = [p for a, b in found.subjects for p in mentions(text[a:b], patterns)]
+        subject = subject_side(text, patterns)
         if subject:
-            return subject[0]
+            return subject
         if found.pronoun and previous is not None:
             return previous
     if section != "deal_terms":
@@ -522,7 +528,8 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                             "worded": bool(listed),
                         }
                     )
-        previous = named[0] if named else previous
+        # "He", "the plan" in the next sentence stand for the subject's side, else the first named.
+        previous = subject_side(spoken, patterns) or (named[0] if named else previous)
     return _capped(wording.worded(out, article), judged)
 
 

@@ -251,6 +251,22 @@ def test_sections_keep_at_most_the_briefs_limit_the_surest_first() -> None:
     Extraction.model_validate(out, context={"article": many})
 
 
+def test_a_pronoun_stands_for_the_side_in_the_last_subject_not_the_first_named() -> None:
+    art = from_text(
+        "Lease row\n\n"
+        "After the club's offer on Monday, the union walked out of the talks. "
+        "It said the four-day week was a trick."
+    )
+    position = {"A": 0.05, "B": 0.8, "C": 0.1, "D": 0.05}
+    sides = Sides(
+        parties=[Side(name="club", kind="company"), Side(name="union", kind="union")],
+        summary="s",
+    )
+    judged = [Judged(sentence=s, kinds=position) for s in art.sentences[1:]]
+    out = scored.assemble(art, sides, judged)
+    assert [p["holder"] for p in out["positions"] if p["evidence"] == [3]] == ["union"]
+
+
 def test_a_demand_is_never_made_by_the_side_it_is_made_of() -> None:
     art = from_text(
         "Quota row\n\n"
