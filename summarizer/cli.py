@@ -222,6 +222,16 @@ def batch(
     prices: Annotated[
         Path | None, typer.Option(help="JSON price table [env SUMMARIZER_PRICES]")
     ] = None,
+    via: Annotated[
+        str,
+        typer.Option(
+            help="live: requests to the server as they come; batch-api: the server's Batch "
+            "API, in rounds, at its half price (re-run the same command to resume)"
+        ),
+    ] = "live",
+    poll: Annotated[
+        float, typer.Option(help="seconds between looks at a Batch API batch (--via batch-api)")
+    ] = 30.0,
     *,
     flags: dict[str, Any],
 ) -> None:
@@ -233,12 +243,32 @@ def batch(
 
     err = Console(stderr=True)
     try:
-        cached = not no_cache and flags["replay"] is None
+        if via not in ("live", "batch-api"):
+            raise ConfigError(f"unknown --via {via!r}", hint="use live or batch-api")
+        cached = not no_cache and flags["replay"] is None and via == "live"
         options = config.resolve(**flags, cache=config.response_cache_dir() if cached else None)
         with _batch_progress(err, len(expand(inputs))) as update:
-            outcomes = run(
-                inputs, out, options, concurrency=concurrency, max_cost=max_cost, on_update=update
-            )
+            if via == "batch-api":
+                from summarizer.run import batch_api
+
+                outcomes = batch_api.run(
+                    inputs,
+                    out,
+                    options,
+                    poll_seconds=poll,
+                    max_cost=max_cost,
+                    on_update=update,
+                    on_wait=err.print,
+                )
+            else:
+                outcomes = run(
+                    inputs,
+                    out,
+                    options,
+                    concurrency=concurrency,
+                    max_cost=max_cost,
+                    on_update=update,
+                )
     except SummarizerError as exc:
         _fail(exc)
     except KeyboardInterrupt:

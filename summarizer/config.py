@@ -85,6 +85,9 @@ class Options:
     prices: dict[str, tuple[float, float]] | None = field(default=None, compare=False)
     # The embedded model's server when one was started for many articles (batch, eval).
     embedded_at: str | None = None
+    # The Batch API's answer book (``batch --via batch-api``): each call is answered from
+    # it, or queued there for the next batch (``llm/batches.py``).
+    answers: Path | None = None
 
     @property
     def embedded(self) -> bool:

@@ -95,6 +95,11 @@ class CostLimitError(SummarizerError):
     meaning = "cost limit: the estimated cost would pass --max-cost"
 
 
+class AnswerDeferred(SummarizerError):
+    """A request waits for the Batch API's answer (``batch --via batch-api``): the article
+    is taken up again in the next round. Never reaches a user."""
+
+
 def exit_codes() -> dict[int, str]:
     """Every exit code of the CLI and what it means, from the classes above (the CLI's help
     and the README's table list these)."""

@@ -55,13 +55,25 @@ def _pair(value: Any) -> tuple[float, float]:
     return float(value[0]), float(value[1])
 
 
+# The Batch API bills its requests at half the price of live ones (OpenAI's terms).
+BATCH_DISCOUNT = 0.5
+
+
 def cost(
-    table: dict[str, tuple[float, float]], model: str, prompt: int, completion: int, *, local: bool
+    table: dict[str, tuple[float, float]],
+    model: str,
+    prompt: int,
+    completion: int,
+    *,
+    local: bool,
+    batch: bool = False,
 ) -> float | None:
-    """USD for the tokens, 0 for the embedded model, None when the model has no price."""
+    """USD for the tokens (at the Batch API's price for ``batch``), 0 for the embedded
+    model, None when the model has no price."""
     if local:
         return 0.0
     price = table.get(model)
     if price is None:
         return None
-    return round((prompt * price[0] + completion * price[1]) / 1_000_000, 6)
+    factor = BATCH_DISCOUNT if batch else 1.0
+    return round((prompt * price[0] + completion * price[1]) * factor / 1_000_000, 6)

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from summarizer import config
 from summarizer.errors import ModelOutputError, ModelUnavailableError, SummarizerError
-from summarizer.llm import recording
+from summarizer.llm import batches, recording
 from summarizer.llm.transport import CallLog, GateTransport, MeterTransport, RetryTransport
 
 # Validation failures are sent back to the model this many times before giving up.
@@ -52,6 +52,8 @@ class Tape:
     rerecord_hint: str = ""
     used: set[str] | None = None
     cache: Path | None = None
+    # The Batch API's answer book: calls are answered from it or queued (llm/batches.py).
+    answers: Path | None = None
 
 
 @cache
@@ -88,6 +90,9 @@ def _transport(endpoint: Endpoint, tape: Tape, log: CallLog) -> _Call:
         inner = recording.ReplayTransport(
             tape.replay, rerecord_hint=tape.rerecord_hint, used=tape.used
         )
+    elif tape.answers is not None:
+        article = str((tape.context or {}).get("article_sha256", ""))
+        inner = batches.DeferTransport(tape.answers, article)
     else:
         inner = retry = RetryTransport(
             _connections(),

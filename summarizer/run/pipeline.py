@@ -122,7 +122,14 @@ def _usage(log: CallLog, options: Options, model: str) -> Usage:
         prompt_tokens=log.prompt_tokens,
         cached_prompt_tokens=log.cached_prompt_tokens,
         completion_tokens=log.completion_tokens,
-        cost_usd=prices.cost(table, model, billed[0], billed[1], local=options.embedded),
+        cost_usd=prices.cost(
+            table,
+            model,
+            billed[0],
+            billed[1],
+            local=options.embedded,
+            batch=options.answers is not None,
+        ),
     )
 
 
@@ -142,6 +149,7 @@ def _tape(art: Article, options: Options, judgments: bool, used: set[str] | None
         ),
         used=used,
         cache=options.cache,
+        answers=options.answers,
     )
 
 
@@ -215,7 +223,9 @@ def estimate(
     completion = generated * options.max_tokens + questions
     table = _price_table(options)
     model = options.model or ("" if options.embedded else DEFAULT_REMOTE_MODEL)
-    usd = prices.cost(table, model, prompt, completion, local=options.embedded)
+    usd = prices.cost(
+        table, model, prompt, completion, local=options.embedded, batch=options.answers is not None
+    )
     return calls, prompt, completion, usd
 
 

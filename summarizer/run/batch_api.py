@@ -1,0 +1,311 @@
+"""Many articles through the OpenAI Batch API: in rounds, resumably, at half the price.
+
+Each round runs every unfinished article through the unchanged pipeline, answering its
+calls from the answer book in ``OUT/.batch-api/`` (``llm/batches.py``); the requests it
+had no answer for are sent as one batch (split under the API's limits), and the round ends
+when the batch does. An article with nothing left to ask is written and indexed exactly as
+the live batch writes it (``run/batch.py``). The scored strategy takes two rounds (the
+parties call, then every sentence's question), ``single`` one; a re-ask adds a round.
+
+Everything a rerun needs is in ``OUT``: the batches submitted (``batches.json``), the answers
+and the queue. The same command after Ctrl-C, a crash or the next day polls the batches in
+flight instead of submitting them again; a key answered is never asked again. A request a
+batch failed or let expire is sent once more in a new batch, then its article fails in the
+index with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from summarizer import config, prices
+from summarizer.article import source as articles
+from summarizer.errors import AnswerDeferred, ConfigError, CostLimitError, SummarizerError
+from summarizer.files import write_atomic
+from summarizer.llm import batches
+from summarizer.llm.batches import ENDED, BatchAPI, Book, Queued
+from summarizer.run.batch import (
+    Outcome,
+    Summarize,
+    Totals,
+    _failed,
+    _finished,
+    _Index,
+    _Ledger,
+    _locked,
+    _outcome,
+    _refuse_clashes,
+    expand,
+    output_names,
+)
+
+# How many times a request is sent before its article fails: once, and once again.
+TRIES = 2
+# Rounds before the articles still asking fail: scored's two, re-asks, key judgments.
+MAX_ROUNDS = 8
+# Characters of a request per prompt token, for the estimate before a batch is sent.
+_CHARS_PER_TOKEN = 4
+
+
+@dataclass
+class _Sent:
+    """One batch this folder submitted."""
+
+    file_id: str
+    keys: list[str]
+    batch_id: str | None = None
+    status: str = "uploaded"
+    ended: bool = False
+
+
+@dataclass
+class _State:
+    """``OUT/.batch-api/batches.json``: the batches submitted and each key's tries."""
+
+    path: Path
+    sent: list[_Sent] = field(default_factory=list)
+    tries: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> _State:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls(path)
+        except (OSError, ValueError) as exc:
+            raise SummarizerError(
+                f"{path} is unreadable ({type(exc).__name__}): it names the batches in flight"
+            ) from None
+        return cls(path, [_Sent(**s) for s in data["sent"]], dict(data["tries"]))
+
+    def save(self) -> None:
+        data = {"sent": [vars(s) for s in self.sent], "tries": self.tries}
+        write_atomic(self.path, json.dumps(data, indent=1) + "\n", durable=True)
+
+
+Waiting = Callable[[str], None]
+
+
+def run(
+    inputs: Iterable[str],
+    out_dir: Path,
+    options: config.Options,
+    *,
+    poll_seconds: float = 30.0,
+    max_cost: float | None = None,
+    summarize: Summarize | None = None,
+    on_update: Callable[[Outcome, Totals], None] | None = None,
+    on_wait: Waiting | None = None,
+) -> list[Outcome]:
+    """Summarise every article in ``inputs`` into ``out_dir`` through the Batch API of the
+    server ``options`` name; see the module docstring. ``on_wait`` is told, a line at a
+    time, what the batches in flight are doing. Raises
+    :class:`~summarizer.errors.CostLimitError` before a batch whose estimate would take the
+    spending past ``max_cost``."""
+    if options.replay is not None or options.embedded or options.base_url is None:
+        raise ConfigError(
+            "--via batch-api needs a server that offers the Batch API",
+            hint="give --base-url and OPENAI_API_KEY (the OpenAI API, or a LiteLLM proxy)",
+        )
+    if not 0 <= poll_seconds <= 86_400:
+        raise ConfigError(
+            f"--poll must be 0 to 86400 seconds, got {poll_seconds:g}",
+            hint="give how often to look at a batch in flight",
+        )
+    if summarize is None:
+        from summarizer.run.pipeline import summarize as default
+
+        summarize = default
+    paths = expand(inputs)
+    api = BatchAPI(
+        options.base_url, options.api_key, timeout=options.timeout, attempts=options.max_attempts
+    )
+    try:
+        with _locked(out_dir):
+            return _Rounds(out_dir, options, api, summarize, on_update, on_wait).run(
+                paths, poll_seconds, max_cost
+            )
+    finally:
+        api.close()
+
+
+class _Rounds:
+    def __init__(
+        self,
+        out_dir: Path,
+        options: config.Options,
+        api: BatchAPI,
+        call: Summarize,
+        on_update: Callable[[Outcome, Totals], None] | None,
+        on_wait: Waiting | None,
+    ) -> None:
+        self.out = out_dir
+        self.book = Book(out_dir / ".batch-api")
+        self.state = _State.load(self.book.root / "batches.json")
+        self.options = replace(options, answers=self.book.root, cache=None, record=None)
+        self.api = api
+        self.call = call
+        self.ledger = _Ledger(_Index(out_dir / "index.jsonl"), on_update)
+        self.tell = on_wait or (lambda line: None)
+
+    def run(self, paths: list[Path], poll: float, max_cost: float | None) -> list[Outcome]:
+        names = output_names(paths)
+        _refuse_clashes(self.out / "index.jsonl", names)
+        todo = []
+        for path in paths:
+            if _finished(self.out / f"{names[path]}.json", path):
+                self.ledger.add(Outcome(names[path], str(path), "skipped"))
+            else:
+                todo.append(path)
+        for _ in range(MAX_ROUNDS):
+            self._settle(poll)  # a rerun first waits for what an earlier one sent
+            todo = self._pass(todo, names)
+            if not todo:
+                return self.ledger.outcomes
+            self._submit(max_cost)
+        for path in todo:
+            error = AnswerDeferred(f"still asking after {MAX_ROUNDS} rounds of batches")
+            self.ledger.add(_failed(names[path], path, time.monotonic(), error))
+        return self.ledger.outcomes
+
+    def _pass(self, todo: list[Path], names: dict[Path, str]) -> list[Path]:
+        """Run each article as far as the answers go; the ones still asking."""
+        results: list[tuple[Path, str, float, Any]] = []
+        for path in todo:
+            started = time.monotonic()
+            try:
+                art = articles.load(path)
+            except SummarizerError as exc:
+                self.ledger.add(_failed(names[path], path, started, exc))
+                continue
+            try:
+                result: Any = self.call(art, self.options)
+            except AnswerDeferred:
+                result = None
+            except Exception as exc:  # an article's fault ends in its index line
+                result = exc
+            results.append((path, art.sha256, started, result))
+        asking = {sha for _, sha in self.book.queued()}
+        left = []
+        for path, sha, started, result in results:
+            name = names[path]
+            if sha in asking or result is None:
+                left.append(path)
+            elif isinstance(result, BaseException):
+                self.ledger.add(_failed(name, path, started, result))
+            else:
+                try:
+                    text = result.model_dump_json(indent=2) + "\n"
+                    write_atomic(self.out / f"{name}.json", text, durable=True)
+                except SummarizerError as exc:
+                    self.ledger.add(_failed(name, path, started, exc))
+                    continue
+                usage = result.metadata.usage
+                self.ledger.add(_outcome(name, path, "ok", started, usage))
+        return left
+
+    def _submit(self, max_cost: float | None) -> None:
+        """Send every queued request, in files within the API's limits."""
+        queued = list(dict((q.key, q) for q, _ in self.book.queued()).values())
+        if max_cost is not None:
+            self._within(queued, max_cost)
+        for number, part in enumerate(batches.split(queued)):
+            data = b"".join(q.line() for q in part)
+            file_id = self.api.upload(f"summarizer-{len(self.state.sent) + number}.jsonl", data)
+            sent = _Sent(file_id, [q.key for q in part])
+            self.state.sent.append(sent)
+            self.state.save()  # before the batch exists: a crash here finds it again
+            self._create(sent)
+            self.tell(f"submitted batch {sent.batch_id}: {len(part)} requests")
+
+    def _create(self, sent: _Sent) -> None:
+        found = self.api.find(sent.file_id) or self.api.create(sent.file_id)
+        sent.batch_id, sent.status = str(found["id"]), str(found.get("status", ""))
+        for key in sent.keys:
+            self.state.tries[key] = self.state.tries.get(key, 0) + 1
+        self.state.save()
+
+    def _within(self, queued: list[Queued], max_cost: float) -> None:
+        """Refuse to send a batch whose estimate would take the spending past ``max_cost``."""
+        prompt = sum(len(json.dumps(q.body.get("messages", ""))) for q in queued)
+        completion = sum(int(q.body.get("max_tokens") or 0) for q in queued)
+        model = self.options.model or ""
+        table = self.options.prices if self.options.prices is not None else prices.load()
+        tokens = prompt // _CHARS_PER_TOKEN
+        usd = prices.cost(table, model, tokens, completion, local=False, batch=True)
+        spent = self.ledger.totals.cost_usd
+        if usd is None or spent + usd > max_cost:
+            raise CostLimitError(
+                f"the next batch ({len(queued)} requests) could cost "
+                f"{'an unknown amount' if usd is None else f'${usd:.4f}'} at the Batch API's "
+                f"price, past --max-cost ${max_cost:g} (${spent:.4f} spent)",
+                hint="raise --max-cost and run the same command: answers kept are not paid again",
+            )
+
+    def _settle(self, poll: float) -> None:
+        """Wait for every batch in flight to end, and file its answers."""
+        for sent in self.state.sent:
+            if sent.ended:
+                continue
+            if sent.batch_id is None:
+                self._create(sent)
+            assert sent.batch_id is not None
+            batch = self.api.retrieve(sent.batch_id)
+            while str(batch.get("status")) not in ENDED:
+                counts = batch.get("request_counts") or {}
+                self.tell(
+                    f"batch {sent.batch_id} {batch.get('status')}: "
+                    f"{counts.get('completed', 0)} of {counts.get('total', len(sent.keys))} done"
+                )
+                time.sleep(poll)
+                batch = self.api.retrieve(sent.batch_id)
+            self._file(sent, batch)
+
+    def _file(self, sent: _Sent, batch: dict[str, Any]) -> None:
+        """Keep what an ended batch answered; a key it did not is asked once more, then
+        failed with the reason."""
+        status = str(batch.get("status"))
+        reasons: dict[str, str] = {}
+        for which in ("output_file_id", "error_file_id"):
+            file_id = batch.get(which)
+            if not file_id:
+                continue
+            for row in self._rows(str(file_id)):
+                key = str(row.get("custom_id", "")).partition("-")[2]
+                response = row.get("response") or {}
+                body = response.get("body")
+                if response.get("status_code") == 200 and isinstance(body, dict):
+                    self.book.answered(key, body)
+                else:
+                    error = row.get("error") or (body or {}).get("error") or {}
+                    message = error.get("message") if isinstance(error, dict) else None
+                    code = response.get("status_code")
+                    reasons[key] = str(message or f"HTTP {code}")
+        for key in sent.keys:
+            if self.book.answer(key) is not None:
+                continue
+            reason = reasons.get(key) or f"the batch {status} before answering it"
+            if self.state.tries.get(key, 0) >= TRIES:
+                self.book.failed(key, f"{reason} (asked {TRIES} times)")
+        sent.status, sent.ended = status, True
+        self.state.save()
+
+    def _rows(self, file_id: str) -> Iterable[dict[str, Any]]:
+        to = self.book.root / f"{file_id}.jsonl"
+        self.api.download(file_id, to)
+        try:
+            with to.open(encoding="utf-8") as lines:
+                for line in lines:
+                    try:
+                        row = json.loads(line)
+                    except ValueError:
+                        continue  # a torn line answers nothing: its key is asked again
+                    if isinstance(row, dict):
+                        yield row
+        finally:
+            to.unlink(missing_ok=True)

@@ -1,0 +1,198 @@
+"""A loopback server speaking the OpenAI Batch API's files and batches endpoints, for tests.
+
+Hand-made, not recorded. ``POST /v1/files`` keeps an uploaded file; ``POST /v1/batches``
+makes a batch of it; each ``GET /v1/batches/{id}`` moves the batch on one step
+(``validating`` → ``in_progress`` → an end) and the end writes an output file and an error
+file; ``GET /v1/batches`` lists them, ``POST /v1/batches/{id}/cancel`` cancels one, and
+``GET /v1/files/{id}/content`` serves a file. Each request of a batch is answered by the
+test's ``answer`` function (a response body, or ``None`` for an error line). ``expire``
+makes the next batches expire with only their first few requests answered.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from summarizer.llm.recording import Recording, canonical_body, key_of
+
+Answer = Callable[[dict[str, Any]], dict[str, Any] | None]
+
+
+def from_recordings(folder: Path) -> Answer:
+    """Answer each request as the recordings in ``folder`` answered it live."""
+
+    def answer(body: dict[str, Any]) -> dict[str, Any] | None:
+        path = folder / f"{key_of(canonical_body(body))}.json"
+        return dict(Recording.load(path).response["body"]) if path.exists() else None
+
+    return answer
+
+
+@dataclass
+class BatchServer:
+    """What the server holds, and what the tests read back."""
+
+    answer: Answer
+    url: str = ""
+    files: dict[str, bytes] = field(default_factory=dict)
+    batches: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Requests answered (a billed request) by custom_id, across batches.
+    billed: list[str] = field(default_factory=list)
+    # The next this many batches expire after answering ``expire_after`` requests.
+    expire: int = 0
+    expire_after: int = 0
+    steps: int = 2  # retrievals before a batch ends
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _file(self, data: bytes) -> str:
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = data
+        return file_id
+
+    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+        batch_id = f"batch_{len(self.batches) + 1}"
+        lines = self.files[body["input_file_id"]].decode().splitlines()
+        batch = {
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": body["endpoint"],
+            "input_file_id": body["input_file_id"],
+            "completion_window": body["completion_window"],
+            "status": "validating",
+            "output_file_id": None,
+            "error_file_id": None,
+            "request_counts": {"total": len(lines), "completed": 0, "failed": 0},
+            "_lines": lines,
+            "_steps": 0,
+            "_expires": self.expire > 0,
+        }
+        self.expire = max(0, self.expire - 1)
+        self.batches[batch_id] = batch
+        return batch
+
+    def step(self, batch: dict[str, Any]) -> None:
+        if batch["status"] in ("completed", "expired", "cancelled", "failed"):
+            return
+        batch["_steps"] += 1
+        if batch["_steps"] < self.steps:
+            batch["status"] = "in_progress"
+            return
+        lines = batch["_lines"]
+        todo = lines[: self.expire_after] if batch["_expires"] else lines
+        out, errors = [], []
+        for raw in todo:
+            row = json.loads(raw)
+            body = self.answer(row["body"])
+            self.billed.append(row["custom_id"])
+            if body is None:
+                error = {"code": "server_error", "message": "the model failed on this request"}
+                errors.append({"custom_id": row["custom_id"], "response": None, "error": error})
+            else:
+                response = {"status_code": 200, "body": body}
+                out.append({"custom_id": row["custom_id"], "response": response, "error": None})
+        batch["status"] = "expired" if batch["_expires"] else "completed"
+        batch["request_counts"] = {
+            "total": len(lines),
+            "completed": len(out),
+            "failed": len(errors),
+        }
+        if out:
+            batch["output_file_id"] = self._file(
+                "".join(json.dumps(r) + "\n" for r in out).encode()
+            )
+        if errors:
+            batch["error_file_id"] = self._file(
+                "".join(json.dumps(r) + "\n" for r in errors).encode()
+            )
+
+    @staticmethod
+    def public(batch: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in batch.items() if not k.startswith("_")}
+
+
+def _multipart(content_type: str, data: bytes) -> bytes:
+    """The ``file`` part of a multipart/form-data body."""
+    boundary = re.search(r'boundary="?([^";]+)', content_type)
+    assert boundary, content_type
+    for part in data.split(b"--" + boundary.group(1).encode()):
+        head, _, body = part.partition(b"\r\n\r\n")
+        if b'name="file"' in head:
+            return body.rsplit(b"\r\n", 1)[0]
+    raise AssertionError("no file part")
+
+
+def _handler(server: BatchServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+        def _json(self, code: int, value: Any) -> None:
+            body = json.dumps(value).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            path = self.path.split("?")[0]
+            with server.lock:
+                if m := re.fullmatch(r"/v1/files/([\w-]+)/content", path):
+                    data = server.files.get(m.group(1))
+                    if data is None:
+                        return self._json(404, {"error": {"message": "no such file"}})
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return None
+                if m := re.fullmatch(r"/v1/batches/([\w-]+)", path):
+                    batch = server.batches.get(m.group(1))
+                    if batch is None:
+                        return self._json(404, {"error": {"message": "no such batch"}})
+                    server.step(batch)
+                    return self._json(200, server.public(batch))
+                if path == "/v1/batches":
+                    listed = [server.public(b) for b in reversed(server.batches.values())]
+                    return self._json(200, {"object": "list", "data": listed})
+            return self._json(404, {"error": {"message": "not found"}})
+
+        def do_POST(self) -> None:
+            data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            path = self.path.split("?")[0]
+            with server.lock:
+                if path == "/v1/files":
+                    file_id = server._file(_multipart(self.headers["Content-Type"], data))
+                    return self._json(200, {"id": file_id, "object": "file", "purpose": "batch"})
+                if path == "/v1/batches":
+                    return self._json(200, server.public(server.create(json.loads(data))))
+                if m := re.fullmatch(r"/v1/batches/([\w-]+)/cancel", path):
+                    batch = server.batches[m.group(1)]
+                    batch["status"] = "cancelled"
+                    return self._json(200, server.public(batch))
+            return self._json(404, {"error": {"message": "not found"}})
+
+    return Handler
+
+
+@contextmanager
+def batch_server(answer: Answer) -> Iterator[BatchServer]:
+    """A :class:`BatchServer` on 127.0.0.1 for the duration of the block."""
+    state = BatchServer(answer)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

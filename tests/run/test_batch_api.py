@@ -1,0 +1,227 @@
+"""A corpus through the Batch API path, against a loopback Batch API answering from the
+project's recordings: the same briefs as the live path, in rounds, resumable."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer.config import Options, resolve
+from summarizer.llm import batches
+from summarizer.llm.embedded import DEFAULT_MODEL
+from summarizer.run import batch_api
+from summarizer.run.pipeline import summarize
+from tests.conftest import RECORDED, ROOT, replayed
+from tests.run.batch_api_server import BatchServer, batch_server, from_recordings
+
+DEVSET = ROOT / "fixtures" / "devset"
+# Three articles of the development set: a synthetic, a real one, the seed.
+CORPUS = (
+    "stingrays-toure-holdout.txt",
+    "wn-korea-us-beef-protests.txt",
+    "us-hamas-direct-talks.txt",
+)
+ITEMS = ("summary", "parties", "positions", "demands", "deal_terms")
+
+
+def _corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in CORPUS:
+        shutil.copy(DEVSET / name, folder / name)
+    return folder
+
+
+def _options(server: BatchServer) -> Options:
+    # The recordings' model and strategy: the requests are the embedded path's, byte for byte.
+    return resolve(base_url=server.url, api_key="sk-test", model=DEFAULT_MODEL, strategy="scored")
+
+
+def _index(out: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (out / "index.jsonl").read_text().splitlines()]
+
+
+def _items(path: Path) -> dict[str, Any]:
+    brief = json.loads(path.read_text())
+    return {k: brief[k] for k in ITEMS}
+
+
+def test_a_corpus_gives_the_live_paths_briefs_in_two_rounds(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    out = tmp_path / "out"
+    with batch_server(from_recordings(RECORDED)) as server:
+        outcomes = batch_api.run([str(folder)], out, _options(server), poll_seconds=0)
+    assert sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
+    assert {e["status"] for e in _index(out)} == {"ok"}
+    # scored: the parties calls in one batch, every sentence's question in the next.
+    assert len(server.batches) == 2
+    assert len(server.billed) == len(set(server.billed))  # nothing asked twice
+    for name in CORPUS:
+        live = summarize(DEVSET / name, replayed())
+        assert _items(out / f"{Path(name).stem}.json") == live.model_dump(
+            mode="json", include=set(ITEMS)
+        )
+
+
+def test_a_batch_that_expires_part_done_is_asked_again_once_and_nothing_paid_twice(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    with batch_server(from_recordings(RECORDED)) as server:
+        server.expire, server.expire_after = 1, 2  # the first batch answers 2 of its 3
+        outcomes = batch_api.run([str(_corpus(tmp_path))], out, _options(server), poll_seconds=0)
+    assert sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
+    first, again, *_ = server.batches.values()
+    assert first["status"] == "expired" and first["request_counts"]["completed"] == 2
+    # The one it had not answered went again in the next batch, with the next round's.
+    (missed,) = [json.loads(x)["custom_id"] for x in first["_lines"]][2:]
+    assert missed in [json.loads(x)["custom_id"] for x in again["_lines"]]
+    assert len(server.billed) == len(set(server.billed))
+
+
+def test_a_request_failed_twice_fails_its_article_with_the_reason_and_the_rest_go_on(
+    tmp_path: Path,
+) -> None:
+    recorded = from_recordings(RECORDED)
+
+    def answer(body: dict[str, Any]) -> dict[str, Any] | None:
+        return None if "Stingrays" in json.dumps(body) else recorded(body)
+
+    out = tmp_path / "out"
+    with batch_server(answer) as server:
+        outcomes = batch_api.run([str(_corpus(tmp_path))], out, _options(server), poll_seconds=0)
+    status = {o.name: o.status for o in outcomes}
+    assert status == {
+        "stingrays-toure-holdout": "failed",
+        "wn-korea-us-beef-protests": "ok",
+        "us-hamas-direct-talks": "ok",
+    }
+    (line,) = [e for e in _index(out) if e["status"] == "failed"]
+    assert "the model failed on this request" in line["error"] and "asked 2 times" in line["error"]
+    assert not (out / "stingrays-toure-holdout.json").exists()
+    # Its parties call was sent twice (once, and once again), never a third time.
+    stingrays = [c for c in server.billed if c.startswith(_sha("stingrays-toure-holdout.txt"))]
+    assert len(stingrays) == 2
+
+
+def _sha(name: str) -> str:
+    from summarizer.article.source import load
+
+    return load(DEVSET / name).sha256[:16]
+
+
+def test_a_run_stopped_while_polling_polls_again_instead_of_resubmitting(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    folder = _corpus(tmp_path)
+
+    def stop(line: str) -> None:
+        raise KeyboardInterrupt
+
+    with batch_server(from_recordings(RECORDED)) as server:
+        with pytest.raises(KeyboardInterrupt):
+            batch_api.run([str(folder)], out, _options(server), poll_seconds=0, on_wait=stop)
+        assert len(server.batches) == 1 and not (out / "index.jsonl").exists()
+        outcomes = batch_api.run([str(folder)], out, _options(server), poll_seconds=0)
+    assert sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
+    assert len(server.batches) == 2  # the first one polled to its end, not made again
+    assert len(server.billed) == len(set(server.billed))
+    again = batch_api.run([str(folder)], out, _options(server), poll_seconds=0)
+    assert [o.status for o in again] == ["skipped"] * len(CORPUS)
+
+
+def test_a_run_killed_between_making_a_batch_and_noting_it_finds_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    folder = _corpus(tmp_path)
+    create = batches.BatchAPI.create
+
+    def create_then_die(self: batches.BatchAPI, file_id: str) -> dict[str, Any]:
+        create(self, file_id)
+        raise KeyboardInterrupt
+
+    with batch_server(from_recordings(RECORDED)) as server:
+        monkeypatch.setattr(batches.BatchAPI, "create", create_then_die)
+        with pytest.raises(KeyboardInterrupt):
+            batch_api.run([str(folder)], out, _options(server), poll_seconds=0)
+        monkeypatch.setattr(batches.BatchAPI, "create", create)
+        outcomes = batch_api.run([str(folder)], out, _options(server), poll_seconds=0)
+    assert sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
+    assert len(server.batches) == 2
+    assert len(server.billed) == len(set(server.billed))
+
+
+def test_requests_are_split_into_files_within_the_limits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batches, "MAX_REQUESTS", 10)
+    out = tmp_path / "out"
+    with batch_server(from_recordings(RECORDED)) as server:
+        outcomes = batch_api.run([str(_corpus(tmp_path))], out, _options(server), poll_seconds=0)
+    assert sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
+    sizes = [b["request_counts"]["total"] for b in server.batches.values()]
+    assert len(sizes) > 2 and max(sizes) <= 10
+    lines = [len(batches.Queued("k" * 64, "c", {"x": "y" * 100}).line())] * 3
+    monkeypatch.setattr(batches, "MAX_FILE_BYTES", lines[0] * 2)
+    parts = batches.split([batches.Queued(f"{i}" * 64, "c", {"x": "y" * 100}) for i in range(3)])
+    assert [len(p) for p in parts] == [2, 1]
+
+
+def test_the_cost_is_the_batch_apis_half_price(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with batch_server(from_recordings(RECORDED)) as server:
+        options = _options(server)
+        priced = Options(**{**vars(options), "prices": {DEFAULT_MODEL: (1.0, 2.0)}})
+        outcomes = batch_api.run([str(_corpus(tmp_path))], out, priced, poll_seconds=0)
+    for o in outcomes:
+        full = (o.prompt_tokens * 1.0 + o.completion_tokens * 2.0) / 1_000_000
+        assert o.cost_usd == pytest.approx(full / 2, abs=1e-6) and o.prompt_tokens > 0
+
+
+def test_max_cost_stops_before_a_batch_would_pass_it(tmp_path: Path) -> None:
+    from summarizer.errors import CostLimitError
+
+    out = tmp_path / "out"
+    with batch_server(from_recordings(RECORDED)) as server:
+        priced = Options(**{**vars(_options(server)), "prices": {DEFAULT_MODEL: (1.0, 2.0)}})
+        with pytest.raises(CostLimitError, match="Batch API's price"):
+            batch_api.run([str(_corpus(tmp_path))], out, priced, poll_seconds=0, max_cost=1e-6)
+        assert server.batches == {}
+
+
+def test_the_embedded_model_has_no_batch_api() -> None:
+    from summarizer.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="needs a server that offers the Batch API"):
+        batch_api.run([str(DEVSET / CORPUS[0])], Path("unused"), resolve())
+
+
+def test_the_cli_runs_a_corpus_through_the_batch_api_and_tells_what_the_batches_do(
+    tmp_path: Path,
+) -> None:
+    from tests.conftest import cli
+
+    out = tmp_path / "out"
+    with batch_server(from_recordings(RECORDED)) as server:
+        args = ("--base-url", server.url, "--model", DEFAULT_MODEL, "--strategy", "scored")
+        ran = cli(
+            "batch",
+            str(_corpus(tmp_path)),
+            "--out",
+            str(out),
+            "--via",
+            "batch-api",
+            "--poll",
+            "0",
+            *args,
+            env={"OPENAI_API_KEY": "sk-test"},
+        )
+    assert ran.returncode == 0, ran.stderr
+    assert "submitted batch batch_1" in ran.stderr and "sk-test" not in ran.stderr
+    assert {e["status"] for e in _index(out)} == {"ok"} and len(_index(out)) == len(CORPUS)
+    bad = cli("batch", str(DEVSET / CORPUS[0]), "--out", str(out), "--via", "carrier-pigeon")
+    assert bad.returncode == 3 and "unknown --via" in bad.stderr
