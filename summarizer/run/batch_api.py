@@ -25,7 +25,13 @@ from typing import Any
 
 from summarizer import config, prices
 from summarizer.article import source as articles
-from summarizer.errors import AnswerDeferred, ConfigError, CostLimitError, SummarizerError
+from summarizer.errors import (
+    AnswerDeferred,
+    ConfigError,
+    CostLimitError,
+    RecordingError,
+    SummarizerError,
+)
 from summarizer.files import write_atomic
 from summarizer.llm import batches
 from summarizer.llm.batches import ENDED, BatchAPI, Book, Queued
@@ -75,13 +81,14 @@ class _State:
     def load(cls, path: Path) -> _State:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(path, [_Sent(**s) for s in data["sent"]], dict(data["tries"]))
         except FileNotFoundError:
             return cls(path)
-        except (OSError, ValueError) as exc:
-            raise SummarizerError(
-                f"{path} is unreadable ({type(exc).__name__}): it names the batches in flight"
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise RecordingError(
+                f"{path} is unreadable ({type(exc).__name__}): it names the batches in flight",
+                hint="restore it, or give a new --out folder (batches in flight are paid for)",
             ) from None
-        return cls(path, [_Sent(**s) for s in data["sent"]], dict(data["tries"]))
 
     def save(self) -> None:
         data = {"sent": [vars(s) for s in self.sent], "tries": self.tries}

@@ -225,3 +225,37 @@ def test_the_cli_runs_a_corpus_through_the_batch_api_and_tells_what_the_batches_
     assert {e["status"] for e in _index(out)} == {"ok"} and len(_index(out)) == len(CORPUS)
     bad = cli("batch", str(DEVSET / CORPUS[0]), "--out", str(out), "--via", "carrier-pigeon")
     assert bad.returncode == 3 and "unknown --via" in bad.stderr
+
+
+def test_the_single_strategy_takes_one_round_per_answer_and_gives_the_live_briefs(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    folder = _corpus(tmp_path)
+    with batch_server(from_recordings(RECORDED)) as server:
+        options = resolve(
+            base_url=server.url, api_key="sk-test", model=DEFAULT_MODEL, strategy="single"
+        )
+        outcomes = batch_api.run([str(folder)], out, options, poll_seconds=0)
+    assert sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
+    # One round, and one more for each re-ask an article needed (each call is a round).
+    calls = [
+        json.loads((out / f"{o.name}.json").read_text())["metadata"]["usage"]["calls"]
+        for o in outcomes
+    ]
+    assert len(server.batches) == max(calls) == 3
+    for name in CORPUS:
+        live = summarize(DEVSET / name, replayed(strategy="single"))
+        got = _items(out / f"{Path(name).stem}.json")
+        assert got == live.model_dump(mode="json", include=set(ITEMS))
+
+
+def test_an_unreadable_record_of_the_batches_is_a_one_line_error(tmp_path: Path) -> None:
+    from summarizer.errors import RecordingError
+
+    out = tmp_path / "out"
+    (out / ".batch-api").mkdir(parents=True)
+    (out / ".batch-api" / "batches.json").write_text("{not json")
+    with batch_server(from_recordings(RECORDED)) as server:
+        with pytest.raises(RecordingError, match="names the batches in flight"):
+            batch_api.run([str(_corpus(tmp_path))], out, _options(server), poll_seconds=0)
