@@ -5,10 +5,12 @@ canonical request actually sent: endpoint, model, rendered messages, response fo
 sampling parameters; never keys, URLs, headers or timeouts. Volatile text that instructor puts
 into re-ask messages (the pydantic docs URL, which carries its version) is removed first.
 
-Its ``meta.response_sha256`` is the digest of the key and the whole stored response (status
-and body; response headers are not stored): a file whose key, name, status or body was changed
-by hand is refused. Files of format 1 digested the body alone; they are read only with the
-status record mode ever wrote (200) and nothing else in the response.
+Its ``meta.response_sha256`` is the digest of the key, the whole stored response (status and
+body; response headers are not stored) and the rest of ``meta`` (the article, strategy and
+model it was recorded for): a file whose key, name, status, body or meta was changed by hand
+is refused. Files of format 2 digested the key and response, not the meta; files of format 1
+the body alone, and are read only with the status record mode ever wrote (200) and nothing
+else in the response. Both are still read; re-recording brings them to the current format.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from summarizer.errors import RecordingError, ReplayMissError, SummarizerError
 from summarizer.files import write_atomic
 from summarizer.llm.transport import CACHE_HEADER
 
-FORMAT = 2
+FORMAT = 3
 # The largest recording read: far above any answer (the brief's own limits), far below what
 # would exhaust memory.
 MAX_BYTES = 16 * 1024 * 1024
@@ -79,8 +81,12 @@ def _body_digest(body: Any) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def _digest(key: str, response: dict[str, Any]) -> str:
-    text = json.dumps({"key": key, "response": response}, sort_keys=True)
+def _digest(key: str, response: dict[str, Any], meta: dict[str, Any] | None = None) -> str:
+    """Format 3's digest (``meta`` given, without its own digest) or format 2's (none)."""
+    covered: dict[str, Any] = {"key": key, "response": response}
+    if meta is not None:
+        covered["meta"] = {k: v for k, v in meta.items() if k != "response_sha256"}
+    text = json.dumps(covered, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -133,6 +139,8 @@ class Recording:
         if key != path.stem or data.get("key") != path.stem:
             raise _broken(path, f"does not match its name (its request hashes to {key[:12]})")
         if fmt == FORMAT:
+            intact = isinstance(meta, dict) and digest == _digest(key, response, meta)
+        elif fmt == 2:
             intact = digest == _digest(key, response)
         else:  # format 1: the body's digest; record mode only ever wrote status 200
             intact = (
@@ -196,19 +204,14 @@ class RecordTransport(httpx2.BaseTransport):
             return response
         key = key_of(canon)
         stored = {"status": response.status_code, "body": body}
-        record = {
-            "format": FORMAT,
-            "key": key,
-            "request": canon,
-            "response": stored,
-            "meta": {
-                **self._context,
-                "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "model_returned": body.get("model") if isinstance(body, dict) else None,
-                "versions": _versions(),
-                "response_sha256": _digest(key, stored),
-            },
+        meta: dict[str, Any] = {
+            **self._context,
+            "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "model_returned": body.get("model") if isinstance(body, dict) else None,
+            "versions": _versions(),
         }
+        meta["response_sha256"] = _digest(key, stored, meta)
+        record = {"format": FORMAT, "key": key, "request": canon, "response": stored, "meta": meta}
         text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
         # The credentials themselves (the API key, a password or key in the base URL), not
         # words like "Bearer" that news prose uses; headers and URLs are never stored.

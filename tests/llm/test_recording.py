@@ -181,6 +181,37 @@ def test_a_renamed_recording_is_a_recording_error_not_a_miss(tmp_path: Path) -> 
         client.post("http://replay.invalid/v1/chat/completions", json=BODY)
 
 
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda m: m.update(article="other.txt"),
+        lambda m: m.update(strategy="single"),
+        lambda m: m.pop("versions"),
+    ],
+)
+def test_a_recordings_meta_is_covered_by_its_digest(tmp_path: Path, edit: Any) -> None:
+    path = _record(tmp_path)
+    data = json.loads(path.read_text())
+    assert data["format"] == recording.FORMAT == 3
+    edit(data["meta"])
+    path.write_text(json.dumps(data))
+    with pytest.raises(RecordingError, match="changed after it was recorded"):
+        recording.Recording.load(path)
+
+
+def test_recordings_of_format_2_are_still_read(tmp_path: Path) -> None:
+    path = _record(tmp_path)
+    data = json.loads(path.read_text())
+    data["format"] = 2
+    data["meta"]["response_sha256"] = recording._digest(data["key"], data["response"])
+    path.write_text(json.dumps(data))
+    assert recording.Recording.load(path).response["status"] == 200
+    data["response"]["status"] = 500
+    path.write_text(json.dumps(data))
+    with pytest.raises(RecordingError, match="changed after it was recorded"):
+        recording.Recording.load(path)
+
+
 def test_recordings_of_format_1_are_read_only_as_record_mode_wrote_them(tmp_path: Path) -> None:
     path = _record(tmp_path)
     data = json.loads(path.read_text())
@@ -294,6 +325,13 @@ def test_fixtures_check_takes_only_plain_article_names(tmp_path: Path) -> None:
     path = _record(tmp_path)
     data = json.loads(path.read_text())
     data["meta"]["article"] = "../../../../etc/passwd"
+    path.write_text(json.dumps(data))
+    # The current format digests the meta: the edit itself is refused.
+    with pytest.raises(RecordingError, match="changed after it was recorded"):
+        fixtures.check(tmp_path, [tmp_path])
+    # Format 2 did not; such a file's article is still only a plain name.
+    data["format"] = 2
+    data["meta"]["response_sha256"] = recording._digest(data["key"], data["response"])
     path.write_text(json.dumps(data))
     report = fixtures.check(tmp_path, [tmp_path])
     assert report.problems == [
