@@ -259,3 +259,26 @@ def test_an_unreadable_record_of_the_batches_is_a_one_line_error(tmp_path: Path)
     with batch_server(from_recordings(RECORDED)) as server:
         with pytest.raises(RecordingError, match="names the batches in flight"):
             batch_api.run([str(_corpus(tmp_path))], out, _options(server), poll_seconds=0)
+
+
+def test_a_batch_cancelled_in_flight_is_asked_again_in_a_new_one(tmp_path: Path) -> None:
+    import httpx2
+
+    out = tmp_path / "out"
+    cancelled: list[str] = []
+    with batch_server(from_recordings(RECORDED)) as server:
+
+        def cancel_the_first(line: str) -> None:
+            if not cancelled:
+                cancelled.append(httpx2.post(f"{server.url}/batches/batch_1/cancel").json()["id"])
+
+        outcomes = batch_api.run(
+            [str(_corpus(tmp_path))],
+            out,
+            _options(server),
+            poll_seconds=0,
+            on_wait=cancel_the_first,
+        )
+    assert cancelled == ["batch_1"] and server.batches["batch_1"]["status"] == "cancelled"
+    assert sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
+    assert len(server.billed) == len(set(server.billed))  # the cancelled one billed nothing
