@@ -66,15 +66,19 @@ class Book:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._answers, self._failed, self._queue = root / "answers", root / "failed", root / "queue"
+
+    def make(self) -> Book:
+        """Make the book's folders (once a run, not once a call)."""
         try:
-            for folder in (root, self._answers, self._failed, self._queue):
+            for folder in (self.root, self._answers, self._failed, self._queue):
                 folder.mkdir(parents=True, exist_ok=True)
                 folder.chmod(PRIVATE_DIR)
         except OSError as exc:
             raise RecordingError(
-                f"cannot use {root} for the Batch API's answers: {exc.strerror}",
+                f"cannot use {self.root} for the Batch API's answers: {exc.strerror}",
                 hint="give a --out folder you can write to",
             ) from None
+        return self
 
     def _read(self, path: Path) -> dict[str, Any] | None:
         try:

@@ -152,7 +152,7 @@ class _Rounds:
         on_wait: Waiting | None,
     ) -> None:
         self.out = out_dir
-        self.book = Book(out_dir / ".batch-api")
+        self.book = Book(out_dir / ".batch-api").make()
         self.state = _State.load(self.book.root / "batches.json")
         self.options = replace(options, answers=self.book.root, cache=None, record=None)
         self.api = api
