@@ -511,17 +511,12 @@ def _people_placed(article: Article, sides: list[Side]) -> list[Side]:
             own = key == side.name.casefold()
             owner = None if own else _side_of(_described(person, article), patterns)
             placed[key] = i if owner is None else owner
-    everyone = [p for side in sides for p in side.speakers]
-    return [
-        side.model_copy(
-            update={
-                "speakers": list(dict.fromkeys(p for p in everyone if placed[p.casefold()] == i))[
-                    :MAX_PEOPLE
-                ]
-            }
-        )
-        for i, side in enumerate(sides)
-    ]
+    everyone = list(dict.fromkeys(p for side in sides for p in side.speakers))
+
+    def theirs(i: int) -> list[str]:
+        return [p for p in everyone if placed[p.casefold()] == i][:MAX_PEOPLE]
+
+    return [side.model_copy(update={"speakers": theirs(i)}) for i, side in enumerate(sides)]
 
 
 def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
