@@ -49,6 +49,13 @@ DEAL_NOUNS = frozenset({"deal", "agreement", "accord", "settlement", "pact"})
 DEAL_WORDS = DEAL_NOUNS | {"treaty", "truce", "ceasefire"}
 # Words that turn what follows into its opposite ("not agreed", "never signed").
 NEGATORS = ("not", "never", "n't", "cannot")
+# News writing's report that someone said nothing: such a sentence states no item.
+NO_COMMENT = (
+    r"(?:declin|refus)\w*\s+(?:to\s+)?comment",
+    r"(?:did|would|could)\s+not\s+(?:immediately\s+)?(?:comment|respond|be reached)",
+    r"(?:no|without)\s+comment",
+    r"requests?\s+for\s+comment",
+)
 
 
 def alternation(words: Iterable[str]) -> str:

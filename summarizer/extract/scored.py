@@ -51,7 +51,14 @@ from summarizer.extract.sides import (
 )
 from summarizer.extract.strategy import Extracted, Progress, Strategy
 from summarizer.grounding import checks as ground
-from summarizer.lexicon import DEAL_NOUNS, DEAL_WORDS, NEGATORS, alternation
+from summarizer.lexicon import (
+    DEAL_NOUNS,
+    DEAL_WORDS,
+    NEGATORS,
+    NO_COMMENT,
+    SPEECH_FORMS,
+    alternation,
+)
 from summarizer.llm.client import Endpoint, Tape, choose
 from summarizer.llm.transport import CallLog
 
@@ -254,7 +261,7 @@ def kinds_of(probs: dict[str, float], text: str, usual: dict[str, float]) -> lis
     else the kind most probable relative to how often the model picks it in this article
     (``usual``: each letter's mean probability), weighed up by the sentence's cue words."""
     cued = any(rule.search(text) for rule in CUES.values())
-    if probs["A"] >= (BACKGROUND if cued else BACKGROUND_UNCUED):
+    if probs["A"] >= (BACKGROUND if cued else BACKGROUND_UNCUED) or _says_nothing(text):
         return []
 
     def weight(letter: str) -> float:
@@ -272,6 +279,19 @@ def kinds_of(probs: dict[str, float], text: str, usual: dict[str, float]) -> lis
     if kind == "deal_terms" and _mentions_a_deal(text):
         return []
     return [kind]
+
+
+# "declined to comment on the offer", unless the sentence says something too ("..., but an
+# aide said ...", "X said it had inspectors on site but declined to comment").
+_NO_COMMENT = re.compile(rf"\b(?:{'|'.join(NO_COMMENT)})\b", re.IGNORECASE)
+_SAYS_MORE = re.compile(
+    rf"\b(?:but|although|though|while|{'|'.join(SPEECH_FORMS)})\b", re.IGNORECASE
+)
+
+
+def _says_nothing(text: str) -> bool:
+    """Whether ``text`` only reports that someone would not comment."""
+    return bool(_NO_COMMENT.search(text)) and not _SAYS_MORE.search(text)
 
 
 def _mentions_a_deal(text: str) -> bool:

@@ -110,6 +110,26 @@ def test_kind_is_judged_against_the_models_habits_in_the_article() -> None:
 @pytest.mark.parametrize(
     ("sentence", "kinds"),
     [
+        ("The ministry declined to comment on the guild's offer of a 40-tonne quota.", []),
+        ("A port spokesman did not respond to requests for comment on the new offer.", []),
+        # One that goes on to say something still says it.
+        (
+            "The ministry declined to comment, and its minister said the 40-tonne offer stands.",
+            ["positions"],
+        ),
+        ("The guild declined to comment on the offer but said talks would go on.", ["positions"]),
+    ],
+)
+def test_a_sentence_that_only_reports_no_comment_states_no_item(
+    sentence: str, kinds: list[str]
+) -> None:
+    even = {"A": 0.1, "B": 0.3, "C": 0.3, "D": 0.3}
+    assert scored.kinds_of(even, sentence, even) == kinds
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kinds"),
+    [
         # A deal named and no term of it: nothing to list.
         ("There has been a renewed push for a ferry deal.", []),
         ("He warned that such a deal could hurt the guild.", []),
