@@ -55,6 +55,11 @@ def _pair(value: Any) -> tuple[float, float]:
     return float(value[0]), float(value[1])
 
 
+def or_default(table: dict[str, tuple[float, float]] | None) -> dict[str, tuple[float, float]]:
+    """``table``, else the defaults (:func:`load`)."""
+    return table if table is not None else load()
+
+
 # The Batch API bills its requests at half the price of live ones (OpenAI's terms).
 BATCH_DISCOUNT = 0.5
 

@@ -344,11 +344,10 @@ def actor_of(
         # Whose position: the side in the main verb's subject ("Rourke called the mayor's
         # proposal ..."), the one named before for a pronoun ("he said that ... US bases"),
         # else the first the sentence names.
-        found = parse.holder(text)
         subject = subject_side(text, patterns)
         if subject:
             return subject
-        if found.pronoun and previous is not None:
+        if parse.holder(text).pronoun and previous is not None:
             return previous
     if section != "deal_terms":
         return named[0] if named else previous

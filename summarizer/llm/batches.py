@@ -184,7 +184,6 @@ class DeferTransport(httpx2.BaseTransport):
     def __init__(self, book: Path, article_sha256: str) -> None:
         self._book = Book(book)
         self._article = article_sha256
-        self.deferred = 0
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         key = key_of(canonical(request))
@@ -199,7 +198,6 @@ class DeferTransport(httpx2.BaseTransport):
             )
         sent = json.loads(request.content or b"{}")
         self._book.enqueue(key, sent, self._article)
-        self.deferred += 1
         if _closed(sent):
             return httpx2.Response(200, json=_placeholder(sent), request=request)
         raise AnswerDeferred(f"request {key[:12]} waits for the next batch")

@@ -56,11 +56,6 @@ def canonical(request: httpx2.Request) -> dict[str, Any]:
     return {"method": request.method, "endpoint": endpoint, "body": _scrub(body)}
 
 
-def canonical_body(body: Any) -> dict[str, Any]:
-    """:func:`canonical` of a chat completion request with ``body`` (a Batch API line's)."""
-    return {"method": "POST", "endpoint": "chat/completions", "body": _scrub(body)}
-
-
 def key_of(canon: dict[str, Any]) -> str:
     """SHA-256 of the canonical request's sorted, compact JSON."""
     text = json.dumps(canon, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

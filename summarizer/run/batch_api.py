@@ -171,17 +171,18 @@ class _Rounds:
                 todo.append(path)
         for _ in range(MAX_ROUNDS):
             self._settle(poll)  # a rerun first waits for what an earlier one sent
-            todo = self._pass(todo, names)
+            todo, queued = self._pass(todo, names)
             if not todo:
                 return self.ledger.outcomes
-            self._submit(max_cost)
+            self._submit(queued, max_cost)
         for path in todo:
             error = AnswerDeferred(f"still asking after {MAX_ROUNDS} rounds of batches")
             self.ledger.add(_failed(names[path], path, time.monotonic(), error))
         return self.ledger.outcomes
 
-    def _pass(self, todo: list[Path], names: dict[Path, str]) -> list[Path]:
-        """Run each article as far as the answers go; the ones still asking."""
+    def _pass(self, todo: list[Path], names: dict[Path, str]) -> tuple[list[Path], list[Queued]]:
+        """Run each article as far as the answers go; the ones still asking, and the
+        requests queued for them (each once)."""
         results: list[tuple[Path, str, float, Any]] = []
         for path in todo:
             started = time.monotonic()
@@ -197,7 +198,8 @@ class _Rounds:
             except Exception as exc:  # an article's fault ends in its index line
                 result = exc
             results.append((path, art.sha256, started, result))
-        asking = {sha for _, sha in self.book.queued()}
+        queued = list(self.book.queued())
+        asking = {sha for _, sha in queued}
         left = []
         for path, sha, started, result in results:
             name = names[path]
@@ -214,11 +216,10 @@ class _Rounds:
                     continue
                 usage = result.metadata.usage
                 self.ledger.add(_outcome(name, path, "ok", started, usage))
-        return left
+        return left, list({q.key: q for q, _ in queued}.values())
 
-    def _submit(self, max_cost: float | None) -> None:
-        """Send every queued request, in files within the API's limits."""
-        queued = list(dict((q.key, q) for q, _ in self.book.queued()).values())
+    def _submit(self, queued: list[Queued], max_cost: float | None) -> None:
+        """Send ``queued``, in files within the API's limits."""
         if max_cost is not None:
             self._within(queued, max_cost)
         for number, part in enumerate(batches.split(queued)):
@@ -242,7 +243,7 @@ class _Rounds:
         prompt = sum(len(json.dumps(q.body.get("messages", ""))) for q in queued)
         completion = sum(int(q.body.get("max_tokens") or 0) for q in queued)
         model = self.options.model or ""
-        table = self.options.prices if self.options.prices is not None else prices.load()
+        table = prices.or_default(self.options.prices)
         tokens = prompt // _CHARS_PER_TOKEN
         usd = prices.cost(table, model, tokens, completion, local=False, batch=True)
         spent = self.ledger.totals.cost_usd

@@ -109,13 +109,9 @@ def shared_server(options: Options, progress: Progress | None = None) -> Iterato
         yield replace(options, embedded_at=url)
 
 
-def _price_table(options: Options) -> dict[str, tuple[float, float]]:
-    return options.prices if options.prices is not None else prices.load()
-
-
 def _usage(log: CallLog, options: Options, model: str) -> Usage:
     billed = log.billed()
-    table = _price_table(options)
+    table = prices.or_default(options.prices)
     return Usage(
         calls=len(log.calls),
         cached_calls=sum(1 for c in log.calls if c.cached),
@@ -221,7 +217,7 @@ def estimate(
     calls = generated + questions
     prompt = calls * article
     completion = generated * options.max_tokens + questions
-    table = _price_table(options)
+    table = prices.or_default(options.prices)
     model = options.model or ("" if options.embedded else DEFAULT_REMOTE_MODEL)
     usd = prices.cost(
         table, model, prompt, completion, local=options.embedded, batch=options.answers is not None

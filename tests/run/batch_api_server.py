@@ -21,7 +21,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from summarizer.llm.recording import Recording, canonical_body, key_of
+import httpx2
+
+from summarizer.llm.recording import Recording, canonical, key_of
 
 Answer = Callable[[dict[str, Any]], dict[str, Any] | None]
 
@@ -30,7 +32,9 @@ def from_recordings(folder: Path) -> Answer:
     """Answer each request as the recordings in ``folder`` answered it live."""
 
     def answer(body: dict[str, Any]) -> dict[str, Any] | None:
-        path = folder / f"{key_of(canonical_body(body))}.json"
+        # The request a live call with this body would have sent, keyed as recordings are.
+        sent = httpx2.Request("POST", "http://batch.invalid/v1/chat/completions", json=body)
+        path = folder / f"{key_of(canonical(sent))}.json"
         return dict(Recording.load(path).response["body"]) if path.exists() else None
 
     return answer
