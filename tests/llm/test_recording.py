@@ -43,6 +43,12 @@ def _record(tmp_path: Path, body: dict[str, object] = BODY) -> Path:
     return path
 
 
+def _as_format_2(data: dict[str, Any]) -> None:
+    """``data`` as record mode of format 2 wrote it: its digest left the meta out."""
+    data["format"] = 2
+    data["meta"]["response_sha256"] = recording._digest(data["key"], data["response"])
+
+
 def test_key_ignores_host_headers_and_pydantic_version() -> None:
     a = recording.canonical(_request(BODY))
     b = recording.canonical(_request(BODY, host="127.0.0.1:8080", key="other"))
@@ -202,8 +208,7 @@ def test_a_recordings_meta_is_covered_by_its_digest(tmp_path: Path, edit: Any) -
 def test_recordings_of_format_2_are_still_read(tmp_path: Path) -> None:
     path = _record(tmp_path)
     data = json.loads(path.read_text())
-    data["format"] = 2
-    data["meta"]["response_sha256"] = recording._digest(data["key"], data["response"])
+    _as_format_2(data)
     path.write_text(json.dumps(data))
     assert recording.Recording.load(path).response["status"] == 200
     data["response"]["status"] = 500
@@ -330,8 +335,7 @@ def test_fixtures_check_takes_only_plain_article_names(tmp_path: Path) -> None:
     with pytest.raises(RecordingError, match="changed after it was recorded"):
         fixtures.check(tmp_path, [tmp_path])
     # Format 2 did not; such a file's article is still only a plain name.
-    data["format"] = 2
-    data["meta"]["response_sha256"] = recording._digest(data["key"], data["response"])
+    _as_format_2(data)
     path.write_text(json.dumps(data))
     report = fixtures.check(tmp_path, [tmp_path])
     assert report.problems == [
