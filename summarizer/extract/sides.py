@@ -459,6 +459,20 @@ def _bodies_apart(article: Article, sides: list[Side]) -> list[Side]:
     return (kept + bodies)[:MAX_SIDES]
 
 
+def _repeats_merged(sides: list[Side]) -> list[Side]:
+    """``sides`` with each side once: the model sometimes lists a side twice, and two
+    entries of one name would split its items between them."""
+    out: dict[str, Side] = {}
+    for side in sides:
+        key = side.name.casefold()
+        if key in out:
+            people = list(dict.fromkeys([*out[key].speakers, *side.speakers]))[:MAX_PEOPLE]
+            out[key] = out[key].model_copy(update={"speakers": people})
+        else:
+            out[key] = side
+    return list(out.values())
+
+
 def _owned_merged(sides: list[Side]) -> list[Side]:
     """``sides`` without those the model named as a part of another ("Velmora's foreign
     ministry" beside Velmora): their people join the side that owns them."""
@@ -501,15 +515,15 @@ def _people_placed(article: Article, sides: list[Side]) -> list[Side]:
         i: [pattern(x) for x in spellings(Side(name=s.name, kind=s.kind))]
         for i, s in enumerate(sides)
     }
-    placed: dict[str, int] = {}
+    # A person the model also lists as a side of their own is that side, however they are
+    # described, and no other side's speaker.
+    placed = {side.name.casefold(): i for i, side in enumerate(sides)}
     for i, side in enumerate(sides):
         for person in side.speakers:
             key = person.casefold()
             if key in placed:
                 continue
-            # A side the model lists as its own speaker is itself, however it is described.
-            own = key == side.name.casefold()
-            owner = None if own else _side_of(_described(person, article), patterns)
+            owner = _side_of(_described(person, article), patterns)
             placed[key] = i if owner is None else owner
     everyone = list(dict.fromkeys(p for side in sides for p in side.speakers))
 
@@ -527,7 +541,8 @@ def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
     own."""
     # A place is no side, whoever lists it, unless the model gives it people.
     listed = [s for s in sides if s.speakers or not _only_a_place(article, s)]
-    out = _bodies_apart(article, _people_placed(article, _owned_merged(listed)))
+    merged = _owned_merged(_repeats_merged(listed))
+    out = _bodies_apart(article, _people_placed(article, merged))
     patterns = {i: [pattern(x) for x in spellings(s)] for i, s in enumerate(out)}
     for name in candidates(article, out):
         if len(out) >= MAX_SIDES:

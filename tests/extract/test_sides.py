@@ -306,3 +306,37 @@ def test_a_person_listed_under_two_sides_or_the_wrong_one_joins_the_side_their_t
     # Placed by what the article calls them; one it calls nothing stays where first listed.
     assert by_name["pickers' union"] == ["Mira Olsen"]
     assert by_name["Valley Growers"] == ["Karl Wend", "Jo Pratt"]
+
+
+def test_a_person_listed_as_a_side_of_their_own_is_no_other_sides_speaker() -> None:
+    article = from_text(
+        "Orchard strike\n\n"
+        "Mediator Tove Lind met the Valley Growers and the pickers' union on Monday. "
+        "Lind said both sides had moved. "
+        "Growers' spokesman Karl Wend said the offer stood."
+    )
+    listed = [
+        Side(name="Valley Growers", kind="company", speakers=["Tove Lind", "Karl Wend"]),
+        Side(name="pickers' union", kind="union"),
+        Side(name="Tove Lind", kind="person"),
+    ]
+    by_name = {side.name: side.speakers for side in with_more_sides(article, listed)}
+    assert by_name["Valley Growers"] == ["Karl Wend"]
+    assert "Tove Lind" not in by_name["pickers' union"]
+
+
+def test_a_side_the_model_lists_twice_is_one_side_with_the_people_of_both() -> None:
+    article = from_text(
+        "Orchard strike\n\n"
+        "Growers' spokesman Karl Wend said the offer stood. "
+        "Valley Growers chair Ina Holt said talks would resume."
+    )
+    listed = [
+        Side(name="Valley Growers", kind="company", speakers=["Karl Wend"]),
+        Side(name="pickers' union", kind="union"),
+        Side(name="valley growers", kind="company", speakers=["Ina Holt"]),
+    ]
+    found = with_more_sides(article, listed)
+    growers = [s for s in found if s.name.casefold() == "valley growers"]
+    assert len(growers) == 1
+    assert growers[0].speakers == ["Karl Wend", "Ina Holt"]
