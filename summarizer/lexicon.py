@@ -47,6 +47,9 @@ TERM_LEMMAS = frozenset(
 DEAL_NOUNS = frozenset({"deal", "agreement", "accord", "settlement", "pact"})
 # A deal by any name, the kinds of one that end fighting included.
 DEAL_WORDS = DEAL_NOUNS | {"treaty", "truce", "ceasefire"}
+# Words that make what follows a condition of a side's assent ("would accept the truce only
+# if the port reopens"): the condition is what the side demands.
+CONDITIONS = ("only if", "on condition that", "on the condition that", "provided that")
 # Words that turn what follows into its opposite ("not agreed", "never signed").
 NEGATORS = ("not", "never", "n't", "cannot")
 # News writing's report that someone said nothing: such a sentence states no item.

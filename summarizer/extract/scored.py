@@ -52,6 +52,7 @@ from summarizer.extract.sides import (
 from summarizer.extract.strategy import Extracted, Progress, Strategy
 from summarizer.grounding import checks as ground
 from summarizer.lexicon import (
+    CONDITIONS,
     DEAL_NOUNS,
     DEAL_WORDS,
     NEGATORS,
@@ -210,7 +211,8 @@ _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
     ),
     (
         "proposed",
-        r"\b(?:propos\w*|offer\w*|suggest\w*|float\w*|(?:could|would|may|might) "
+        r"\b(?:propos\w*|offer\w*|suggest\w*|float\w*|draft\w*|circulat\w*|"
+        r"(?:could|would|may|might) "
         r"include)\b",
     ),
 )
@@ -269,6 +271,9 @@ def kinds_of(probs: dict[str, float], text: str, usual: dict[str, float]) -> lis
         cue = CUE_WEIGHT if CUES[name].search(text) else 1.0
         return probs[letter] / max(usual[letter], 1e-9) * cue
 
+    # "would clear the deal only if Halberd sells": the condition of assent is a demand.
+    if _CONDITION.search(outside_quotes(text)):
+        return ["demands"]
     # A sentence with no word of deals states no deal term, whatever the model's habits.
     letters = "BCD" if CUES["deal_terms"].search(text) else "BC"
     kind = KIND_NAMES[max(letters, key=weight)]
@@ -281,6 +286,7 @@ def kinds_of(probs: dict[str, float], text: str, usual: dict[str, float]) -> lis
     return [kind]
 
 
+_CONDITION = re.compile(rf"\b{alternation(CONDITIONS)}\b", re.IGNORECASE)
 # "declined to comment on the offer", unless the sentence says something too ("..., but an
 # aide said ...", "X said it had inspectors on site but declined to comment").
 _NO_COMMENT = re.compile(rf"\b(?:{'|'.join(NO_COMMENT)})\b", re.IGNORECASE)
@@ -308,9 +314,18 @@ def _mentions_a_deal(text: str) -> bool:
 # Verbs that put a term forward: its proposer is named with one of them. "Presented", not
 # "presence"; "tabled", not "the table".
 _PROPOSES = re.compile(
-    r"\b(?:(?:propos|offer|suggest|float|draft|submit)\w*|put(?:s|ting)? forward|"
-    r"tabl(?:es|ed|ing)\b|present(?:s|ed|ing)\b|call(?:s|ed)? for|"
+    r"\b(?:(?:propos|offer|suggest|float|draft|submit|circulat)\w*|put(?:s|ting)? forward|"
+    r"tabl(?:es|ed|ing)\b|present(?:s|ed|ing)\b|call(?:s|ed)? for|introduc(?:e|es|ed|ing)\b|"
+    r"(?:draws?|drew|drawn|drawing) up|"
     rf"(?:{_COUNTER_OFFER})\w*)",
+    re.IGNORECASE,
+)
+
+
+# A proposing verb with a whole proposal as its object: "presented a four-point plan".
+_PUT_FORWARD = re.compile(
+    rf"(?:{_PROPOSES.pattern})\w*\s+(?:[\w-]+\s+){{0,3}}?"
+    r"(?:plan|proposal|offer|draft|framework|package|bill|settlement|text)\b",
     re.IGNORECASE,
 )
 
@@ -351,12 +366,18 @@ def actor_of(
             return previous
     if section != "deal_terms":
         return named[0] if named else previous
-    # "Alvaro's original plan", "the union's offer": the owner of the proposal.
+    return (
+        _owner(text, patterns) or _proposer(text, previous, patterns) or _committed(text, patterns)
+    )
+
+
+def _owner(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
+    """The side a proposal is named as ("Alvaro's original plan", "the union's offer")."""
     for owned in _OWNED.finditer(text):
         owners = mentions(text[max(0, owned.start() - 60) : owned.start() + 2], patterns)
         if owners:
             return owners[-1]
-    return _proposer(text, previous, patterns) or _committed(text, patterns)
+    return None
 
 
 def _proposer(
@@ -364,20 +385,19 @@ def _proposer(
 ) -> str | None:
     """The side a sentence says put its term forward: the subject of a proposing verb, or
     the agent after "proposed by"; the last side named before, for a pronoun."""
-    verb = _PROPOSES.search(text)
-    if verb is None:
-        return None
-    # "X proposed ..." or "... proposed by X": the subject, or the agent after "by".
-    after = text[verb.end() :]
-    if re.match(r"\s+by\s", after):
-        agents = mentions(after[:60], patterns)
-        if agents:
-            return agents[0]
-    before = text[: verb.start()]
-    if re.search(r"\b(?:the|a|an|its|their|this|that)\s+$", before, re.IGNORECASE):
-        return None  # "the proposed agreement", "a proposal": no one is said to propose
-    subjects = mentions(before, patterns)
-    return subjects[0] if subjects else previous
+    for verb in _PROPOSES.finditer(text):
+        # "X proposed ..." or "... proposed by X": the subject, or the agent after "by".
+        after = text[verb.end() :]
+        if re.match(r"\s+by\s", after):
+            agents = mentions(after[:60], patterns)
+            if agents:
+                return agents[0]
+        before = text[: verb.start()]
+        if re.search(r"\b(?:the|a|an|its|their|this|that)\s+$", before, re.IGNORECASE):
+            continue  # "the proposed agreement", "a draft": no one is said to propose yet
+        subjects = mentions(before, patterns)
+        return subjects[0] if subjects else previous
+    return None
 
 
 # Verbs of binding oneself to a term, or of bringing the sides to it; not the adjective in
@@ -412,6 +432,21 @@ _ANAPHORA = re.compile(
     r"(?:it|the (?:plan|proposal|offer|draft|framework|package|bill))\b",
     re.IGNORECASE,
 )
+# A subject that is the proposal or a part of it ("The new revisions include ...", "The
+# plan's second part sets ..."): the sentence goes on with the proposal last credited.
+_PROPOSAL_PART = re.compile(
+    r"\b(?:the|this|that|its|their)\s+(?:[\w$.,-]+\s+){0,3}?"
+    r"(?:plan|proposal|offer|draft|framework|package|bill|revisions?|amendments?|version)\b",
+    re.IGNORECASE,
+)
+
+
+def _goes_on(text: str) -> bool:
+    """Whether ``text`` states more of a proposal named before: it opens with "it" or "the
+    plan", or its subject is the proposal or a part of it."""
+    if _ANAPHORA.search(text):
+        return True
+    return any(_PROPOSAL_PART.search(text[a:b]) for a, b in parse.holder(text).subjects)
 
 
 def target_of(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
@@ -513,7 +548,8 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
         spoken = outside_quotes(j.sentence.text)
         named = mentions(spoken, patterns)
         text = j.sentence.text  # worded at the end (wording.worded)
-        for section in kinds_of(j.kinds, j.sentence.text, usual):
+        sections = kinds_of(j.kinds, j.sentence.text, usual)
+        for section in sections:
             actor = actor_of(j.sentence.text, named, section, previous, patterns)
             evidence = [j.sentence.id]
             if section == "positions" and actor is not None:
@@ -532,7 +568,7 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                     )
             elif section == "deal_terms":
                 # "The plan would ...", "It calls for ...": the proposal last credited.
-                if actor is None and _ANAPHORA.search(j.sentence.text):
+                if actor is None and _goes_on(j.sentence.text):
                     actor = proposer
                 proposer = actor or proposer
                 # A sentence that lists terms states each of them.
@@ -547,6 +583,9 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                             "worded": bool(listed),
                         }
                     )
+        # "Envoys presented a plan." stated no term of it, but "Under the plan, ..." does.
+        if "deal_terms" not in sections and _PUT_FORWARD.search(j.sentence.text):
+            proposer = _proposer(j.sentence.text, None, patterns) or proposer
         # "He", "the plan" in the next sentence stand for the subject's side, else the first named.
         previous = subject_side(spoken, patterns) or (named[0] if named else previous)
     return _capped(wording.worded(out, article), judged)

@@ -377,6 +377,91 @@ def test_a_term_stated_of_the_plan_belongs_to_whoever_proposed_the_plan() -> Non
     ]
 
 
+def test_a_term_whose_subject_is_part_of_the_proposal_goes_on_with_its_proposer() -> None:
+    art = from_text(
+        "Quota row\n\n"
+        "The Fishermen's Guild put forward a plan on Monday. "
+        "Its amendments would include a cap of 40 tonnes a boat. "
+        "The plan's second part sets a fuel card for each boat. "
+        "Both sides agreed on Tuesday to keep the harbour open."
+    )
+    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
+    judged = [Judged(sentence=s, kinds=term) for s in art.sentences[1:]]
+    out = scored.assemble(art, SIDES, judged)
+    # A subject that is the plan or a part of it goes on with the plan's proposer; what
+    # "both sides" agreed is no one side's proposal.
+    assert [t["proposed_by"] for t in out["deal_terms"]] == [
+        "fishermen_s_guild",
+        "fishermen_s_guild",
+        "fishermen_s_guild",
+        None,
+    ]
+
+
+def test_a_proposer_is_found_past_a_noun_that_looks_like_a_proposing_verb() -> None:
+    # "a draft" is a noun, not the verb; the proposer is the agent of "circulated by".
+    art = from_text(
+        "Quota row\n\n"
+        "Under a draft circulated by the fisheries ministry, each boat would get 40 tonnes."
+    )
+    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])
+    assert [t["proposed_by"] for t in out["deal_terms"]] == ["the_fisheries_ministry"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The quota bill, introduced by the fisheries ministry, would give each boat 40 tonnes.",
+        "The plan, drawn up by the fisheries ministry, would give each boat 40 tonnes.",
+    ],
+)
+def test_who_introduced_or_drew_up_a_proposal_proposed_its_terms(sentence: str) -> None:
+    art = from_text(f"Quota row\n\n{sentence}")
+    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])
+    assert [t["proposed_by"] for t in out["deal_terms"]] == ["the_fisheries_ministry"]
+
+
+def test_a_plan_put_forward_in_a_sentence_of_no_term_is_its_proposers() -> None:
+    art = from_text(
+        "Quota row\n\n"
+        "The fisheries ministry presented a three-point plan on Monday. "
+        "Under the plan, each boat would get 40 tonnes."
+    )
+    background = {"A": 0.8, "B": 0.1, "C": 0.05, "D": 0.05}
+    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
+    judged = [
+        Judged(sentence=art.sentence(2), kinds=background),
+        Judged(sentence=art.sentence(3), kinds=term),
+    ]
+    out = scored.assemble(art, SIDES, judged)
+    assert [t["proposed_by"] for t in out["deal_terms"]] == ["the_fisheries_ministry"]
+
+
+def test_a_drafts_terms_are_proposed_even_where_the_article_reports_an_agreement() -> None:
+    # The article's default ("agreed", from an agreement elsewhere) is not a draft's status.
+    text = "Under a draft circulated on Monday, each boat would get 40 tonnes."
+    assert scored.status_of(text, default="agreed") == "proposed"
+    assert scored.status_of("Each boat would get 40 tonnes.", default="agreed") == "agreed"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The guild said it would accept the quota only if the ministry paid for fuel.",
+        "The ministry will sign the accord on condition that boats stay in port in May.",
+    ],
+)
+def test_a_condition_of_a_sides_assent_is_a_demand(sentence: str) -> None:
+    usual = {"A": 0.25, "B": 0.25, "C": 0.25, "D": 0.25}
+    says_d = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
+    assert scored.kinds_of(says_d, sentence, usual) == ["demands"]
+    # A condition inside a quotation is the speaker's words, read as the model reads them.
+    quoted = f'"{sentence[:-1]}," a skipper said.'
+    assert scored.kinds_of(says_d, quoted, usual) != ["demands"]
+
+
 def test_a_sentence_without_a_word_of_deals_is_no_deal_term() -> None:
     usual = {"A": 0.25, "B": 0.25, "C": 0.25, "D": 0.25}
     says_d = {"A": 0.05, "B": 0.3, "C": 0.05, "D": 0.6}
