@@ -432,23 +432,6 @@ _ANAPHORA = re.compile(
     r"(?:it|the (?:plan|proposal|offer|draft|framework|package|bill))\b",
     re.IGNORECASE,
 )
-# A subject that is the proposal or a part of it ("The new revisions include ...", "The
-# plan's second part sets ..."): the sentence goes on with the proposal last credited.
-_PROPOSAL_PART = re.compile(
-    r"\b(?:the|this|that|its|their)\s+(?:[\w$.,-]+\s+){0,3}?"
-    r"(?:plan|proposal|offer|draft|framework|package|bill|revisions?|amendments?|version)\b",
-    re.IGNORECASE,
-)
-
-
-def _goes_on(text: str) -> bool:
-    """Whether ``text`` states more of a proposal named before: it opens with "it" or "the
-    plan", or its subject is the proposal or a part of it."""
-    if _ANAPHORA.search(text):
-        return True
-    return any(_PROPOSAL_PART.search(text[a:b]) for a, b in parse.holder(text).subjects)
-
-
 def target_of(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
     """The party a demand is made of: one named right after the demand's verb ("urged the
     ministry", "an ultimatum to the rebels"), else none."""
@@ -568,7 +551,7 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                     )
             elif section == "deal_terms":
                 # "The plan would ...", "It calls for ...": the proposal last credited.
-                if actor is None and _goes_on(j.sentence.text):
+                if actor is None and _ANAPHORA.search(j.sentence.text):
                     actor = proposer
                 proposer = actor or proposer
                 # A sentence that lists terms states each of them.

@@ -377,27 +377,6 @@ def test_a_term_stated_of_the_plan_belongs_to_whoever_proposed_the_plan() -> Non
     ]
 
 
-def test_a_term_whose_subject_is_part_of_the_proposal_goes_on_with_its_proposer() -> None:
-    art = from_text(
-        "Quota row\n\n"
-        "The Fishermen's Guild put forward a plan on Monday. "
-        "Its amendments would include a cap of 40 tonnes a boat. "
-        "The plan's second part sets a fuel card for each boat. "
-        "Both sides agreed on Tuesday to keep the harbour open."
-    )
-    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
-    judged = [Judged(sentence=s, kinds=term) for s in art.sentences[1:]]
-    out = scored.assemble(art, SIDES, judged)
-    # A subject that is the plan or a part of it goes on with the plan's proposer; what
-    # "both sides" agreed is no one side's proposal.
-    assert [t["proposed_by"] for t in out["deal_terms"]] == [
-        "fishermen_s_guild",
-        "fishermen_s_guild",
-        "fishermen_s_guild",
-        None,
-    ]
-
-
 def test_a_proposer_is_found_past_a_noun_that_looks_like_a_proposing_verb() -> None:
     # "a draft" is a noun, not the verb; the proposer is the agent of "circulated by".
     art = from_text(
