@@ -432,6 +432,8 @@ _ANAPHORA = re.compile(
     r"(?:it|the (?:plan|proposal|offer|draft|framework|package|bill))\b",
     re.IGNORECASE,
 )
+
+
 def target_of(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
     """The party a demand is made of: one named right after the demand's verb ("urged the
     ministry", "an ultimatum to the rebels"), else none."""

@@ -8,9 +8,9 @@ into re-ask messages (the pydantic docs URL, which carries its version) is remov
 Its ``meta.response_sha256`` is the digest of the key, the whole stored response (status and
 body; response headers are not stored) and the rest of ``meta`` (the article, strategy and
 model it was recorded for): a file whose key, name, status, body or meta was changed by hand
-is refused. Files of format 2 digested the key and response, not the meta; files of format 1
-the body alone, and are read only with the status record mode ever wrote (200) and nothing
-else in the response. Both are still read; re-recording brings them to the current format.
+is refused. Earlier formats left the meta out of the digest (format 2) or digested the body
+alone (format 1), so an edited meta would pass: they are refused too, with the command that
+records them again.
 """
 
 from __future__ import annotations
@@ -72,15 +72,13 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def _body_digest(body: Any) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-
-
-def _digest(key: str, response: dict[str, Any], meta: dict[str, Any] | None = None) -> str:
-    """Format 3's digest (``meta`` given, without its own digest) or format 2's (none)."""
-    covered: dict[str, Any] = {"key": key, "response": response}
-    if meta is not None:
-        covered["meta"] = {k: v for k, v in meta.items() if k != "response_sha256"}
+def _digest(key: str, response: dict[str, Any], meta: dict[str, Any]) -> str:
+    """The digest of a recording's key, response and meta (without the digest itself)."""
+    covered = {
+        "key": key,
+        "response": response,
+        "meta": {k: v for k, v in meta.items() if k != "response_sha256"},
+    }
     text = json.dumps(covered, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -133,18 +131,12 @@ class Recording:
         key = key_of(request)
         if key != path.stem or data.get("key") != path.stem:
             raise _broken(path, f"does not match its name (its request hashes to {key[:12]})")
-        if fmt == FORMAT:
-            intact = isinstance(meta, dict) and digest == _digest(key, response, meta)
-        elif fmt == 2:
-            intact = digest == _digest(key, response)
-        else:  # format 1: the body's digest; record mode only ever wrote status 200
-            intact = (
-                fmt == 1
-                and set(response) == {"status", "body"}
-                and status == 200
-                and digest == _body_digest(response["body"])
+        if fmt in (1, 2):
+            raise RecordingError(
+                f"recording {path} is of format {fmt}, whose digest left its meta out",
+                hint="delete it and record again with --record",
             )
-        if not intact:
+        if fmt != FORMAT or not isinstance(meta, dict) or digest != _digest(key, response, meta):
             raise _broken(path, "was changed after it was recorded (response digest)")
         return cls(path, key, request, response, meta)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -43,10 +44,15 @@ def _record(tmp_path: Path, body: dict[str, object] = BODY) -> Path:
     return path
 
 
-def _as_format_2(data: dict[str, Any]) -> None:
-    """``data`` as record mode of format 2 wrote it: its digest left the meta out."""
-    data["format"] = 2
-    data["meta"]["response_sha256"] = recording._digest(data["key"], data["response"])
+def _body_digest(body: Any) -> str:
+    """The digest format 1 kept: the body's alone."""
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _format_2_digest(data: dict[str, Any]) -> str:
+    """The digest format 2 kept: the key and the response, not the meta."""
+    covered = {"key": data["key"], "response": data["response"]}
+    return hashlib.sha256(json.dumps(covered, sort_keys=True).encode()).hexdigest()
 
 
 def test_key_ignores_host_headers_and_pydantic_version() -> None:
@@ -162,7 +168,7 @@ def test_edited_recording_is_detected(tmp_path: Path) -> None:
         lambda d: d.pop("format"),
         lambda d: d.update(key="0" * 64),
         # A digest recomputed by the rule of format 1 (the body alone) is refused too.
-        lambda d: d["meta"].update(response_sha256=recording._body_digest(d["response"]["body"])),
+        lambda d: d["meta"].update(response_sha256=_body_digest(d["response"]["body"])),
     ],
 )
 def test_any_edit_or_missing_part_of_a_recording_is_a_recording_error(
@@ -205,29 +211,22 @@ def test_a_recordings_meta_is_covered_by_its_digest(tmp_path: Path, edit: Any) -
         recording.Recording.load(path)
 
 
-def test_recordings_of_format_2_are_still_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "digest"),
+    [(1, lambda d: _body_digest(d["response"]["body"])), (2, _format_2_digest)],
+)
+def test_recordings_of_earlier_formats_are_refused_with_the_fix(
+    tmp_path: Path, fmt: int, digest: Any
+) -> None:
+    # Their digests left the meta out: an edited article or strategy would have passed.
     path = _record(tmp_path)
     data = json.loads(path.read_text())
-    _as_format_2(data)
+    data["format"] = fmt
+    data["meta"]["response_sha256"] = digest(data)
     path.write_text(json.dumps(data))
-    assert recording.Recording.load(path).response["status"] == 200
-    data["response"]["status"] = 500
-    path.write_text(json.dumps(data))
-    with pytest.raises(RecordingError, match="changed after it was recorded"):
+    with pytest.raises(RecordingError, match=f"is of format {fmt}") as caught:
         recording.Recording.load(path)
-
-
-def test_recordings_of_format_1_are_read_only_as_record_mode_wrote_them(tmp_path: Path) -> None:
-    path = _record(tmp_path)
-    data = json.loads(path.read_text())
-    data["format"] = 1
-    data["meta"]["response_sha256"] = recording._body_digest(data["response"]["body"])
-    path.write_text(json.dumps(data))
-    assert recording.Recording.load(path).response["status"] == 200
-    data["response"]["status"] = 201
-    path.write_text(json.dumps(data))
-    with pytest.raises(RecordingError, match="changed after it was recorded"):
-        recording.Recording.load(path)
+    assert "record again" in (caught.value.hint or "")
 
 
 def test_the_cache_keeps_each_server_and_key_apart(tmp_path: Path) -> None:
@@ -334,8 +333,8 @@ def test_fixtures_check_takes_only_plain_article_names(tmp_path: Path) -> None:
     # The current format digests the meta: the edit itself is refused.
     with pytest.raises(RecordingError, match="changed after it was recorded"):
         fixtures.check(tmp_path, [tmp_path])
-    # Format 2 did not; such a file's article is still only a plain name.
-    _as_format_2(data)
+    # A digest forged anew over the edit (it is no secret) still names only a plain file.
+    data["meta"]["response_sha256"] = recording._digest(data["key"], data["response"], data["meta"])
     path.write_text(json.dumps(data))
     report = fixtures.check(tmp_path, [tmp_path])
     assert report.problems == [
