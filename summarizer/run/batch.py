@@ -103,40 +103,49 @@ def output_names(paths: list[Path]) -> dict[Path, str]:
     }
 
 
-def _finished(out: Path, source: Path) -> bool:
-    """True when ``out`` holds a brief of the current text of ``source``."""
+def _finished(out: Path, source: Path) -> dict[str, Any] | None:
+    """The brief ``out`` holds when it is one of the current text of ``source``."""
     if not out.is_file():
-        return False
+        return None
     try:
         brief = json.loads(out.read_text(encoding="utf-8"))
         current = articles.load(source).sha256
     except (OSError, ValueError, SummarizerError):
-        return False
-    return bool(brief.get("metadata", {}).get("article_sha256") == current)
+        return None
+    if not isinstance(brief, dict) or brief.get("metadata", {}).get("article_sha256") != current:
+        return None
+    return brief
 
 
-def _refuse_clashes(index: Path, names: dict[Path, str]) -> None:
-    """Refuse to write a brief over one an earlier batch made of another article under the
-    same name (``a/x.txt`` then ``b/x.txt`` into one ``--out``): it would replace that
-    brief while the index still called it the other article's."""
+def _earlier(index: Path) -> list[dict[str, Any]]:
+    """The readable lines of an earlier batch's ``index.jsonl`` (none when there is none)."""
     try:
         lines = index.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
-        return
+        return []
     except OSError as exc:
         raise OutputError(f"cannot read {index}: {exc.strerror}") from None
-    earlier: dict[str, str] = {}
+    entries = []
     for line in lines:
         try:
             entry = json.loads(line)
-            earlier[str(entry["name"])] = str(entry["source"])
-        except (ValueError, KeyError, TypeError):
+        except ValueError:
             continue  # an unreadable line names no brief
+        if isinstance(entry, dict) and "name" in entry and "source" in entry:
+            entries.append(entry)
+    return entries
+
+
+def _refuse_clashes(earlier: list[dict[str, Any]], out_dir: Path, names: dict[Path, str]) -> None:
+    """Refuse to write a brief over one an earlier batch made of another article under the
+    same name (``a/x.txt`` then ``b/x.txt`` into one ``--out``): it would replace that
+    brief while the index still called it the other article's."""
+    sources = {str(e["name"]): str(e["source"]) for e in earlier}
     for path, name in names.items():
-        theirs = earlier.get(name)
+        theirs = sources.get(name)
         if theirs is not None and Path(theirs).resolve() != path.resolve():
             raise OutputError(
-                f"{index.parent / (name + '.json')} is the brief of {theirs}; {path} would "
+                f"{out_dir / (name + '.json')} is the brief of {theirs}; {path} would "
                 "replace it under the same name",
                 hint="give this batch another --out folder",
             )
@@ -257,6 +266,38 @@ def _outcome(
     return Outcome(name, str(path), status, seconds, *spent, **extra)
 
 
+def left_to_do(
+    paths: list[Path], names: dict[Path, str], out_dir: Path, ledger: _Ledger
+) -> list[Path]:
+    """The articles of ``paths`` without a brief of their current text in ``out_dir``; the
+    others are recorded as skipped. Refuses a name an earlier batch gave another article."""
+    earlier = _earlier(out_dir / "index.jsonl")
+    _refuse_clashes(earlier, out_dir, names)
+    indexed = {str(e["name"]) for e in earlier if e.get("status") == "ok"}
+    todo = []
+    for path in paths:
+        brief = _finished(out_dir / f"{names[path]}.json", path)
+        if brief is None:
+            todo.append(path)
+            continue
+        if names[path] not in indexed:
+            # Killed after the brief was written but before its line: the line is
+            # written now, so the index names every brief there.
+            ledger.index.add(_recovered(names[path], path, brief))
+        ledger.add(Outcome(names[path], str(path), "skipped"))
+    return todo
+
+
+def _recovered(name: str, path: Path, brief: dict[str, Any]) -> Outcome:
+    """The ``ok`` line of a brief a killed batch wrote without its index line, with the
+    usage the brief records (its time was not recorded: 0)."""
+    try:
+        usage = Usage.model_validate(brief["metadata"]["usage"])
+    except (KeyError, TypeError, ValueError):
+        usage = None
+    return _outcome(name, path, "ok", time.monotonic(), usage)
+
+
 def _failed(name: str, path: Path, started: float, exc: BaseException) -> Outcome:
     """The outcome of an article that failed: ours with its hint; anything else is a bug of
     the tool, told as one (with its place in the code) but never a lost article."""
@@ -276,14 +317,14 @@ class _Ledger:
     def __init__(self, index: _Index, on_update: Callable[[Outcome, Totals], None] | None):
         self.outcomes: list[Outcome] = []
         self.totals = Totals()
-        self._index = index
+        self.index = index
         self._on_update = on_update
         self._lock = threading.Lock()
 
     def add(self, outcome: Outcome) -> None:
         """Record ``outcome``; a finished article (not a skipped one) gets its index line."""
         if outcome.status != "skipped":
-            self._index.add(outcome)
+            self.index.add(outcome)
         with self._lock:
             self.outcomes.append(outcome)
             totals = self.totals
@@ -330,14 +371,8 @@ def _run(
     # under the lock: no other batch is writing here.
     for stale in out_dir.glob(".*.json.*.tmp"):
         stale.unlink(missing_ok=True)
-    _refuse_clashes(out_dir / "index.jsonl", names)
     ledger = _Ledger(_Index(out_dir / "index.jsonl"), on_update)
-    todo = []
-    for path in paths:
-        if _finished(out_dir / f"{names[path]}.json", path):
-            ledger.add(Outcome(names[path], str(path), "skipped"))
-        else:
-            todo.append(path)
+    todo = left_to_do(paths, names, out_dir, ledger)
     # ``concurrency`` bounds the requests in flight (the gate), not the threads: a quarter
     # more threads have their next request ready while others check an answer and write
     # it, so a freed slot is taken at once instead of after that Python work.

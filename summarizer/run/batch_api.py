@@ -40,13 +40,12 @@ from summarizer.run.batch import (
     Summarize,
     Totals,
     _failed,
-    _finished,
     _Index,
     _Ledger,
     _locked,
     _outcome,
-    _refuse_clashes,
     expand,
+    left_to_do,
     output_names,
 )
 
@@ -162,13 +161,7 @@ class _Rounds:
 
     def run(self, paths: list[Path], poll: float, max_cost: float | None) -> list[Outcome]:
         names = output_names(paths)
-        _refuse_clashes(self.out / "index.jsonl", names)
-        todo = []
-        for path in paths:
-            if _finished(self.out / f"{names[path]}.json", path):
-                self.ledger.add(Outcome(names[path], str(path), "skipped"))
-            else:
-                todo.append(path)
+        todo = left_to_do(paths, names, self.out, self.ledger)
         for _ in range(MAX_ROUNDS):
             self._settle(poll)  # a rerun first waits for what an earlier one sent
             todo, queued = self._pass(todo, names)
