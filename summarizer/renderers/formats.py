@@ -147,9 +147,11 @@ def to_table(brief: Brief, width: int | None = None) -> str:
     for p in brief.parties:
         shown = p.name if p.verified else f"{p.name} (UNVERIFIED: {p.unverified_reason})"
         parties.add_row(shown, p.kind.replace("_", " "), ", ".join(p.speakers))
-    positions = table("Positions", "Holder", "Topic", "Stance", "Evidence")
+    # A Topic column only where some position has one: the scored strategy writes none.
+    topics = any(x.topic for x in brief.positions)
+    positions = table("Positions", "Holder", *(["Topic"] if topics else []), "Stance", "Evidence")
     for x in brief.positions:
-        positions.add_row(name(x.holder), x.topic, x.stance, cite(x))
+        positions.add_row(name(x.holder), *([x.topic] if topics else []), x.stance, cite(x))
     demands = table("Demands", "By", "Of", "What", "Evidence")
     for d in brief.demands:
         extra = "; ".join(

@@ -28,6 +28,15 @@ def test_an_item_in_its_sentences_words_says_so() -> None:
     )
 
 
+def test_a_topic_column_shows_only_where_a_position_has_a_topic() -> None:
+    brief = summarizer.summarize(SEED, replayed())
+    assert brief.positions and not any(p.topic for p in brief.positions)
+    assert "Topic" not in to_table(brief, width=400)
+    first = brief.positions[0].model_copy(update={"topic": "direct talks with Hamas"})
+    shown = to_table(brief.model_copy(update={"positions": [first]}), width=400)
+    assert "Topic" in shown and "direct talks with Hamas" in shown
+
+
 _EVIL = (
     "\x1b]0;owned\x07\x1b[31mred ![pixel](https://tracker.example/p.png) "
     "[go](https://x.example)\n# Injected heading"
