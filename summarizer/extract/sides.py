@@ -101,6 +101,16 @@ def _person_in(said: str) -> str | None:
     return name.group(0)
 
 
+# Two to four capitalised words: a person's name rather than a body's.
+_PERSON = re.compile(r"[A-Z][\w'’-]+(?:\s+(?:al-|bin\s|de\s)?[A-Z][\w'’-]+){1,3}")
+
+
+def _is_person(name: str) -> bool:
+    """Whether ``name`` is a person's full name ("Abu Bakr al-Qirbi"), not a body's
+    ("Harbour Pilots Association") or a single word."""
+    return bool(_PERSON.fullmatch(name)) and not _ORG_HEAD.search(name)
+
+
 def tidy(side: Side, text: str) -> Side:
     """``side`` as the article writes it: people without the titles the model adds, names
     in the article's own spelling, and people the article never names (or only describes)
@@ -108,6 +118,11 @@ def tidy(side: Side, text: str) -> Side:
     name = _as_written(side.name, text) or side.name
     # "the Premier League" is the Premier League: a proper name without its article.
     name = re.sub(r"^[Tt]he\s+(?=[A-Z])", "", name)
+    # "Senator Ana Ruiz" is Ana Ruiz: a side that is one person goes by the name the
+    # article uses for her alone ("General Motors" is no title and a name).
+    person = _untitled(name)
+    if person != name and _is_person(person):
+        name = person
     people: list[str] = []
     for said in side.speakers:
         # "Ana Ruiz, the fisheries minister": the name, not the description after it.
@@ -232,7 +247,10 @@ def pattern(spelling: str) -> re.Pattern[str]:
     letters = re.sub(r"\W", "", spelling)
     short = letters.isupper() and len(letters) <= 4
     tail = r"\w{0,3}" if len(spelling) >= 4 and not short else ""
-    flags = 0 if short else re.IGNORECASE
+    # A one-word proper name as it is written: "City" of "City Council" is not "the city's
+    # reserve fund", nor "Halberd" a halberd; a longer name or "the council" in any case.
+    proper = " " not in spelling and spelling[:1].isupper()
+    flags = 0 if short or proper else re.IGNORECASE
     return re.compile(rf"(?<!\w){re.escape(spelling)}{tail}(?!\w)", flags)
 
 
@@ -421,10 +439,6 @@ def candidates(article: Article, sides: list[Side]) -> list[str]:
     return [n for n in unique if n in acting]
 
 
-# Two to four capitalised words: a person's name rather than a body's.
-_PERSON = re.compile(r"[A-Z][\w'’-]+(?:\s+(?:al-|bin\s|de\s)?[A-Z][\w'’-]+){1,3}")
-
-
 # A body's generic last word, as the model writes it after the body's name ("M5S party").
 _BODY_WORD = re.compile(r"\s+(?:party|movement)$", re.IGNORECASE)
 
@@ -549,7 +563,7 @@ def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
             break
         if _only_a_place(article, Side(name=name, kind="other")):
             continue
-        if not _PERSON.fullmatch(name) or _ORG_HEAD.search(name):
+        if not _is_person(name):
             out.append(Side(name=name, kind="organisation"))
             # Its people, named later, may be tied to it ("Its chairman, Arne Sollid").
             patterns[len(out) - 1] = [pattern(x) for x in spellings(out[-1])]

@@ -85,6 +85,16 @@ def test_a_proper_name_loses_its_leading_article_a_description_keeps_it() -> Non
     assert (pilots.name, port.name) == ("Harbour Pilots Association", "the port authority")
 
 
+def test_a_side_that_is_one_person_goes_by_their_name_without_the_title() -> None:
+    text = "Senator Ana Ruiz and Foreign Minister Li Wei met General Motors. Chairman Okoro left."
+    names = [
+        tidy(Side(name=name, kind="person"), text).name
+        for name in ("Senator Ana Ruiz", "Foreign Minister Li Wei", "Chairman Okoro")
+    ]
+    assert names == ["Ana Ruiz", "Li Wei", "Chairman Okoro"]  # one word is no full name
+    assert tidy(Side(name="General Motors", kind="company"), text).name == "General Motors"
+
+
 def test_a_body_listed_among_a_sides_people_and_acting_alone_is_a_side_of_its_own() -> None:
     art = from_text(
         "Budget fight\n\n"
@@ -340,3 +350,10 @@ def test_a_side_the_model_lists_twice_is_one_side_with_the_people_of_both() -> N
     growers = [s for s in found if s.name.casefold() == "valley growers"]
     assert len(growers) == 1
     assert growers[0].speakers == ["Karl Wend", "Ina Holt"]
+
+
+def test_a_one_word_proper_name_is_found_as_written_a_longer_name_in_any_case() -> None:
+    city = pattern("City")
+    assert city.search("The City signed.") and not city.search("the city's reserve fund")
+    assert pattern("City Council").search("the city council voted")
+    assert pattern("the Council").search("the council voted")
