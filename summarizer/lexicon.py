@@ -43,6 +43,19 @@ TERM_LEMMAS = frozenset(
     "propose offer include recommend suggest seek provide agree accept reject sign table "
     "present approve back float outline".split()
 )
+# Verbs that put a proposal forward, by lemma: their object is what is proposed.
+OFFER_LEMMAS = frozenset("offer propose counter table submit float".split())
+# Nouns for a proposal as a whole: as a sentence's subject, what it "calls for" or "would
+# give" is a term of it ("The plan calls for a truce").
+PROPOSAL_NOUNS = frozenset(
+    "plan proposal offer draft framework package bill deal agreement accord settlement "
+    "compromise treaty truce ceasefire pact counteroffer counterproposal".split()
+)
+# Verbs a proposal states its terms with, by lemma ("it calls for", "the offer would extend").
+STATES_TERMS_LEMMAS = frozenset(
+    "call include provide propose set envisage require recommend offer give allow guarantee "
+    "cap cut raise create grant extend establish oblige".split()
+)
 # The words that name a deal as a whole ("a deal", "the agreement"): bare, they state no term.
 DEAL_NOUNS = frozenset({"deal", "agreement", "accord", "settlement", "pact"})
 # A deal by any name, the kinds of one that end fighting included.

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from summarizer.lexicon import DEMAND_LEMMAS, DEMAND_NOUNS, SPEECH_LEMMAS, TERM_LEMMAS
+from summarizer.lexicon import (
+    DEMAND_LEMMAS,
+    DEMAND_NOUNS,
+    OFFER_LEMMAS,
+    PROPOSAL_NOUNS,
+    SPEECH_LEMMAS,
+    STATES_TERMS_LEMMAS,
+    TERM_LEMMAS,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -111,6 +119,55 @@ def demands(text: str) -> tuple[Demand, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=256)
+def asks_to_act(text: str) -> bool:
+    """Whether ``text`` reports a request that someone act: a demand verb with an addressee
+    and what it asks of them as a clause after it ("urged the board to open talks", "called
+    on Turkey to show restraint", "asked them to respond by Monday"). Not a demand verb
+    alone ("asking for help"), nor one whose object is a thing ("demanded a ceasefire")."""
+    for verb in _parsed(text):
+        if verb.pos_ != "VERB" or verb.lemma_ not in DEMAND_LEMMAS:
+            continue
+        # "on" and "upon" only: "called to the harbour to see" is a place and a purpose.
+        addressed = any(
+            c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ in ("on", "upon"))
+            for c in verb.children
+        )
+        if addressed and any(c.dep_ in ("xcomp", "ccomp") and c.i > verb.i for c in verb.children):
+            return True
+    return False
+
+
+@lru_cache(maxsize=256)
+def puts_forward(text: str) -> bool:
+    """Whether ``text``'s main verb puts a term forward, what is proposed its object ("The
+    club has offered a four-year deal worth $60 million", "The union countered with a 6
+    percent raise"); not a proposal named and nothing of it ("Reade has proposed a
+    compromise")."""
+    for sent in _parsed(text).sents:
+        root = sent.root
+        if root.lemma_ not in OFFER_LEMMAS:
+            return False
+        objects = [c for c in root.children if c.dep_ in ("dobj", "xcomp")]
+        objects += [
+            o
+            for c in root.children
+            if c.dep_ == "prep" and c.lower_ == "with"
+            for o in c.children
+            if o.dep_ == "pobj"
+        ]
+        # A proposal noun says what it holds with a phrase or clause, or a figure ("a
+        # four-year deal worth $60 million").
+        return any(
+            o.pos_ != "NOUN"
+            or o.lemma_ not in PROPOSAL_NOUNS
+            or any(c.dep_ in _CONTENT_OF for c in o.children)
+            or any(t.like_num for t in o.subtree)
+            for o in objects
+        )
+    return False
+
+
 # Pronouns that stand for a side named before: "he said", "they rejected it".
 _ANAPHORIC = frozenset({"he", "she", "they", "it"})
 
@@ -135,6 +192,21 @@ def holder(text: str) -> Holder:
             pronoun = len(found) == 1 and found[0].lower_ in _ANAPHORIC
             return Holder(tuple(_span(t) for t in found), pronoun)
     return Holder((), False)
+
+
+@lru_cache(maxsize=256)
+def proposal_speaks(text: str) -> str | None:
+    """The subject of ``text``'s main verb when that verb states a proposal's terms ("The
+    plan calls for ...", "it would give ..."): its lower-cased word ("plan", "it"), else
+    None. Only an active subject: "the plan was rejected" reports what befell the plan."""
+    for sent in _parsed(text).sents:
+        if sent.root.lemma_ not in STATES_TERMS_LEMMAS:
+            return None
+        found = [c for c in sent.root.children if c.dep_ == "nsubj"]
+        if len(found) == 1 and (found[0].lemma_ in PROPOSAL_NOUNS or found[0].lower_ == "it"):
+            return found[0].lower_ if found[0].lower_ == "it" else found[0].lemma_
+        return None
+    return None
 
 
 # Words that end a listing's last part, and the longest part taken, in tokens.

@@ -57,6 +57,7 @@ from summarizer.lexicon import (
     DEAL_WORDS,
     NEGATORS,
     NO_COMMENT,
+    PROPOSAL_NOUNS,
     SPEECH_FORMS,
     alternation,
 )
@@ -262,6 +263,18 @@ def kinds_of(probs: dict[str, float], text: str, usual: dict[str, float]) -> lis
     """The sections a sentence's items go to: none when the model calls it background,
     else the kind most probable relative to how often the model picks it in this article
     (``usual``: each letter's mean probability), weighed up by the sentence's cue words."""
+    # "urged the board to open talks": a request that someone act is a demand, however the
+    # model weighs the sentence; where the sentence is a position too ("said it backed the
+    # offer and urged the board to open talks"), it is both.
+    if parse.asks_to_act(text):
+        return (
+            ["positions", "demands"] if _kinds(probs, text, usual) == ["positions"] else ["demands"]
+        )
+    return _kinds(probs, text, usual)
+
+
+def _kinds(probs: dict[str, float], text: str, usual: dict[str, float]) -> list[str]:
+    """:func:`kinds_of` as the model's letters and the cue words have it."""
     cued = any(rule.search(text) for rule in CUES.values())
     if probs["A"] >= (BACKGROUND if cued else BACKGROUND_UNCUED) or _says_nothing(text):
         return []
@@ -434,6 +447,20 @@ _ANAPHORA = re.compile(
 )
 
 
+_PROPOSAL = re.compile(rf"\b{alternation(PROPOSAL_NOUNS)}s?\b", re.IGNORECASE)
+
+
+def _plan_states(article: Article, sentence: Sentence) -> bool:
+    """Whether ``sentence`` states a proposal's terms: its subject is the proposal ("The
+    offer would extend the lease"), or "it" where the sentence before names one ("... a
+    written proposal. It calls for ...")."""
+    subject = parse.proposal_speaks(sentence.text)
+    if subject != "it":
+        return subject is not None
+    before = article.sentence(sentence.id - 1).text if sentence.id > 1 else ""
+    return bool(_PROPOSAL.search(before))
+
+
 def target_of(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
     """The party a demand is made of: one named right after the demand's verb ("urged the
     ministry", "an ultimatum to the rebels"), else none."""
@@ -534,6 +561,14 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
         named = mentions(spoken, patterns)
         text = j.sentence.text  # worded at the end (wording.worded)
         sections = kinds_of(j.kinds, j.sentence.text, usual)
+        stated = _plan_states(article, j.sentence)
+        # What a proposal states is its term ("The offer would extend the lease"), and so is
+        # what a side puts forward ("The club has offered a four-year deal worth $60 million"),
+        # whatever the model's letters.
+        if (sections and stated) or (
+            parse.puts_forward(j.sentence.text) and subject_side(j.sentence.text, patterns)
+        ):
+            sections = ["deal_terms"]
         for section in sections:
             actor = actor_of(j.sentence.text, named, section, previous, patterns)
             evidence = [j.sentence.id]
@@ -553,7 +588,7 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                     )
             elif section == "deal_terms":
                 # "The plan would ...", "It calls for ...": the proposal last credited.
-                if actor is None and _ANAPHORA.search(j.sentence.text):
+                if actor is None and (stated or _ANAPHORA.search(j.sentence.text)):
                     actor = proposer
                 proposer = actor or proposer
                 # A sentence that lists terms states each of them.

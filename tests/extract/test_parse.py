@@ -56,6 +56,40 @@ def test_what_comes_before_the_verb_is_not_what_it_asks() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("The pilots' union urged the airline to reopen talks before the holiday.", True),
+        ("The growers called on the water board to publish its figures.", True),
+        ('"We have asked them to respond by Friday," the mediator said.', True),
+        ("The league has pressed the clubs to accept a salary cap.", True),
+        # A demand of a thing, or help sought of no one, asks no one to act.
+        ("The dockers demanded a ten percent raise.", False),
+        ("The village has been asking for help with the floods for months.", False),
+        # "to" a place, not an addressee.
+        ("The minister called to the harbour to see the damage.", False),
+    ],
+)
+def test_a_request_that_someone_act_has_an_addressee_and_a_clause(text: str, asks: bool) -> None:
+    assert parse.asks_to_act(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "proposes"),
+    [
+        ("The club has offered a four-year deal worth $60 million.", True),
+        ("The growers proposed cutting water use by a fifth over three summers.", True),
+        ("The ministry tabled a ban on night trawling.", True),
+        # A proposal named, and nothing of it; a proposing verb that is not the main one.
+        ("The mayor has proposed a compromise.", False),
+        ("The union said it would study what the club offered.", False),
+        ("The club rejected the offer of a four-year deal.", False),
+    ],
+)
+def test_a_side_puts_a_term_forward_with_its_main_verb(text: str, proposes: bool) -> None:
+    assert parse.puts_forward(text) is proposes
+
+
+@pytest.mark.parametrize(
     ("text", "parts"),
     [
         (

@@ -47,6 +47,19 @@ def _assemble(*kinds: dict[str, float]) -> dict[str, Any]:
     return scored.assemble(ART, SIDES, _judged(*kinds))
 
 
+POSITION = {"A": 0.05, "B": 0.8, "C": 0.1, "D": 0.05}
+DEMAND = {"A": 0.05, "B": 0.1, "C": 0.8, "D": 0.05}
+TERM = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
+
+
+def _read(body: str, *kinds: dict[str, float], sides: Sides = SIDES) -> dict[str, Any]:
+    """The extraction of an article of ``body`` (after a title), its sentences judged
+    ``kinds`` in order."""
+    art = from_text(f"Quota row\n\n{body}")
+    judged = [Judged(sentence=s, kinds=k) for s, k in zip(art.sentences[1:], kinds, strict=True)]
+    return scored.assemble(art, sides, judged)
+
+
 def test_parties_are_tidied_to_the_article_and_get_derived_ids() -> None:
     out = _assemble(*[BACKGROUND] * len(ART.sentences))
     guild, ministry = out["parties"]
@@ -56,7 +69,16 @@ def test_parties_are_tidied_to_the_article_and_get_derived_ids() -> None:
     assert guild["speakers"] == []
     assert ministry["speakers"] == ["Ana Ruiz"]
     assert ministry["name"] == "The fisheries ministry"
-    assert out["positions"] == out["demands"] == out["deal_terms"] == []
+    # Background everywhere: no items, but for the request that someone act ("Minister Ana
+    # Ruiz urged the Fishermen's Guild to accept ...") and what a side put forward ("The
+    # fisheries ministry proposed a joint survey ..."), whatever the letters.
+    assert out["positions"] == []
+    assert [(d["by"], d["of"], d["evidence"]) for d in out["demands"]] == [
+        ("the_fisheries_ministry", "fishermen_s_guild", [5])
+    ]
+    assert [(t["proposed_by"], t["evidence"]) for t in out["deal_terms"]] == [
+        ("the_fisheries_ministry", [7])
+    ]
 
 
 def test_a_body_listed_as_its_own_speaker_shows_no_one() -> None:
@@ -396,9 +418,7 @@ def test_a_proposer_is_found_past_a_noun_that_looks_like_a_proposing_verb() -> N
     ],
 )
 def test_who_introduced_or_drew_up_a_proposal_proposed_its_terms(sentence: str) -> None:
-    art = from_text(f"Quota row\n\n{sentence}")
-    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
-    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])
+    out = _read(sentence, TERM)
     assert [t["proposed_by"] for t in out["deal_terms"]] == ["the_fisheries_ministry"]
 
 
@@ -494,13 +514,11 @@ def test_a_sides_own_name_names_it_even_where_another_sides_name_begins_with_it(
 
 
 def test_a_demand_is_made_by_its_verbs_subject_not_the_first_side_named() -> None:
-    art = from_text(
-        "Quota row\n\n"
+    out = _read(
         "In a letter to the fisheries ministry, the Fishermen's Guild demanded that the "
-        "ministry drop the cut."
+        "ministry drop the cut.",
+        DEMAND,
     )
-    demand = {"A": 0.05, "B": 0.1, "C": 0.8, "D": 0.05}
-    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=demand)])
     assert [(d["by"], d["of"]) for d in out["demands"]] == [
         ("fishermen_s_guild", "the_fisheries_ministry")
     ]
@@ -547,3 +565,55 @@ def test_an_article_too_long_for_a_question_per_sentence_is_refused_before_any_c
     with pytest.raises(InputError, match="has 451 sentences; the scored strategy") as info:
         summarizer.summarize(long, options)
     assert info.value.hint == "use --strategy single, or split the article"
+
+
+def test_what_a_proposal_calls_for_is_its_term_and_its_proposers() -> None:
+    out = _read(
+        "The fisheries ministry circulated a proposal on Monday. "
+        "It calls for a joint survey of the stock.",
+        BACKGROUND,
+        DEMAND,
+    )
+    assert out["demands"] == []
+    assert [t["proposed_by"] for t in out["deal_terms"]] == ["the_fisheries_ministry"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # "It" names no proposal here: the guild asks.
+        "The Fishermen's Guild met on Monday. It calls for a joint survey of the stock.",
+        # What befell a plan is not what it states.
+        "The ministry tabled a plan. The plan was rejected by the Fishermen's Guild.",
+    ],
+)
+def test_a_sentence_about_no_proposal_or_what_befell_one_keeps_its_kind(body: str) -> None:
+    out = _read(body, BACKGROUND, DEMAND)
+    assert out["deal_terms"] == [] and len(out["demands"]) == 1
+
+
+def test_a_short_form_that_is_also_a_common_word_of_the_article_names_no_side() -> None:
+    sides = Sides(
+        parties=[Side(name="Port Council", kind="government"), SIDES.parties[0]],
+        summary="s",
+    )
+    asked = _read(
+        "The Fishermen's Guild demanded that the port reopen the gates. "
+        "The Fishermen's Guild demanded that the Port Council reopen the gates.",
+        DEMAND,
+        DEMAND,
+        sides=sides,
+    )
+    assert [d["of"] for d in asked["demands"]] == [None, "port_council"]
+
+
+def test_a_position_that_asks_someone_to_act_is_a_demand_too() -> None:
+    out = _read(
+        "The Fishermen's Guild said the cut was unfair and urged the fisheries ministry to "
+        "delay it.",
+        POSITION,
+    )
+    assert [p["holder"] for p in out["positions"]] == ["fishermen_s_guild"]
+    assert [(d["by"], d["of"]) for d in out["demands"]] == [
+        ("fishermen_s_guild", "the_fisheries_ministry")
+    ]
