@@ -448,6 +448,15 @@ _ANAPHORA = re.compile(
 
 
 _PROPOSAL = re.compile(rf"\b{alternation(PROPOSAL_NOUNS)}s?\b", re.IGNORECASE)
+# A proposal that is one side's until the other takes it: not a deal, which is both sides'.
+_ONES_PROPOSAL = re.compile(rf"\b{alternation(PROPOSAL_NOUNS - DEAL_WORDS)}s?\b", re.IGNORECASE)
+
+
+def _of_the_proposal(spoken: str, named: list[str]) -> bool:
+    """Whether a term's sentence is about a proposal and no side: it names a plan, a bill
+    or an offer and none of the parties ("A clause of the draft gives ..."), so the
+    term is that proposal's, whoever the article last said put one forward."""
+    return not named and bool(_ONES_PROPOSAL.search(spoken))
 
 
 def _plan_states(article: Article, sentence: Sentence) -> bool:
@@ -587,8 +596,11 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                         {"by": makers[0], "of": target, "what": text, "evidence": evidence}
                     )
             elif section == "deal_terms":
-                # "The plan would ...", "It calls for ...": the proposal last credited.
-                if actor is None and (stated or _ANAPHORA.search(j.sentence.text)):
+                # "The plan would ...", "It calls for ...", "A clause of the draft gives
+                # ...": the proposal last credited.
+                if actor is None and (
+                    stated or _ANAPHORA.search(j.sentence.text) or _of_the_proposal(spoken, named)
+                ):
                     actor = proposer
                 proposer = actor or proposer
                 # A sentence that lists terms states each of them.

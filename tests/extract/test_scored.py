@@ -399,6 +399,24 @@ def test_a_term_stated_of_the_plan_belongs_to_whoever_proposed_the_plan() -> Non
     ]
 
 
+def test_a_term_that_names_a_proposal_and_no_side_is_the_proposals() -> None:
+    art = from_text(
+        "Quota row\n\n"
+        "The fisheries ministry tabled a draft on Monday. "
+        "A clause of the draft would give each boat a fuel card. "
+        "Under the deal, boats would stay in port in May. "
+        "The Fishermen's Guild would give up its May catch."
+    )
+    background = {"A": 0.8, "B": 0.1, "C": 0.05, "D": 0.05}
+    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
+    judged = [Judged(sentence=art.sentence(2), kinds=background)]
+    judged += [Judged(sentence=s, kinds=term) for s in art.sentences[2:]]
+    out = scored.assemble(art, SIDES, judged)
+    # The draft is the ministry's; a deal is both sides', and a sentence that names a side
+    # is not carried over.
+    assert [t["proposed_by"] for t in out["deal_terms"]] == ["the_fisheries_ministry", None, None]
+
+
 def test_a_proposer_is_found_past_a_noun_that_looks_like_a_proposing_verb() -> None:
     # "a draft" is a noun, not the verb; the proposer is the agent of "circulated by".
     art = from_text(
