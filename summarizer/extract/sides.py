@@ -118,6 +118,7 @@ def tidy(side: Side, text: str) -> Side:
     name = _as_written(side.name, text) or side.name
     # "the Premier League" is the Premier League: a proper name without its article.
     name = re.sub(r"^[Tt]he\s+(?=[A-Z])", "", name)
+    name = _proper_part(name, text)
     # "Senator Ana Ruiz" is Ana Ruiz: a side that is one person goes by the name the
     # article uses for her alone ("General Motors" is no title and a name).
     person = _untitled(name)
@@ -132,6 +133,28 @@ def tidy(side: Side, text: str) -> Side:
         if named and named.casefold() not in {p.casefold() for p in people}:
             people.append(named)
     return side.model_copy(update={"name": name, "speakers": people})
+
+
+# A generic head in lower case after a proper name, with a word that qualifies it: "the
+# Kavala Farmers Union rebel movement", "Ostrand government".
+_GENERIC_TAIL = re.compile(rf"(?:\s+[a-z][\w-]*)?{_HEAD.pattern}")
+
+
+def _proper_part(name: str, text: str) -> str:
+    """``name`` without the generic head the model wrote after a proper name, where the
+    article uses that name as a noun of its own: "the Kavala Farmers Union rebel movement"
+    is the Kavala Farmers Union (the article says "KFU"), "Ostrand government" is Ostrand
+    ("Ostrand's envoy", "talks in Ostrand."); "Velmoran officials" (a people's adjective,
+    never alone) and "Ruiz's agent" (not a generic head) are kept as they are."""
+    tail = _GENERIC_TAIL.search(name)
+    proper = name[: tail.start()] if tail else ""
+    if not re.fullmatch(r"[A-Z][\w.'’&\s-]*", proper):
+        return name
+    n = re.escape(proper)
+    alone = re.search(rf"(?<![\w-]){n}(?:['’]s\b|\s*[,.;:)]|$)", text, re.MULTILINE)
+    capitals = "".join(w[0] for w in proper.split() if w[:1].isupper())
+    initials = len(capitals) >= 2 and re.search(rf"(?<!\w){capitals}(?!\w)", text)
+    return proper if alone or initials else name
 
 
 _ORG_HEAD = re.compile(

@@ -357,3 +357,37 @@ def test_a_one_word_proper_name_is_found_as_written_a_longer_name_in_any_case() 
     assert city.search("The City signed.") and not city.search("the city's reserve fund")
     assert pattern("City Council").search("the city council voted")
     assert pattern("the Council").search("the council voted")
+
+
+def test_a_proper_name_loses_the_generic_head_the_model_wrote_after_it() -> None:
+    text = (
+        "The Ostrand Farmers Union rebel movement and the Velmoran government met. "
+        "OFU fighters held the pass; the Corvia government sent envoys to Corvia's border. "
+        "Ruiz's agent left. Velmoran and African Union officials watched."
+    )
+    names = [
+        tidy(Side(name=name, kind="organisation"), text).name
+        for name in (
+            "Ostrand Farmers Union rebel movement",
+            "Corvia government",
+            "Velmoran government",  # a people's adjective: no name without its head
+            "Ruiz's agent",  # not a generic head: someone else
+        )
+    ]
+    assert names == ["Ostrand Farmers Union", "Corvia", "Velmoran government", "Ruiz's agent"]
+    # The name without its head has initials the article uses.
+    assert "OFU" in spellings(Side(name=names[0], kind="organisation"))
+
+
+def test_a_side_listed_with_and_without_a_generic_head_is_one_side() -> None:
+    article = from_text(
+        "Border talks\n\n"
+        "The Corvia government said the pass would stay open. Corvia's envoy Ilse Brun "
+        "said talks would resume."
+    )
+    listed = [
+        Side(name="Corvia government", kind="government"),
+        Side(name="Corvia", kind="government", speakers=["Ilse Brun"]),
+    ]
+    found = with_more_sides(article, [tidy(s, article.text) for s in listed])
+    assert [(s.name, s.speakers) for s in found] == [("Corvia", ["Ilse Brun"])]
