@@ -179,6 +179,15 @@ class Holder:
 
     subjects: tuple[tuple[int, int], ...]
     pronoun: bool
+    # A common noun described ("the city's mayor", "officials from both camps"): someone
+    # the sentence tells apart from the sides, where "the union" stands for one named before.
+    described: bool = False
+
+
+def _described(subject: Token) -> bool:
+    words = list(subject.subtree)
+    bare = len(words) == 2 and words[0].dep_ == "det"
+    return subject.pos_ == "NOUN" and len(words) > 1 and not bare
 
 
 @lru_cache(maxsize=256)
@@ -189,8 +198,10 @@ def holder(text: str) -> Holder:
     for sent in _parsed(text).sents:
         found = list(_subjects(sent.root))
         if found:
-            pronoun = len(found) == 1 and found[0].lower_ in _ANAPHORIC
-            return Holder(tuple(_span(t) for t in found), pronoun)
+            one = found[0] if len(found) == 1 else None
+            pronoun = one is not None and one.lower_ in _ANAPHORIC
+            described = one is not None and _described(one)
+            return Holder(tuple(_span(t) for t in found), pronoun, described)
     return Holder((), False)
 
 

@@ -375,13 +375,23 @@ def actor_of(
         subject = subject_side(text, patterns)
         if subject:
             return subject
-        if parse.holder(text).pronoun and previous is not None:
+        found = parse.holder(text)
+        if found.pronoun and previous is not None:
             return previous
+        # "The city's mayor said she welcomed ...": someone the article tells apart from the
+        # sides speaks, outside any quotation, and names none of them: no side's position.
+        if found.described and not named and _outside(text, found.subjects[0]):
+            return None
     if section != "deal_terms":
         return named[0] if named else previous
     return (
         _owner(text, patterns) or _proposer(text, previous, patterns) or _committed(text, patterns)
     )
+
+
+def _outside(text: str, span: tuple[int, int]) -> bool:
+    """Whether ``span`` of ``text`` is outside quotation marks."""
+    return outside_quotes(text)[span[0] : span[1]] == text[span[0] : span[1]]
 
 
 def _owner(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:

@@ -264,10 +264,18 @@ def test_a_deal_terms_proposer_needs_a_verb_of_proposing(
         ("He said the club's four-day week was a trick.", "union", "union"),
         # No side in the subject and no pronoun: the first the sentence names.
         ("Talks stalled as the club rejected the union's plan.", None, "club"),
+        # "The union" and "the chair" stand for someone named before.
+        ("The chair said the offer was fair.", "union", "union"),
+        # Someone described apart from the sides, who names none of them: no side's.
+        ("The county's sheriff said she welcomed the talks.", "union", None),
+        ("Lawyers for both teams said the date had slipped.", "club", None),
+        # A described speaker quoted on a side, or inside a quotation, keeps the old ways.
+        ("Two aides said the club had rejected the plan.", None, "club"),
+        ('"Our members said no," he said.', "union", "union"),
     ],
 )
 def test_a_positions_holder_is_the_subject_of_its_main_verb(
-    sentence: str, previous: str | None, holder: str
+    sentence: str, previous: str | None, holder: str | None
 ) -> None:
     patterns = {p: [pattern(p)] for p in ("union", "club")}
     named = mentions(sentence, patterns)
