@@ -111,6 +111,24 @@ def _is_person(name: str) -> bool:
     return bool(_PERSON.fullmatch(name)) and not _ORG_HEAD.search(name)
 
 
+# A description before a proper name, as news writing puts it: "Environmental group Blue
+# Coast", "Rights watchdog Civic Eye"; not a name's own small words ("Union of ...").
+_DESCRIPTION = re.compile(
+    r"[A-Z][a-z]+(?:\s+(?!(?:of|the|and|for|de|du|la|le|von|van|al)\b)[a-z][\w-]*)+\s+(?=[A-Z])"
+)
+
+
+def _named_after_description(name: str, text: str) -> str:
+    """``name`` without the description the article puts before it ("Environmental group
+    Blue Coast" is Blue Coast), where the article uses the name alone."""
+    found = _DESCRIPTION.match(name)
+    if found is None:
+        return name
+    proper = name[found.end() :]
+    alone = re.search(rf"(?<![\w-]){re.escape(proper)}(?![\w-])", text)
+    return proper if alone else name
+
+
 def tidy(side: Side, text: str) -> Side:
     """``side`` as the article writes it: people without the titles the model adds, names
     in the article's own spelling, and people the article never names (or only describes)
@@ -121,13 +139,14 @@ def tidy(side: Side, text: str) -> Side:
     name = _proper_part(name, text)
     # "Senator Ana Ruiz" is Ana Ruiz: a side that is one person goes by the name the
     # article uses for her alone ("General Motors" is no title and a name).
+    name = _named_after_description(name, text)
     person = _untitled(name)
     if person != name and _is_person(person):
         name = person
     people: list[str] = []
     for said in side.speakers:
         # "Ana Ruiz, the fisheries minister": the name, not the description after it.
-        person = said.split(",")[0]
+        person = _named_after_description(said.split(",")[0], text)
         found = _as_written(_untitled(person), text) or _as_written(person, text) or ""
         named = _person_in(found)
         if named and named.casefold() not in {p.casefold() for p in people}:
@@ -161,7 +180,7 @@ _ORG_HEAD = re.compile(
     r"coalition|group|bloc|union|council|board|authority|ministry|federation|association|"
     r"society|league|court|service|bank|committee|front|agency|commission|company|club|"
     r"alliance|assembly|senate|congress|parliament|department|office|movement|guild|"
-    r"chamber|institute|foundation|regulator|tribunal|cabinet",
+    r"chamber|institute|foundation|regulator|tribunal|cabinet|cooperative|trust",
     re.IGNORECASE,
 )
 

@@ -391,3 +391,27 @@ def test_a_side_listed_with_and_without_a_generic_head_is_one_side() -> None:
     ]
     found = with_more_sides(article, [tidy(s, article.text) for s in listed])
     assert [(s.name, s.speakers) for s in found] == [("Corvia", ["Ilse Brun"])]
+
+
+def test_a_name_loses_the_description_the_article_puts_before_it() -> None:
+    text = (
+        "Rights watchdog Civic Eye said the vote was flawed. Civic Eye wants a recount. "
+        "The Union of Rationalist Atheists agreed."
+    )
+    side = tidy(
+        Side(
+            name="Rights watchdog Civic Eye",
+            kind="organisation",
+            speakers=["Rights watchdog Civic Eye"],
+        ),
+        text,
+    )
+    assert (side.name, side.speakers) == ("Civic Eye", ["Civic Eye"])
+    union = Side(name="Union of Rationalist Atheists", kind="organisation")
+    assert tidy(union, text).name == "Union of Rationalist Atheists"
+
+
+def test_a_cooperative_or_a_trust_is_found_by_its_head_noun() -> None:
+    for name in ("Dunmore Growers' Cooperative", "Calder Supporters' Trust"):
+        head = name.split()[-1]
+        assert f"the {head}" in spellings(Side(name=name, kind="organisation"))
