@@ -124,6 +124,8 @@ def _listed(sentence: str) -> list[str]:
     return [sentence[a:b] for a, b in parse.listing(sentence)]
 
 
+# Verbs of a stance for or against something.
+_STANCE = r"oppos\w*|support\w*|reject\w*|refus\w*|warn\w*|criticis\w*|criticiz\w*|welcom\w*"
 # Words that mark each kind of sentence, in general English: a sentence that uses them is
 # more likely that kind. The model separates background from the rest better than it tells
 # positions, demands and deal terms apart; these cues break its near-ties.
@@ -145,12 +147,17 @@ CUES = {
         re.IGNORECASE,
     ),
     "positions": re.compile(
-        r"\b(?:said|says|believes?|oppos\w*|support\w*|reject\w*|refus\w*|warn\w*|argu\w*|"
-        r"criticis\w*|criticiz\w*|welcom\w*|will not|won't|cannot|vow\w*|maintain\w*|stance|"
-        r"view|position)\b",
+        rf"\b(?:said|says|believes?|{_STANCE}|argu\w*|will not|won't|cannot|vow\w*|"
+        r"maintain\w*|stance|view|position)\b",
         re.IGNORECASE,
     ),
 }
+# A side's stance taken as it asks for something ("supports the plan but wants ...",
+# "called the offer 'a start' but said it wanted ..."): a position beside the demand. Not
+# "backed by" (who helps) or "called on" (the demand itself).
+_TAKES_A_STANCE = re.compile(
+    rf"\b(?:{_STANCE}|backed(?!\s+by)|called(?!\s+(?:on|upon|for)\b))\b", re.IGNORECASE
+)
 CUE_WEIGHT = 2.0
 # A counter-offer: "countered with", "a counterproposal"; not "counterparts" or
 # "counter-terrorism". One wording for the status rules, the article-wide reading and the
@@ -296,6 +303,8 @@ def _kinds(probs: dict[str, float], text: str, usual: dict[str, float]) -> list[
         return ["positions"]
     if kind == "deal_terms" and _mentions_a_deal(text):
         return []
+    if kind == "demands" and _TAKES_A_STANCE.search(outside_quotes(text)):
+        return ["positions", "demands"]
     return [kind]
 
 

@@ -643,3 +643,22 @@ def test_a_position_that_asks_someone_to_act_is_a_demand_too() -> None:
     assert [(d["by"], d["of"]) for d in out["demands"]] == [
         ("fishermen_s_guild", "the_fisheries_ministry")
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "positions"),
+    [
+        # A stance beside the demand: a position too.
+        ("The Fishermen's Guild supports the survey but wants a seat on its board.", 1),
+        ('The Fishermen\'s Guild called the plan "a start" but wants a longer season.', 1),
+        # Who backs a side, and a call on someone, are no stance.
+        ("Backed by the fisheries ministry, the Fishermen's Guild wants a longer season.", 0),
+        ("The Fishermen's Guild called for a longer season.", 0),
+        # A stance only inside a quotation is what the speaker says of it.
+        ('"We oppose any cut," the Fishermen\'s Guild said, and it wants a longer season.', 0),
+    ],
+)
+def test_a_demand_that_takes_a_stance_is_a_position_too(body: str, positions: int) -> None:
+    out = _read(f"The season opens in May. {body}", BACKGROUND, DEMAND)
+    assert len(out["demands"]) == 1
+    assert [p["holder"] for p in out["positions"]] == ["fishermen_s_guild"] * positions
