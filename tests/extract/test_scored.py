@@ -662,3 +662,14 @@ def test_a_demand_that_takes_a_stance_is_a_position_too(body: str, positions: in
     out = _read(f"The season opens in May. {body}", BACKGROUND, DEMAND)
     assert len(out["demands"]) == 1
     assert [p["holder"] for p in out["positions"]] == ["fishermen_s_guild"] * positions
+
+
+def test_a_demand_for_two_things_is_two_demands_in_their_own_words() -> None:
+    out = _read(
+        "The Fishermen's Guild wants a fuel card for each boat and a seat on the quota board.",
+        DEMAND,
+    )
+    assert [(d["by"], d["what"]) for d in out["demands"]] == [
+        ("fishermen_s_guild", "a fuel card for each boat"),
+        ("fishermen_s_guild", "a seat on the quota board"),
+    ]
