@@ -469,16 +469,21 @@ _SHORTEST_ASK = 3
 
 
 _OPENERS = frozenset({"mark", "aux", "advmod", "cc"})
+_LEADS = frozenset({"nsubj", "nsubjpass", "expl", "prep", "punct", "advmod", "npadvmod"})
 
 
-def _ask_span(head: Token) -> tuple[int, int]:
-    """Token span of ``head``'s phrase without the phrases coordinated with it."""
+def _ask_span(head: Token, subject: bool) -> tuple[int, int]:
+    """Token span of ``head``'s phrase without the phrases coordinated with it; of a
+    sentence's main verb, without what leads to it: its subject too, unless ``subject``."""
     skip = {t.i for c in head.children if c.dep_ in ("conj", "cc") for t in c.subtree}
+    if head.dep_ == "ROOT":
+        leads = _LEADS - _SUBJECTS if subject else _LEADS
+        skip |= {t.i for c in head.children if c.i < head.i and c.dep_ in leads for t in c.subtree}
     words = [t for t in head.subtree if t.i not in skip and not t.is_punct]
     # "that", "to" or "only if" opens the clause; it is no word of what is asked.
     while words and words[0].head.i == head.i and words[0].dep_ in _OPENERS:
         words.pop(0)
-    return words[0].i, words[-1].i + 1
+    return (words[0].i, words[-1].i + 1) if words else (head.i, head.i)
 
 
 def _conditional(token: Token) -> bool:
@@ -505,6 +510,60 @@ def _asks(head: Token) -> list[Token]:
     return found
 
 
+def _split(doc: Doc, heads: list[Token]) -> tuple[tuple[int, int], ...]:
+    """The character spans of the first of ``heads`` coordinated with another phrase."""
+    for head in heads:
+        asks = _asks(head)
+        if _conditional(head):
+            # "only if A and if B": the second condition may hang beside the first.
+            asks += [c for c in head.head.children if c.i > head.i and _conditional(c)]
+        # "Tamsin will free the crew and Orvo will pay the fine": each with its subject.
+        subject = any(c.dep_ in _SUBJECTS for t in asks[1:] for c in t.children)
+        parts = [_ask_span(t, subject) for t in asks]
+        if len(parts) >= 2 and not any(_too_short(doc[a:b]) for a, b in parts):
+            return tuple((doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in parts)
+    return ()
+
+
+_TERM_VERBS = TERM_LEMMAS | STATES_TERMS_LEMMAS | OFFER_LEMMAS
+# Auxiliaries of what a term says will be done.
+_WILL = frozenset({"would", "will", "shall"})
+
+
+def _future(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in _WILL for c in verb.children)
+
+
+def _all_ahead(verb: Token) -> bool:
+    """Whether ``verb`` and each clause coordinated with it say what will be done ("would
+    pay ... and fund ...", "will reopen ... and the navy will lift ..."), not what was
+    ("would get 4,000 euros, and the guild signed it")."""
+    clauses = _asks(verb)[1:]
+    own = [c for c in clauses if any(d.dep_ in _SUBJECTS for d in c.children)]
+    return _future(verb) and all(_future(c) for c in own)
+
+
+@lru_cache(maxsize=256)
+def terms_of(text: str) -> tuple[tuple[int, int], ...]:
+    """The terms a sentence puts forward, where it puts two or more: the object of a verb of
+    proposing or providing coordinated with another ("offered a 30-year lease and a new
+    stand", "calls for two branches to close and a third to open on weekends"), or what it
+    says will be done, clause by clause ("would cap shifts at 12 hours and add a crew
+    member"), as character spans; none for one term."""
+    doc = _parsed(text)
+    heads = [
+        c
+        for v in doc
+        if v.pos_ in ("VERB", "AUX") and v.lemma_ in _TERM_VERBS
+        for c in [*v.children, *(g for p in v.children if p.dep_ == "prep" for g in p.children)]
+        if c.dep_ in ("dobj", "xcomp", "ccomp", "pobj", "advcl") and c.i > v.i
+    ]
+    # "Both armies would pull back and monitors would patrol": what the sentence says will
+    # be done, clause by clause.
+    heads += [t for t in doc if t.dep_ == "ROOT" and t.pos_ == "VERB" and _all_ahead(t)]
+    return _split(doc, heads)
+
+
 @lru_cache(maxsize=256)
 def asked(text: str) -> tuple[tuple[int, int], ...]:
     """The things a sentence's demand asks for, where it asks for two or more: a demand
@@ -514,21 +573,11 @@ def asked(text: str) -> tuple[tuple[int, int], ...]:
     character spans. None where it asks for one thing, or where coordinated nouns are too
     short to be two demands."""
     doc = _parsed(text)
-    for token in doc:
-        heads: list[Token] = []
-        if token.pos_ == "VERB" and token.lemma_ in DEMAND_LEMMAS:
-            heads = [
-                c for c in token.children if c.dep_ in ("dobj", "xcomp", "ccomp") and c.i > token.i
-            ]
-        elif _conditional(token):
-            heads = [token]
-        for head in heads:
-            asks = _asks(head)
-            if _conditional(head):
-                # "only if A and if B": the second condition may hang beside the first.
-                asks += [c for c in head.head.children if c.i > head.i and _conditional(c)]
-            parts = [_ask_span(t) for t in asks]
-            if len(parts) < 2 or any(_too_short(doc[a:b]) for a, b in parts):
-                continue
-            return tuple((doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)) for a, b in parts)
-    return ()
+    heads = [
+        c
+        for v in doc
+        if v.pos_ == "VERB" and v.lemma_ in DEMAND_LEMMAS
+        for c in v.children
+        if c.dep_ in ("dobj", "xcomp", "ccomp") and c.i > v.i
+    ]
+    return _split(doc, heads + [t for t in doc if _conditional(t)])

@@ -125,8 +125,10 @@ def _asked(sentence: str) -> list[str]:
 
 
 def _listed(sentence: str) -> list[str]:
-    """The parts of the list a sentence gives (:func:`summarizer.parse.listing`)."""
-    return [sentence[a:b] for a, b in parse.listing(sentence)]
+    """The parts of the list a sentence gives (:func:`summarizer.parse.listing`), else the
+    two or more terms it puts forward (:func:`summarizer.parse.terms_of`)."""
+    spans = parse.listing(sentence) or parse.terms_of(sentence)
+    return [wording.shortened(sentence[a:b]) for a, b in spans]
 
 
 # Verbs of a stance for or against something.

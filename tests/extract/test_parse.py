@@ -197,3 +197,30 @@ def test_a_deal_noun_stands_bare_when_nothing_says_what_it_holds(text: str, bare
 )
 def test_a_demand_for_two_things_is_read_as_two(text: str, asked: list[str]) -> None:
     assert [text[a:b] for a, b in parse.asked(text)] == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        (
+            "The airline offered a 4 percent raise over two years and a new pension plan for "
+            "cabin crew.",
+            ["a 4 percent raise over two years", "a new pension plan for cabin crew"],
+        ),
+        (
+            "Under the draft, the hospital would cap night shifts at ten hours and add a "
+            "second nurse on each ward.",
+            ["cap night shifts at ten hours", "add a second nurse on each ward"],
+        ),
+        # Clauses with subjects of their own keep them.
+        (
+            "Under the accord, the port will reopen on Monday and the navy will lift its blockade.",
+            ["the port will reopen on Monday", "the navy will lift its blockade"],
+        ),
+        # One term, or a past event told in two clauses: nothing to split.
+        ("The airline offered a 4 percent raise over two years.", []),
+        ("The union rejected the offer and called a strike.", []),
+    ],
+)
+def test_a_sentence_that_puts_two_terms_forward_is_read_as_two(text: str, terms: list[str]) -> None:
+    assert [text[a:b] for a, b in parse.terms_of(text)] == terms

@@ -673,3 +673,15 @@ def test_a_demand_for_two_things_is_two_demands_in_their_own_words() -> None:
         ("fishermen_s_guild", "a fuel card for each boat"),
         ("fishermen_s_guild", "a seat on the quota board"),
     ]
+
+
+def test_a_term_sentence_that_puts_two_terms_forward_states_each() -> None:
+    out = _read(
+        "The fisheries ministry's plan would give each boat a fuel card and cut the quota by "
+        "5 percent.",
+        TERM,
+    )
+    assert [(t["term"], t["proposed_by"]) for t in out["deal_terms"]] == [
+        ("give each boat a fuel card", "the_fisheries_ministry"),
+        ("cut the quota by 5 percent", "the_fisheries_ministry"),
+    ]
