@@ -581,3 +581,10 @@ def asked(text: str) -> tuple[tuple[int, int], ...]:
         if c.dep_ in ("dobj", "xcomp", "ccomp") and c.i > v.i
     ]
     return _split(doc, heads + [t for t in doc if _conditional(t)])
+
+
+def subjects_at(text: str, at: int) -> tuple[tuple[int, int], ...]:
+    """The subject phrases of the verb that begins at character ``at`` of ``text``, as
+    character spans: who "supports" in "The coalition supports it; the group wants ..."."""
+    verb = next((t for t in _parsed(text) if t.idx == at), None)
+    return tuple(_span(t) for t in _subjects(verb)) if verb is not None else ()

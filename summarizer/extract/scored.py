@@ -373,6 +373,16 @@ def subject_side(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str |
     return next((p for a, b in found.subjects for p in mentions(text[a:b], patterns)), None)
 
 
+def _stance_side(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
+    """The side that is the subject of the sentence's verb of stance, outside quotation
+    marks ("The coalition supports it; the group wants ...": the coalition)."""
+    verb = _TAKES_A_STANCE.search(outside_quotes(text))
+    if verb is None:
+        return None
+    spans = parse.subjects_at(text, verb.start())
+    return next((p for a, b in spans for p in mentions(text[a:b], patterns)), None)
+
+
 def actor_of(
     text: str,
     named: list[str],
@@ -388,7 +398,7 @@ def actor_of(
         # Whose position: the side in the main verb's subject ("Rourke called the mayor's
         # proposal ..."), the one named before for a pronoun ("he said that ... US bases"),
         # else the first the sentence names.
-        subject = subject_side(text, patterns)
+        subject = _stance_side(text, patterns) or subject_side(text, patterns)
         if subject:
             return subject
         found = parse.holder(text)

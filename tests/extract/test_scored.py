@@ -271,6 +271,8 @@ def test_a_deal_terms_proposer_needs_a_verb_of_proposing(
         ("Lawyers for both teams said the date had slipped.", "club", None),
         # A described speaker quoted on a side, or inside a quotation, keeps the old ways.
         ("Two aides said the club had rejected the plan.", None, "club"),
+        # The side that takes the stance, not the one the sentence goes on to.
+        ("The union supports it; the club wants a vote first.", None, "union"),
         ('"Our members said no," he said.', "union", "union"),
     ],
 )
