@@ -47,6 +47,9 @@ class Demand:
     verb: str
     makers: tuple[tuple[int, int], ...]
     targets: tuple[tuple[int, int], ...]
+    # Its subject is a common noun described ("patient groups", "farm groups in the
+    # north"): someone the sentence tells apart from the sides (:func:`holder`).
+    described: bool = False
 
 
 @cache
@@ -110,12 +113,14 @@ def demands(text: str) -> tuple[Demand, ...]:
         if not (is_verb or is_noun):
             continue
         verb = token.head if is_noun else token
-        makers = tuple(_span(t) for t in _subjects(verb))
+        subjects = list(_subjects(verb))
+        makers = tuple(_span(t) for t in subjects)
+        described = len(subjects) == 1 and _described(subjects[0])
         if not makers and verb.dep_ == "acl":
             # "The Rivian delegation called on ...", parsed as a noun's clause: the noun.
             makers = ((verb.head.left_edge.idx, verb.head.idx + len(verb.head.text)),)
         targets = tuple(_span(t) for t in _addressees(token))
-        out.append(Demand(token.lemma_, makers, targets))
+        out.append(Demand(token.lemma_, makers, targets, described))
     return tuple(out)
 
 

@@ -373,6 +373,17 @@ def subject_side(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str |
     return next((p for a, b in found.subjects for p in mentions(text[a:b], patterns)), None)
 
 
+def _asked_by_others(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> bool:
+    """Whether a demand's subject is someone the sentence describes apart from the sides
+    ("Patient groups urged both sides ..."), outside quotation marks, naming none of them."""
+    return any(
+        found.described
+        and _outside(text, found.makers[0])
+        and not mentions(text[found.makers[0][0] : found.makers[0][1]], patterns)
+        for found in parse.demands(text)
+    )
+
+
 def _stance_side(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
     """The side that is the subject of the sentence's verb of stance, outside quotation
     marks ("The coalition supports it; the group wants ...": the coalition)."""
@@ -626,6 +637,9 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                 maker, target = roles_of(j.sentence.text, patterns)
                 target = target or target_of(spoken, patterns)
                 makers: list[str | None] = [maker] if maker and maker != target else []
+                # "Patient groups urged both sides ...": someone apart from the sides asks.
+                if not makers and _asked_by_others(j.sentence.text, patterns):
+                    continue
                 makers = makers or [p for p in named if p != target] or [previous]
                 if makers[0] is not None and makers[0] != target:
                     # A demand for two things ("a raise and a cap on class sizes") is two.

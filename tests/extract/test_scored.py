@@ -687,3 +687,28 @@ def test_a_term_sentence_that_puts_two_terms_forward_states_each() -> None:
         ("give each boat a fuel card", "the_fisheries_ministry"),
         ("cut the quota by 5 percent", "the_fisheries_ministry"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "makers"),
+    [
+        # Someone the article describes apart from the sides asks: no side's demand.
+        ("Angling clubs urged the fisheries ministry to meet the Fishermen's Guild.", []),
+        ("Two harbour masters urged the fisheries ministry to meet the Fishermen's Guild.", []),
+        # A side asks, or a pronoun for the side named before.
+        (
+            "The Fishermen's Guild urged the fisheries ministry to delay the cut.",
+            ["fishermen_s_guild"],
+        ),
+        (
+            "The Fishermen's Guild met. It urged the fisheries ministry to delay the cut.",
+            ["fishermen_s_guild"],
+        ),
+    ],
+)
+def test_a_demand_made_by_someone_apart_from_the_sides_is_no_sides(
+    body: str, makers: list[str]
+) -> None:
+    kinds = [BACKGROUND] * (body.count(".") - 1) + [DEMAND]
+    out = _read(body, *kinds)
+    assert [d["by"] for d in out["demands"]] == makers
