@@ -143,17 +143,20 @@ def asks_to_act(text: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=256)
-def puts_forward(text: str) -> bool:
-    """Whether ``text``'s main verb puts a term forward, what is proposed its object ("The
-    club has offered a four-year deal worth $60 million", "The union countered with a 6
-    percent raise"); not a proposal named and nothing of it ("Reade has proposed a
-    compromise")."""
+def _offer(text: str) -> Token | None:
+    """The verb of :func:`puts_forward`, where there is one."""
     for sent in _parsed(text).sents:
         root = sent.root
+        # "X has offered ..., the company said": what was said is the sentence's act.
+        while root.lemma_ in SPEECH_LEMMAS and (said := _complement(root)) is not None:
+            root = said
         if root.lemma_ not in OFFER_LEMMAS:
-            return False
+            return None
         objects = [c for c in root.children if c.dep_ in ("dobj", "xcomp")]
+        # "offered its developers a four-day week": after whom it is offered to, the
+        # parser may take what is offered for an adverb.
+        if any(c.dep_ == "dative" for c in root.children):
+            objects += [c for c in root.children if c.dep_ == "npadvmod" and c.i > root.i]
         objects += [
             o
             for c in root.children
@@ -163,14 +166,26 @@ def puts_forward(text: str) -> bool:
         ]
         # A proposal noun says what it holds with a phrase or clause, or a figure ("a
         # four-year deal worth $60 million").
-        return any(
+        holds = any(
             o.pos_ != "NOUN"
             or o.lemma_ not in PROPOSAL_NOUNS
             or any(c.dep_ in _CONTENT_OF for c in o.children)
             or any(t.like_num for t in o.subtree)
             for o in objects
         )
-    return False
+        return root if holds else None
+    return None
+
+
+@lru_cache(maxsize=256)
+def puts_forward(text: str) -> tuple[tuple[int, int], ...] | None:
+    """Whether ``text``'s main verb, or what its speaker says, puts a term forward, what is
+    proposed its object ("The club has offered a four-year deal worth $60 million", "The
+    union countered with a 6 percent raise", "X has offered a four-day week, the company
+    said"): the subject phrases of that verb as character spans, else None. Not a proposal
+    named and nothing of it ("Reade has proposed a compromise")."""
+    verb = _offer(text)
+    return None if verb is None else tuple(_span(t) for t in _subjects(verb))
 
 
 # Pronouns that stand for a side named before: "he said", "they rejected it".

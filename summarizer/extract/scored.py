@@ -373,6 +373,12 @@ def subject_side(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str |
     return next((p for a, b in found.subjects for p in mentions(text[a:b], patterns)), None)
 
 
+def _offered_by(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
+    """The side a sentence says puts a term forward (:func:`parse.puts_forward`)."""
+    spans = parse.puts_forward(text) or ()
+    return next((p for a, b in spans for p in mentions(text[a:b], patterns)), None)
+
+
 def _asked_by_others(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> bool:
     """Whether a demand's subject is someone the sentence describes apart from the sides
     ("Patient groups urged both sides ..."), outside quotation marks, naming none of them."""
@@ -621,9 +627,7 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
         # What a proposal states is its term ("The offer would extend the lease"), and so is
         # what a side puts forward ("The club has offered a four-year deal worth $60 million"),
         # whatever the model's letters.
-        if (sections and stated) or (
-            parse.puts_forward(j.sentence.text) and subject_side(j.sentence.text, patterns)
-        ):
+        if (sections and stated) or _offered_by(j.sentence.text, patterns):
             sections = ["deal_terms"]
         for section in sections:
             actor = actor_of(j.sentence.text, named, section, previous, patterns)

@@ -79,6 +79,9 @@ def test_a_request_that_someone_act_has_an_addressee_and_a_clause(text: str, ask
         ("The club has offered a four-year deal worth $60 million.", True),
         ("The growers proposed cutting water use by a fifth over three summers.", True),
         ("The ministry tabled a ban on night trawling.", True),
+        # Offered to someone, and reported by a speaker.
+        ("The port board offered the dockers a no-layoff guarantee.", True),
+        ("The studio has offered its staff a four-day week, the company said.", True),
         # A proposal named, and nothing of it; a proposing verb that is not the main one.
         ("The mayor has proposed a compromise.", False),
         ("The union said it would study what the club offered.", False),
@@ -86,7 +89,7 @@ def test_a_request_that_someone_act_has_an_addressee_and_a_clause(text: str, ask
     ],
 )
 def test_a_side_puts_a_term_forward_with_its_main_verb(text: str, proposes: bool) -> None:
-    assert parse.puts_forward(text) is proposes
+    assert (parse.puts_forward(text) is not None) is proposes
 
 
 @pytest.mark.parametrize(
