@@ -121,7 +121,13 @@ def _slug(name: str, taken: set[str]) -> str:
 
 def _asked(sentence: str) -> list[str]:
     """The things a demand asks for, where it asks for two or more (:func:`parse.asked`)."""
-    return [wording.shortened(sentence[a:b]) for a, b in parse.asked(sentence)]
+    return [wording.shortened(sentence[a:b]) for a, b in _spoken(sentence, parse.asked(sentence))]
+
+
+def _spoken(sentence: str, spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """``spans``, unless one is quoted: a speaker's words ("called on them \"to talk and to
+    show restraint\"") phrase one appeal, not a list of the side's demands."""
+    return spans if all(_outside(sentence, span) for span in spans) else ()
 
 
 def _listed(sentence: str) -> list[str]:

@@ -712,3 +712,12 @@ def test_a_demand_made_by_someone_apart_from_the_sides_is_no_sides(
     kinds = [BACKGROUND] * (body.count(".") - 1) + [DEMAND]
     out = _read(body, *kinds)
     assert [d["by"] for d in out["demands"]] == makers
+
+
+def test_a_quoted_appeal_for_two_things_stays_one_demand() -> None:
+    out = _read(
+        "The Fishermen's Guild called on the fisheries ministry \"to delay the cut and to fund "
+        'a new survey of the stock."',
+        DEMAND,
+    )
+    assert len(out["demands"]) == 1
