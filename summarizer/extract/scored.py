@@ -304,7 +304,7 @@ def _kinds(probs: dict[str, float], text: str, usual: dict[str, float]) -> list[
         cue = CUE_WEIGHT if CUES[name].search(text) else 1.0
         return probs[letter] / max(usual[letter], 1e-9) * cue
 
-    # "would clear the deal only if Halberd sells": the condition of assent is a demand.
+    # "would clear the deal only if the airline sells": the condition of assent is a demand.
     if _CONDITION.search(outside_quotes(text)):
         return ["demands"]
     # A sentence with no word of deals states no deal term, whatever the model's habits.
@@ -418,7 +418,7 @@ def actor_of(
     deal term has a proposer only where the sentence says someone put it forward or bound
     itself to it."""
     if section == "positions":
-        # Whose position: the side in the main verb's subject ("Rourke called the mayor's
+        # Whose position: the side in the main verb's subject ("Ada Morrow called the mayor's
         # proposal ..."), the one named before for a pronoun ("he said that ... US bases"),
         # else the first the sentence names.
         subject = _stance_side(text, patterns) or subject_side(text, patterns)
@@ -444,7 +444,7 @@ def _outside(text: str, span: tuple[int, int]) -> bool:
 
 
 def _owner(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
-    """The side a proposal is named as ("Alvaro's original plan", "the union's offer")."""
+    """The side a proposal is named as ("the mayor's original plan", "the union's offer")."""
     for owned in _OWNED.finditer(text):
         owners = mentions(text[max(0, owned.start() - 60) : owned.start() + 2], patterns)
         if owners:
@@ -581,7 +581,7 @@ def _parties(
         people = [p for p in side.speakers if p.casefold() != side.name.casefold()]
         parties.append({"id": pid, **side.model_dump(), "speakers": people})
         spelt[pid] = spellings(side) + metonyms(side, article)
-    # A spelling two sides share ("the council", "Brennock") names neither, unless it is
+    # A spelling two sides share ("the council", "Harwick") names neither, unless it is
     # one side's whole name ("Marenland" beside "the Marenland Fishermen's Federation").
     counts = Counter(x.casefold() for v in spelt.values() for x in v)
     names = {p["name"].casefold(): p["id"] for p in parties}

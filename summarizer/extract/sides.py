@@ -4,7 +4,7 @@ for each side, and the sides the model's list missed.
 The 1.5B model lists the main sides well and misses the rest: a body that speaks only once, a
 lawmaker quoted by name (docs/quality.md). Those are found here without a model, from the
 article's capitalised names and the verbs that follow them; a person whose title names a side
-("US envoy Adam Boehler") is one of its people.
+("UN envoy Lena Hart") is one of its people.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _TITLE = re.compile(
     r"lieutenant|lt\.|major|captain|capt\.|sergeant|undersecretary)\s+",
     re.IGNORECASE,
 )
-# Generic heads of a side's name: "the Norvanian government" is mentioned as "Norvanian".
+# Generic heads of a side's name: "the Velmoran government" is mentioned as "Velmoran".
 _HEAD = re.compile(
     r"\s+(?:government|administration|officials|authorities|forces|troops|military|group|"
     r"movement|party|delegation|team|side|camp)$",
@@ -85,9 +85,9 @@ _NAMED = re.compile(
 
 
 def _person_in(said: str) -> str | None:
-    """The name in what the model lists as a side's person: "Comoros president Ahmed Sambi"
-    is Ahmed Sambi; "the head of its team", "The regional regulator" and "Ostrand's water
-    minister" name no one. A body ("the M5S party") is kept as it is, for
+    """The name in what the model lists as a side's person: "Corvia's president Ilse Brun"
+    is Ilse Brun; "the head of its team", "The regional regulator" and "Ostrand's water
+    minister" name no one. A body ("the Green Harbour party") is kept as it is, for
     :func:`with_more_sides` to weigh."""
     proper = without_the(said)
     if _is_body(said) and re.search(r"\b[A-Z]", proper):
@@ -290,7 +290,7 @@ def pattern(spelling: str) -> re.Pattern[str]:
     short = letters.isupper() and len(letters) <= 4
     tail = r"\w{0,3}" if len(spelling) >= 4 and not short else ""
     # A one-word proper name as it is written: "City" of "City Council" is not "the city's
-    # reserve fund", nor "Halberd" a halberd; a longer name or "the council" in any case.
+    # reserve fund", nor "Heron" a heron; a longer name or "the council" in any case.
     proper = " " not in spelling and spelling[:1].isupper()
     flags = 0 if short or proper else re.IGNORECASE
     return re.compile(rf"(?<!\w){re.escape(spelling)}{tail}(?!\w)", flags)
@@ -304,7 +304,7 @@ def mentions(text: str, patterns: Mapping[K, list[re.Pattern[str]]]) -> list[K]:
         if spans:
             found.append((min(spans), pid))
     # Where two sides' names start at the same word, the longer name is the one meant
-    # ("Norvanian Steel Federation" before "Norvania").
+    # ("Velmoran Steel Federation" before "Velmora").
     return [pid for _, pid in sorted(found, key=lambda f: f[0])]
 
 
@@ -425,9 +425,9 @@ _ORGAN = re.compile(
 def _covered(name: str, spelt: list[re.Pattern[str]], whole: set[str]) -> bool:
     """Whether ``name`` is a side already found: it names one of them; but a body named
     after a side ("the Marenland Fishermen's Federation"), after an inflection of it ("the
-    Norvanian Steel Federation") or after a word taken from a side's name ("Ferry" in "the
+    Velmoran Steel Federation") or after a word taken from a side's name ("Ferry" in "the
     Island Ferry Workers' Guild") is a body of its own, unless it is the side's own organ
-    ("the US State Department") or its possessive ("Turkey's Grand National Assembly")."""
+    ("the US State Department") or its possessive ("Corvia's National Assembly")."""
     hits = [m for p in spelt if (m := p.search(name))]
     words = name.split()
     if not (len(words) > 1 and _ORG_HEAD.fullmatch(words[-1])):
@@ -450,11 +450,11 @@ def candidates(article: Article, sides: list[Side]) -> list[str]:
     whole = {x.casefold() for x in spelt} - partial
     compiled = [pattern(x) for x in spelt]
     known = {p.casefold() for s in sides for p in (s.name, *s.speakers, *metonyms(s, article))}
-    # "Jang" for "Jang Dae-hyun": any word of a side's person; "Stingrays" for "the
-    # Bayhaven Stingrays": the last word of a side's name.
+    # "Kim" for "Kim Min-seo": any word of a side's person; "Herons" for "the
+    # Harbour Herons": the last word of a side's name.
     known |= {w.casefold() for s in sides for p in s.speakers for w in p.split()}
     known |= {s.name.split()[-1].casefold() for s in sides if s.name.split()}
-    # "KPF" for "Kavari People's Front rebels": the initials of a side's capitalised words.
+    # "KFU" for "Kavala Farmers Union rebels": the initials of a side's capitalised words.
     known |= {"".join(w[0] for w in s.name.split() if w[:1].isupper()).casefold() for s in sides}
     runs = [(run, run.start() == 0) for s in article.sentences for run in _NAME.finditer(s.text)]
     words = Counter(w for run, _ in runs for w in run.group(0).split())
@@ -462,7 +462,7 @@ def candidates(article: Article, sides: list[Side]) -> list[str]:
     for run, first in runs:
         for i, part in enumerate(re.split(r"\s+and\s+", run.group(0))):
             name = _name_in(part, first and i == 0)
-            # One word is a name only in capitals ("M5S") or where the article uses it twice.
+            # One word is a name only in capitals ("NHS") or where the article uses it twice.
             single = " " not in name and not (name.isupper() and len(name) >= 2)
             if (
                 len(name) < 3
@@ -481,17 +481,17 @@ def candidates(article: Article, sides: list[Side]) -> list[str]:
     return [n for n in unique if n in acting]
 
 
-# A body's generic last word, as the model writes it after the body's name ("M5S party").
+# A body's generic last word, as the model writes it after the body's name ("Green Harbour party").
 _BODY_WORD = re.compile(r"\s+(?:party|movement)$", re.IGNORECASE)
 
 
 def _is_body(name: str) -> bool:
-    """Whether ``name`` names a body ("City Council", "the M5S party"), not a person."""
+    """Whether ``name`` names a body ("City Council", "the Green Harbour party"), not a person."""
     return bool(_ORG_HEAD.search(name) or _BODY_WORD.search(name))
 
 
 def _bodies_apart(article: Article, sides: list[Side]) -> list[Side]:
-    """``sides``, with any body the model listed among a side's people ("the M5S party")
+    """``sides``, with any body the model listed among a side's people ("the Green Harbour party")
     made a side of its own where the article shows it acting on its own; one the side
     owns ("Velmora's foreign ministry" under Velmora) is the side itself."""
     names = {s.name.casefold() for s in sides}
@@ -592,8 +592,8 @@ def _people_placed(article: Article, sides: list[Side]) -> list[Side]:
 def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
     """``sides`` and the bodies and people the generated list missed (:func:`candidates`).
     A body the model listed as a side's person and the article shows acting is a side of
-    its own. A person whose title names a side ("US envoy Adam Boehler", "Hamas's Khalil
-    al-Hayya, a senior Hamas leader") is one of its people; anyone else is a side of their
+    its own. A person whose title names a side ("UN envoy Lena Hart", "Corvia's Ilse
+    Brun, a senior Corvian official") is one of its people; anyone else is a side of their
     own."""
     # A place is no side, whoever lists it, unless the model gives it people.
     listed = [s for s in sides if s.speakers or not _only_a_place(article, s)]
@@ -633,7 +633,7 @@ _SPEAKS_FOR = re.compile(
 
 def _described(name: str, article: Article) -> tuple[str, str]:
     """The words around a person's name where the article first uses it: the title before
-    it and an apposition after it ("US envoy Adam Boehler", "Jeff Rathke, a spokesman");
+    it and an apposition after it ("UN envoy Lena Hart", "Jo Marsh, a spokesman");
     and, where the title says "its" or "their" ("Its chairman, Arne Sollid"), the sentence
     before, which names the body meant."""
     for i, s in enumerate(article.sentences):

@@ -1,7 +1,7 @@
 """How the scored strategy words its items: the gist of the sentence, not the sentence.
 
 The scored strategy finds each item by choosing its sentence, kind and side; the words are
-still the sentence's, with its attribution and asides ("Union president Luis Ferraro said
+still the sentence's, with its attribution and asides ("Union president Ana Ruiz said
 members had voted ..."). The parse (:func:`summarizer.parse.gist`) keeps the part that states
 the item: what was said, not who said it; what is demanded, not of whom; the term, not who
 put it forward. The words are the article's own, so the item is grounded by construction; an
