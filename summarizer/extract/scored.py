@@ -373,16 +373,21 @@ _OWNED = re.compile(
 )
 
 
+def _side_in(
+    text: str, spans: tuple[tuple[int, int], ...], patterns: dict[str, list[re.Pattern[str]]]
+) -> str | None:
+    """The first side named in any of ``spans`` of ``text`` (a verb's subject phrases)."""
+    return next((p for a, b in spans for p in mentions(text[a:b], patterns)), None)
+
+
 def subject_side(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
     """The side named in the subject of ``text``'s main verb, if any."""
-    found = parse.holder(text)
-    return next((p for a, b in found.subjects for p in mentions(text[a:b], patterns)), None)
+    return _side_in(text, parse.holder(text).subjects, patterns)
 
 
 def _offered_by(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
     """The side a sentence says puts a term forward (:func:`parse.puts_forward`)."""
-    spans = parse.puts_forward(text) or ()
-    return next((p for a, b in spans for p in mentions(text[a:b], patterns)), None)
+    return _side_in(text, parse.puts_forward(text) or (), patterns)
 
 
 def _asked_by_others(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> bool:
@@ -391,7 +396,7 @@ def _asked_by_others(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> b
     return any(
         found.described
         and _outside(text, found.makers[0])
-        and not mentions(text[found.makers[0][0] : found.makers[0][1]], patterns)
+        and _side_in(text, found.makers[:1], patterns) is None
         for found in parse.demands(text)
     )
 
@@ -402,8 +407,7 @@ def _stance_side(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str |
     verb = _TAKES_A_STANCE.search(outside_quotes(text))
     if verb is None:
         return None
-    spans = parse.subjects_at(text, verb.start())
-    return next((p for a, b in spans for p in mentions(text[a:b], patterns)), None)
+    return _side_in(text, parse.subjects_at(text, verb.start()), patterns)
 
 
 def actor_of(
