@@ -15,12 +15,15 @@ writing (``shared/notes/small-model-scoring.md``, re-measured in docs/quality.md
    named last before it); a demand is made by the subject of its verb and of its addressee,
    by the parse (``parse.py``), else of a party named right after its verb; a deal term has
    a proposer only where its sentence says someone put it forward, bound itself to it
-   ("signed", "pledged") or calls it a side's plan; one that says "the plan" or "it" goes
-   on with the last proposer's.
+   ("signed", "pledged") or calls it a side's plan; one that says "the plan" or "it", or
+   names a plan, bill or offer and no side, goes on with the last proposer's. Someone the
+   article describes apart from the sides ("the county's sheriff", "patient groups")
+   speaking or asking in a sentence that names no side as the speaker gives no side an item.
 
 Every item cites the sentence it was found in and states it in that sentence's words: the
 part of it that the parse finds states the item (``wording.py``), or each part of a list it
-gives; so its evidence is on target by construction.
+gives, or each of two things it asks for or puts forward ("a raise and a cap on night
+shifts"); so its evidence is on target by construction.
 """
 
 from __future__ import annotations
