@@ -162,9 +162,8 @@ def test_a_sentence_that_only_reports_no_comment_states_no_item(
     ],
 )
 def test_a_deal_named_without_its_terms_is_no_deal_term(sentence: str, kinds: list[str]) -> None:
-    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
     usual = {"A": 0.25, "B": 0.25, "C": 0.25, "D": 0.25}
-    assert scored.kinds_of(term, sentence, usual) == kinds
+    assert scored.kinds_of(TERM, sentence, usual) == kinds
 
 
 @pytest.mark.parametrize(
@@ -372,8 +371,7 @@ def test_a_terms_proposer_is_who_the_sentence_says_put_it_forward(
     sentence: str, proposer: str | None
 ) -> None:
     art = from_text(f"Quota row\n\n{sentence}")
-    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
-    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)])
     assert [t["proposed_by"] for t in out["deal_terms"]] == [proposer]
 
 
@@ -381,8 +379,7 @@ def test_a_proposal_named_as_a_sides_is_proposed_by_that_side() -> None:
     art = from_text(
         "Quota row\n\nThe Fishermen's Guild's revised plan would cut the quota by 5 percent."
     )
-    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
-    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)])
     assert [t["proposed_by"] for t in out["deal_terms"]] == ["fishermen_s_guild"]
 
 
@@ -395,8 +392,7 @@ def test_a_term_stated_of_the_plan_belongs_to_whoever_proposed_the_plan() -> Non
         "Under the deal, boats would stay in port in May. "
         "Both sides would review the terms in 2030."
     )
-    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
-    judged = [Judged(sentence=s, kinds=term) for s in art.sentences[1:]]
+    judged = [Judged(sentence=s, kinds=TERM) for s in art.sentences[1:]]
     out = scored.assemble(art, SIDES, judged)
     # "the plan" goes on with the ministry's proposal; a term that names no one ("The terms
     # would also ..."), "the deal" and what "both sides" do are not said to be any side's.
@@ -418,9 +414,8 @@ def test_a_term_that_names_a_proposal_and_no_side_is_the_proposals() -> None:
         "The Fishermen's Guild would give up its May catch."
     )
     background = {"A": 0.8, "B": 0.1, "C": 0.05, "D": 0.05}
-    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
     judged = [Judged(sentence=art.sentence(2), kinds=background)]
-    judged += [Judged(sentence=s, kinds=term) for s in art.sentences[2:]]
+    judged += [Judged(sentence=s, kinds=TERM) for s in art.sentences[2:]]
     out = scored.assemble(art, SIDES, judged)
     # The draft is the ministry's; a deal is both sides', and a sentence that names a side
     # is not carried over.
@@ -433,8 +428,7 @@ def test_a_proposer_is_found_past_a_noun_that_looks_like_a_proposing_verb() -> N
         "Quota row\n\n"
         "Under a draft circulated by the fisheries ministry, each boat would get 40 tonnes."
     )
-    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
-    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)])
     assert [t["proposed_by"] for t in out["deal_terms"]] == ["the_fisheries_ministry"]
 
 
@@ -457,10 +451,9 @@ def test_a_plan_put_forward_in_a_sentence_of_no_term_is_its_proposers() -> None:
         "Under the plan, each boat would get 40 tonnes."
     )
     background = {"A": 0.8, "B": 0.1, "C": 0.05, "D": 0.05}
-    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
     judged = [
         Judged(sentence=art.sentence(2), kinds=background),
-        Judged(sentence=art.sentence(3), kinds=term),
+        Judged(sentence=art.sentence(3), kinds=TERM),
     ]
     out = scored.assemble(art, SIDES, judged)
     assert [t["proposed_by"] for t in out["deal_terms"]] == ["the_fisheries_ministry"]
@@ -510,7 +503,6 @@ def test_words_of_time_and_law_are_no_deal_cue(sentence: str) -> None:
 
 
 def test_a_proposal_in_an_article_that_reports_a_counter_offer_is_under_negotiation() -> None:
-    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
     offer = "The fisheries ministry offered a quota of 40 tonnes."
     for rest, status in (
         ("The Fishermen's Guild countered with 55 tonnes.", "under_negotiation"),
@@ -518,7 +510,7 @@ def test_a_proposal_in_an_article_that_reports_a_counter_offer_is_under_negotiat
         ("The Fishermen's Guild met the counter-terrorism police.", "proposed"),
     ):
         art = from_text(f"Quota row\n\n{offer} {rest}")
-        out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])
+        out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)])
         assert [t["status"] for t in out["deal_terms"]] == [status]
 
 
@@ -557,8 +549,7 @@ def test_a_listing_sentence_gives_a_deal_term_for_each_part() -> None:
         "Quota row\n\n"
         "The fisheries ministry offered a fuel card, a port fee waiver and a 4,000-euro grant."
     )
-    term = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
-    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=term)])
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)])
     assert [(t["term"], t["proposed_by"]) for t in out["deal_terms"]] == [
         ("a fuel card", "the_fisheries_ministry"),
         ("a port fee waiver", "the_fisheries_ministry"),
