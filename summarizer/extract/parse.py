@@ -68,6 +68,11 @@ def _parsed(text: str) -> Doc:
     return _pipeline()(text)
 
 
+def tokens(text: str) -> Doc:
+    """The parse of ``text``, token by token (a spaCy ``Doc``)."""
+    return _parsed(text)
+
+
 def _span(token: Token) -> tuple[int, int]:
     words = list(token.subtree)
     return words[0].idx, words[-1].idx + len(words[-1].text)
@@ -79,7 +84,7 @@ def _subjects(verb: Token) -> Iterator[Token]:
     seen = verb
     while True:
         found = [c for c in seen.children if c.dep_ in _SUBJECTS]
-        if found or seen.head is seen or seen.dep_ not in ("advcl", "xcomp", "conj", "acl"):
+        if found or seen.head.i == seen.i or seen.dep_ not in ("advcl", "xcomp", "conj", "acl"):
             yield from found
             return
         seen = seen.head
@@ -278,7 +283,7 @@ def _first_part(doc: Doc, start: int, end: int) -> int | None:
     while start <= head.i < end and head.pos_ not in ("VERB", "AUX"):
         if head.pos_ in ("NOUN", "PROPN", "NUM"):
             top = head
-        if head.head is head:
+        if head.head.i == head.i:
             break
         head = head.head
     return max(top.left_edge.i, start) if top is not None else None

@@ -227,3 +227,13 @@ def test_a_demand_for_two_things_is_read_as_two(text: str, asked: list[str]) -> 
 )
 def test_a_sentence_that_puts_two_terms_forward_is_read_as_two(text: str, terms: list[str]) -> None:
     assert [text[a:b] for a, b in parse.terms_of(text)] == terms
+
+
+def test_a_list_with_no_verb_is_read_to_the_top_of_its_parse() -> None:
+    # Its parse's root is a noun of the first part: climbing the tree must stop there.
+    text = "A ceasefire, prisoner releases and aid."
+    assert [text[a:b] for a, b in parse.listing(text)] == [
+        "A ceasefire",
+        "prisoner releases",
+        "aid",
+    ]
