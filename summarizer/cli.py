@@ -456,11 +456,24 @@ def eval_(
 
 def _print_figures(figures: dict[str, Any], gold_dir: Path) -> None:
     from rich.console import Console
+
+    out = Console(width=100)
+    real = figures.get("real")
+    # The real news articles are the headline: what users bring, and harder than any written
+    # for the set.
+    if real and real["articles"] and real["articles"] != figures["articles"]:
+        _print_table(out, real, f"{real['articles']} real news articles in {gold_dir}")
+    _print_table(out, figures, f"{figures['articles']} articles in {gold_dir}")
+    for article in figures["failed"]:
+        out.print(f"no brief for {article} (scored as an empty brief)", style="red", markup=False)
+
+
+def _print_table(out: Any, figures: dict[str, Any], title: str) -> None:
     from rich.table import Table
 
     from summarizer.run.evaluate import SECTIONS
 
-    table = Table(title=f"{figures['articles']} articles in {gold_dir}", title_justify="left")
+    table = Table(title=title, title_justify="left")
     for col in ("section", "precision", "recall", "F1", "tp", "fp", "fn"):
         table.add_column(col, justify="left" if col == "section" else "right")
     for name in (*SECTIONS, "overall"):
@@ -474,17 +487,18 @@ def _print_figures(figures: dict[str, Any], gold_dir: Path) -> None:
             str(f["fp"]),
             str(f["fn"]),
         )
-    out = Console(width=100)
     out.print(table)
+    lost = ", ".join(f"{where} {n}" for where, n in figures["lost"].items())
     out.print(
-        f"deal-term status accuracy {figures['status_accuracy']} · evidence valid "
-        f"{figures['evidence_valid']} · evidence on target {figures['evidence_on_target']} · "
-        f"attribution {figures['attribution_accuracy']} · "
-        f"modality {figures['modality_accuracy']} · parties not in the article "
-        f"{figures['unmentioned_parties']} · tokens per article {figures['tokens_per_article']}"
+        f"deal-term status accuracy {figures['status_accuracy']} · demand target "
+        f"{figures['target_accuracy']} · evidence valid {figures['evidence_valid']} · evidence "
+        f"on target {figures['evidence_on_target']} · attribution "
+        f"{figures['attribution_accuracy']} · modality {figures['modality_accuracy']} · "
+        f"parties not in the article {figures['unmentioned_parties']} · tokens per article "
+        f"{figures['tokens_per_article']} · fragments {figures['fragment_share']}\n"
+        f"required items lost: {lost}",
+        markup=False,
     )
-    for article in figures["failed"]:
-        out.print(f"[red]no brief for {article}[/] (scored as an empty brief)")
 
 
 @app.command()

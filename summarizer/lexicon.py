@@ -73,6 +73,19 @@ NO_COMMENT = (
     r"requests?\s+for\s+comment",
 )
 
+# Pronouns that stand for someone named elsewhere: an item that starts with one does not say
+# who ("he would not attend").
+PERSONAL_PRONOUNS = frozenset(
+    "he she it they we i you him her them us his its their our my".split()
+)
+# Words that a bare date is made of ("on Tuesday", "last March", "in 2008").
+DATE_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow "
+    "on in at by since until from last next this early late mid week weekend month year "
+    "day night morning evening afternoon the of".split()
+)
+
 
 def alternation(words: Iterable[str]) -> str:
     """A regular expression group matching any of ``words`` (longest first), as written."""

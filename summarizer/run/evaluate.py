@@ -11,6 +11,7 @@ matched and are never misses.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,6 +22,7 @@ from summarizer.article.source import load as load_article
 from summarizer.article.text import Article
 from summarizer.brief.models import Brief
 from summarizer.errors import InputError, ModelOutputError
+from summarizer.extract.wording import fragment
 from summarizer.grounding import align as grounding
 from summarizer.grounding.checks import SECTIONS as ITEM_SECTIONS
 
@@ -28,6 +30,11 @@ from summarizer.grounding.checks import SECTIONS as ITEM_SECTIONS
 SECTIONS = ("parties", *ITEM_SECTIONS)
 # Token-overlap F1 above which two paraphrases count as the same item when evidence differs.
 TEXT_MATCH = 0.5
+# Where a required gold item was lost, the first that applies: its actor is not among the
+# brief's parties ("parties"); no item cites its evidence ("background"); only items of another
+# section do ("kind"); those of its section give another actor ("actor"); else one that
+# cites it matched another gold item, or differs in its target ("taken").
+LOSSES = ("background", "kind", "parties", "actor", "taken")
 
 
 @dataclass
@@ -72,6 +79,13 @@ class ArticleScore:
     on_target: int = 0
     unmentioned_parties: int = 0
     tokens: int = 0
+    # Whether the article is real news, not one written for the set (its first line is a
+    # bracketed label such as "[Synthetic article ...]"): the headline figures are the real ones.
+    real: bool = True
+    # Required gold items missed, by where they were lost (:data:`LOSSES`).
+    lost: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LOSSES, 0))
+    # Items whose text cannot stand alone (:func:`wording.fragment`).
+    fragments: int = 0
     # On matched items whose gold annotation has the field: [judged, correct].
     attribution: list[int] = field(default_factory=lambda: [0, 0])
     modality: list[int] = field(default_factory=lambda: [0, 0])
@@ -94,6 +108,10 @@ class Report:
 
     articles: list[ArticleScore]
 
+    def real(self) -> Report:
+        """The report of the real news articles alone."""
+        return Report([a for a in self.articles if a.real])
+
     def section(self, name: str) -> Counts:
         total = Counts()
         for a in self.articles:
@@ -106,8 +124,9 @@ class Report:
             total.add(self.section(name))
         return total
 
-    def to_dict(self) -> dict[str, Any]:
-        """Figures as plain data (the JSON output of ``summarizer eval --json``)."""
+    def to_dict(self, *, subsets: bool = True) -> dict[str, Any]:
+        """Figures as plain data (the JSON output of ``summarizer eval --json``); with
+        ``subsets``, the real articles' own figures under ``"real"``."""
 
         def fig(c: Counts) -> dict[str, Any]:
             return {
@@ -152,7 +171,21 @@ class Report:
             "tokens_per_article": round(sum(a.tokens for a in self.articles) / len(self.articles))
             if self.articles
             else 0,
+            "fragment_share": round(sum(a.fragments for a in self.articles) / items, 3)
+            if items
+            else None,
+            "lost": {k: sum(a.lost[k] for a in self.articles) for k in LOSSES},
+            "per_article": {a.article: round(_article_counts(a).f1, 3) for a in self.articles},
+            **({"real": self.real().to_dict(subsets=False)} if subsets else {}),
         }
+
+
+def _article_counts(score: ArticleScore) -> Counts:
+    """One article's counts over every section."""
+    total = Counts()
+    for name in SECTIONS:
+        total.add(score.sections[name])
+    return total
 
 
 def _party_map(brief: Brief, gold: dict[str, Any]) -> dict[str, str]:
@@ -223,9 +256,10 @@ _TEXTS: dict[str, tuple[Callable[[Any], str], str]] = {
 
 def score_brief(brief: Brief, gold: dict[str, Any], art: Article) -> ArticleScore:
     """Score one brief against one gold annotation of ``art``."""
-    result = ArticleScore(article=gold["article"])
+    result = ArticleScore(article=gold["article"], real=is_real(art.text))
     pmap = _party_map(brief, gold)
     positions, demands, terms = _match_sections(brief, gold, art, result, pmap)
+    _tally_losses(result, brief, gold, art, pmap, [*positions, *demands, *terms])
     matched = [*positions, *demands, *terms]
     result.matched = len(matched)
     result.on_target = sum(
@@ -261,6 +295,13 @@ def score_brief(brief: Brief, gold: dict[str, Any], art: Article) -> ArticleScor
         result.proposer[1] += resolved(x.proposed_by) == g["proposed_by"]
     _tally_brief(result, brief, art)
     return result
+
+
+def matched_items(brief: Brief, gold: dict[str, Any], art: Article) -> dict[str, list[Any]]:
+    """The brief's items that match a gold item, by section (as :func:`score_brief` pairs
+    them)."""
+    pairs = _match_sections(brief, gold, art, ArticleScore(article=""), _party_map(brief, gold))
+    return {name: [x for x, _ in p] for name, p in zip(ITEM_SECTIONS, pairs, strict=True)}
 
 
 def _on_gold(art: Article) -> Callable[[Any, dict[str, Any]], float]:
@@ -319,10 +360,63 @@ def _match_sections(
     return positions, demands, terms
 
 
+_LABEL = re.compile(r"\A\s*\[[^\]\n]*\]\s*$", re.MULTILINE)
+
+
+def is_real(text: str) -> bool:
+    """Whether an article is real news: not one whose first line is a bracketed label saying
+    it was written for a test set ("[Synthetic article written for ...]")."""
+    return _LABEL.match(text.split("\n", 1)[0]) is None
+
+
+_ACTORS = {"positions": ("holder",), "demands": ("by", "of"), "deal_terms": ("proposed_by",)}
+
+
+def _tally_losses(
+    result: ArticleScore,
+    brief: Brief,
+    gold: dict[str, Any],
+    art: Article,
+    pmap: dict[str, str],
+    matched: Pairs,
+) -> None:
+    """Count each required gold item the brief missed under where it was lost (:data:`LOSSES`)."""
+    hit = {id(g) for _, g in matched}
+    found = set(pmap.values())
+    for section in ITEM_SECTIONS:
+        for g in gold[section]:
+            if g.get("optional") or id(g) in hit:
+                continue
+            span = _gold_span(g["evidence"], art.text)
+
+            def cites(x: Any, span: tuple[int, int] | None = span) -> bool:
+                return _overlaps(_item_spans(art, x), span)
+
+            actor = _ACTORS[section][0]
+            if g[actor] is not None and g[actor] not in found:
+                where = "parties"
+            elif not any(cites(x) for s in ITEM_SECTIONS for x in getattr(brief, s)):
+                where = "background"
+            elif not any(cites(x) for x in getattr(brief, section)):
+                where = "kind"
+            elif all(
+                (None if (a := getattr(x, actor)) is None else pmap.get(a)) != g[actor]
+                for x in getattr(brief, section)
+                if cites(x)
+            ):
+                where = "actor"
+            else:
+                where = "taken"
+            result.lost[where] += 1
+
+
 def _tally_brief(result: ArticleScore, brief: Brief, art: Article) -> None:
     """What is counted of the brief as a whole: valid items, unmentioned parties, tokens."""
     items = [*brief.positions, *brief.demands, *brief.deal_terms]
     result.items = len(items)
+    result.fragments = sum(
+        1 for name in ITEM_SECTIONS for x in getattr(brief, name) if fragment(_TEXTS[name][0](x))
+    )
     n = len(art.sentences)
     # Valid: the cited sentences exist and the item passed its grounding checks (its quote
     # is in the article, its sentences share content with its claim, no added estimates).
@@ -376,15 +470,22 @@ def evaluate(
             # An article the model failed on scores as an empty brief: every required gold
             # item is a miss. The run goes on, and the failure is reported. (Anything else —
             # a replay miss, a dead server — stops the evaluation.)
-            return _failed(gold, str(exc))
+            return _failed(gold, load_article(path), str(exc))
         return score_brief(brief, gold, load_article(path))
 
     with ThreadPoolExecutor(max(1, concurrency)) as pool:
         return Report(list(pool.map(one, load_gold(directory))))
 
 
-def _failed(gold: dict[str, Any], error: str) -> ArticleScore:
-    result = ArticleScore(article=gold["article"], error=error)
+def _failed(gold: dict[str, Any], art: Article, error: str) -> ArticleScore:
+    """An empty brief's score: every required item missed, lost with the party list that
+    holds its actor (or, with no actor, to background)."""
+    result = ArticleScore(article=gold["article"], error=error, real=is_real(art.text))
     for name in SECTIONS:
         result.sections[name].fn = sum(1 for g in gold[name] if not g.get("optional"))
+    for name in ITEM_SECTIONS:
+        actor = _ACTORS[name][0]
+        for g in gold[name]:
+            if not g.get("optional"):
+                result.lost["background" if g[actor] is None else "parties"] += 1
     return result

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from summarizer.brief.models import Brief, Extraction, Metadata, Usage
 from summarizer.grounding.align import overlap as text_similarity
 from summarizer.grounding.checks import ground
 from summarizer.reading.attribution import read
-from summarizer.run.evaluate import Report, evaluate, score_brief
+from summarizer.run.evaluate import Report, evaluate, is_real, score_brief
 from tests.conftest import EXPECTED, ROOT, SEED, cli, replayed
 
 DEVSET = ROOT / "fixtures" / "devset"
@@ -169,6 +170,13 @@ def _above_floors(
     for section, figures in pinned["sections"].items():
         assert got["sections"][section]["f1"] >= figures["f1"], f"{section} F1 dropped"
     assert got["overall"]["f1"] >= pinned["overall"]["f1"]
+    # The real news articles are the headline: their figures are floors of their own.
+    assert got["real"]["articles"] == pinned["real"]["articles"]
+    if pinned["real"]["articles"]:
+        for section, figures in pinned["real"]["sections"].items():
+            assert got["real"]["sections"][section]["f1"] >= figures["f1"], f"real {section}"
+        assert got["real"]["overall"]["f1"] >= pinned["real"]["overall"]["f1"]
+        assert got["real"]["fragment_share"] <= pinned["real"]["fragment_share"]
     assert got["failed"] == []
     return got, pinned
 
@@ -255,7 +263,31 @@ def test_eval_keeps_one_embedded_server_for_the_whole_run(monkeypatch: pytest.Mo
     monkeypatch.setattr(pipeline, "summarize", summarize)
     proc = cli("eval", str(DEVSET), "--json")
     assert proc.returncode == 0, proc.stderr
-    assert started == ["server"] and seen == ["http://127.0.0.1:9/v1"] * 18
+    articles = len(list(DEVSET.glob("*.gold.json")))
+    assert started == ["server"] and seen == ["http://127.0.0.1:9/v1"] * articles
+
+
+def test_eval_prints_the_real_articles_first_and_where_items_were_lost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from summarizer.errors import ModelOutputError
+    from summarizer.run import pipeline
+
+    def summarize(path: object, options: Any, **kwargs: object) -> Brief:
+        raise ModelOutputError("scored as an empty brief")
+
+    monkeypatch.setattr(pipeline, "summarize", summarize)
+    proc = cli("eval", str(DEVSET), "--replay", str(ROOT / "fixtures" / "recorded"))
+    assert proc.returncode == 0, proc.stderr
+    articles = len(list(DEVSET.glob("*.gold.json")))
+    real = sum(is_real((DEVSET / json.loads(g.read_text())["article"]).read_text())
+               for g in DEVSET.glob("*.gold.json"))  # fmt: skip
+    assert proc.stdout.index(f"{real} real news articles in") < proc.stdout.index(
+        f"{articles} articles in"
+    )
+    # Every brief is empty: every required item is lost, to the party list or to background.
+    lost = re.findall(r"required items lost: background (\d+), kind 0, parties (\d+)", proc.stdout)
+    assert len(lost) == 2 and all(int(b) + int(p) > 0 for b, p in lost)
 
 
 def test_concurrent_eval_scores_as_the_sequential_one(tmp_path: Path) -> None:
@@ -271,3 +303,47 @@ def test_concurrent_eval_scores_as_the_sequential_one(tmp_path: Path) -> None:
     one = evaluate(tmp_path, run).to_dict()
     four = evaluate(tmp_path, run, concurrency=4).to_dict()
     assert one == four and one["articles"] == 5
+
+
+def test_each_lost_required_item_is_filed_under_where_it_was_lost() -> None:
+    empty = score_brief(_brief(), GOLD, ART)
+    # Hamas is missed, so its one required demand is lost with it; the other 14 required
+    # items are cited by nothing.
+    assert empty.lost == {"background": 14, "kind": 0, "parties": 1, "actor": 0, "taken": 0}
+    wrong_actor = {"by": "a", "of": None, "what": "release them", "evidence": [18]}
+    as_a_position = {"holder": "b", "topic": "hostages", "stance": "free them", "evidence": [18]}
+    assert score_brief(_brief(demands=[wrong_actor]), GOLD, ART).lost["actor"] == 1
+    assert score_brief(_brief(positions=[as_a_position]), GOLD, ART).lost["kind"] == 1
+    right = {"by": "b", "of": None, "what": "release them", "evidence": [18]}
+    assert score_brief(_brief(demands=[right]), GOLD, ART).lost["background"] == 13
+
+
+def test_fragments_are_counted_and_whole_items_are_not() -> None:
+    stub = {"by": "b", "of": None, "what": "the release", "evidence": [18]}
+    whole = {"by": "b", "of": None, "what": "Hamas must free every hostage", "evidence": [18]}
+    assert score_brief(_brief(demands=[stub, whole]), GOLD, ART).fragments == 1
+    figures = Report([score_brief(_brief(demands=[stub, whole]), GOLD, ART)]).to_dict()
+    assert figures["fragment_share"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "real"),
+    [
+        ("[Synthetic article written for the tests]\n\nThe union struck.", False),
+        ("Union strikes\n\nThe union struck on Monday [sic].", True),
+        ("[Update] Union strikes on Monday\n\nText.", True),
+    ],
+)
+def test_an_article_is_real_unless_its_first_line_labels_it(text: str, real: bool) -> None:
+    assert is_real(text) is real
+
+
+def test_the_real_subset_has_its_own_figures() -> None:
+    real = score_brief(_brief(), GOLD, ART)
+    made_up = score_brief(_brief(), GOLD, ART)
+    made_up.real = False
+    made_up.sections["parties"].tp += 5
+    figures = Report([real, made_up]).to_dict()
+    assert figures["real"]["sections"]["parties"] == Report([real]).to_dict()["sections"]["parties"]
+    assert figures["sections"]["parties"] != figures["real"]["sections"]["parties"]
+    assert "real" not in figures["real"]
