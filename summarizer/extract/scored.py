@@ -37,10 +37,11 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from summarizer.article.text import Article, Sentence
-from summarizer.brief.models import Extraction, Status, article_in
+from summarizer.brief.models import Extraction, article_in
 from summarizer.errors import InputError
-from summarizer.extract import parse, prompts, wording
+from summarizer.extract import kinds, parse, prompts, wording
 from summarizer.extract.asking import ask
+from summarizer.extract.cues import CUES, TAKES_A_STANCE
 from summarizer.extract.sides import (
     MAX_SIDES,
     Side,
@@ -52,29 +53,18 @@ from summarizer.extract.sides import (
     tidy,
     with_more_sides,
 )
+from summarizer.extract.status import COUNTER_OFFER, term_status
 from summarizer.extract.strategy import Extracted, Progress, Strategy
 from summarizer.grounding import checks as ground
 from summarizer.lexicon import (
-    CONDITIONS,
-    DEAL_NOUNS,
     DEAL_WORDS,
-    NEGATORS,
-    NO_COMMENT,
     PROPOSAL_NOUNS,
-    SPEECH_FORMS,
     alternation,
 )
-from summarizer.llm.client import Endpoint, Tape, choose
+from summarizer.llm.client import Answer, Endpoint, Tape, choose
 from summarizer.llm.transport import CallLog
 
 KINDS = "ABCD"
-KIND_NAMES = {"B": "positions", "C": "demands", "D": "deal_terms"}
-# A sentence is background when the model gives that answer at least this probability. The
-# model spreads its probability widely (background rarely reaches one half even on pure
-# narration), so the cut is set by measurement on the development set (docs/quality.md).
-BACKGROUND = 0.25
-# A sentence with none of the cue words below is background at a lower probability still.
-BACKGROUND_UNCUED = 0.1
 
 
 class Sides(BaseModel):
@@ -140,222 +130,13 @@ def _listed(sentence: str) -> list[str]:
     return [wording.shortened(sentence[a:b]) for a, b in spans]
 
 
-# Verbs of a stance for or against something.
-_STANCE = r"oppos\w*|support\w*|reject\w*|refus\w*|warn\w*|criticis\w*|criticiz\w*|welcom\w*"
-# Words that mark each kind of sentence, in general English: a sentence that uses them is
-# more likely that kind. The model separates background from the rest better than it tells
-# positions, demands and deal terms apart; these cues break its near-ties.
-CUES = {
-    "demands": re.compile(
-        r"\b(?:demand\w*|urg(?:e|es|ed|ing)|call(?:s|ed|ing)? (?:on|for|upon)|insist\w*|"
-        r"ask(?:s|ed)? (?:for|that)|press(?:es|ed)? for|must|should|want(?:s|ed)?|request\w*|"
-        r"seek(?:s|ing)?|sought|ultimatum|needs? to)\b",
-        re.IGNORECASE,
-    ),
-    "deal_terms": re.compile(
-        # "plan" the noun ("the plan", "Ruiz's plan"), not the verb ("plan protests").
-        r"\b(?:(?:a|the|its|their|his|her|this|that|our|new|draft|peace|\w+['’]s)\s+plan|"
-        rf"{alternation(DEAL_WORDS)}|offer\w*|propos\w*|draft|terms|package|compromise|"
-        r"exchange|contract|provision\w*|clause|under which|framework|"
-        r"bill|would (?:include|see|give|provide|require|allow|receive|pay|release|cut|raise|"
-        r"set)|agree[sd]?|accept(?:s|ed)?|sign(?:s|ed)|pledg(?:es|ed)|promis(?:es|ed)|"
-        r"commit(?:s|ted) to|approv(?:e|es|ed)|includ(?:e|es|ing))\b",
-        re.IGNORECASE,
-    ),
-    "positions": re.compile(
-        rf"\b(?:said|says|believes?|{_STANCE}|argu\w*|will not|won't|cannot|vow\w*|"
-        r"maintain\w*|stance|view|position)\b",
-        re.IGNORECASE,
-    ),
-}
-# A side's stance taken as it asks for something ("supports the plan but wants ...",
-# "called the offer 'a start' but said it wanted ..."): a position beside the demand. Not
-# "backed by" (who helps) or "called on" (the demand itself).
-_TAKES_A_STANCE = re.compile(
-    rf"\b(?:{_STANCE}|backed(?!\s+by)|called(?!\s+(?:on|upon|for)\b))\b", re.IGNORECASE
-)
-CUE_WEIGHT = 2.0
-# A counter-offer: "countered with", "a counterproposal"; not "counterparts" or
-# "counter-terrorism". One wording for the status rules, the article-wide reading and the
-# proposing verbs.
-_COUNTER_OFFER = r"counter(?:s|ed|ing)?\b(?!-)|counter-?(?:offer|proposal)"
-# A deal term's status, from the words of its sentence: the first rule that matches wins,
-# else "proposed". The 1.5B model's own choice among the seven was right less often than
-# chance on the development set (docs/quality.md).
-_STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
-    (
-        "withdrawn",
-        r"\b(?:withdr[ae]w\w*|dropped|pulled (?:out|back)|abandon\w*|scrapp\w*|"
-        r"retract\w*|backed away)\b",
-    ),
-    (
-        "rejected",
-        r"\b(?:reject\w*|refus\w*|turned down|dismiss\w*|vetoed|declined|"
-        r"ruled out)\b",
-    ),
-    (
-        # An agreement reached outweighs the dispute it ends ("reached an agreement,
-        # ending a dispute").
-        "agreed",
-        r"\b(?:reached (?:an|a) (?:\w+ )?(?:agreement|deal|accord)|"
-        r"struck (?:a|an) (?:\w+ )?(?:deal|agreement))\b",
-    ),
-    (
-        "disputed",
-        # "objected", not "objective"; "contested", not "a contest".
-        r"\b(?:bracket\w*|disput\w*|contest(?:s|ed|ing)\b|object(?:s|ed|ing|ions?)?\b|"
-        r"sticking point|"
-        r"divided over|at odds)\b",
-    ),
-    (
-        "implemented",
-        r"\b(?:implement\w*|(?:take|takes|took) effect|came into (?:force|effect)|"
-        r"carried out|(?:was|were|has been|have been) (?:released|paid|freed|"
-        r"delivered|lifted)|"
-        # A deal told by what it did ("the accord that ended the strike") is in force.
-        rf"{alternation(DEAL_WORDS)}\s+(?:that|which)\s+"
-        r"(?:made|created|ended|brought|gave|established|installed|restored|allowed|lifted|"
-        r"freed))\b",
-    ),
-    (
-        "agreed",
-        # "signed", not "significant", "signal" or "a signing bonus".
-        r"\b(?:agree[sd]?|sign(?:s|ed)?|"
-        r"signing (?:of|the|a|an)|"
-        # "pledged" the verb; "a pledge" says nothing of whether it was made.
-        r"accept\w*|approv\w*|endors\w*|ratif\w*|adopt\w*|consensus|pledged|"
-        r"tentative (?:agreement|deal)|struck (?:a|an) )\b",
-    ),
-    (
-        "under_negotiation",
-        rf"\b(?:negotiat\w*|{_COUNTER_OFFER}|bargain\w*|"
-        r"talks (?:on|over)|"
-        # Not "revised": a version of a term, which may yet be passed or rejected.
-        r"discuss\w*|haggl\w*|still (?:being )?work\w*)\b",
-    ),
-    (
-        "proposed",
-        r"\b(?:propos\w*|offer\w*|suggest\w*|float\w*|draft\w*|circulat\w*|"
-        r"(?:could|would|may|might) "
-        r"include)\b",
-    ),
-)
-STATUS_RULES = tuple((status, re.compile(p, re.IGNORECASE)) for status, p in _STATUS_PATTERNS)
-# Before a status word: "had not agreed", "never signed", "failed to accept" say the
-# opposite; the goals and conditions below say it is not so yet.
-_NOT_YET_SO = re.compile(
-    rf"\b(?:{alternation(NEGATORS)}|no|fail(?:s|ed)? to|without|yet to)\W+(?:\w+\W+){{0,2}}$"
-    # "asked both sides to agree", "a deal to be signed": a goal, not a fact.
-    r"|\bto\s+(?:be\s+)?$"
-    # "if the mayor agreed", "until a deal is reached", "would consider accepting": a
-    # condition or a possibility, not a fact.
-    r"|\b(?:if|unless|whether|until)\W+(?:\w+\W+){0,3}$|\bwould\W+(?:\w+\W+)?$",
-    re.I,
-)
-
-
-# "had not agreed", "refused to accept": a term one side will not take is in dispute.
-_REFUSED = re.compile(rf"\b(?:{alternation(NEGATORS)}|refus\w+ to)\W+(?:\w+\W+)?$", re.I)
-
-
-def status_of(text: str, default: Status = "proposed") -> Status:
-    """A deal term's status, read off the words of the sentence that states it: the first
-    rule with a word the sentence uses, not negated (a refused agreement is "disputed");
-    else ``default``."""
-    for status, rule in STATUS_RULES:
-        found = list(rule.finditer(text))
-        if any(not _NOT_YET_SO.search(text[: m.start()]) for m in found):
-            return status
-        if status == "agreed" and any(_REFUSED.search(text[: m.start()]) for m in found):
-            return "disputed"
-    return default
-
-
-_COUNTER = re.compile(rf"\b(?:{_COUNTER_OFFER})", re.IGNORECASE)
-
-
-def default_status(article: Article) -> Status:
-    """The status of a term whose sentence says none: "agreed" when the article reports an
-    agreement anywhere, else "proposed"."""
-    if any(status_of(s.text) == "agreed" for s in article.sentences):
-        return "agreed"
-    return "proposed"
-
-
-def kinds_of(probs: dict[str, float], text: str, usual: dict[str, float]) -> list[str]:
-    """The sections a sentence's items go to: none when the model calls it background,
-    else the kind most probable relative to how often the model picks it in this article
-    (``usual``: each letter's mean probability), weighed up by the sentence's cue words."""
-    # "urged the board to open talks": a request that someone act is a demand, however the
-    # model weighs the sentence; where the sentence is a position too ("said it backed the
-    # offer and urged the board to open talks"), it is both.
-    if parse.asks_to_act(text):
-        return (
-            ["positions", "demands"] if _kinds(probs, text, usual) == ["positions"] else ["demands"]
-        )
-    return _kinds(probs, text, usual)
-
-
-def _kinds(probs: dict[str, float], text: str, usual: dict[str, float]) -> list[str]:
-    """:func:`kinds_of` as the model's letters and the cue words have it."""
-    cued = any(rule.search(text) for rule in CUES.values())
-    if probs["A"] >= (BACKGROUND if cued else BACKGROUND_UNCUED) or _says_nothing(text):
-        return []
-
-    def weight(letter: str) -> float:
-        name = KIND_NAMES[letter]
-        cue = CUE_WEIGHT if CUES[name].search(text) else 1.0
-        return probs[letter] / max(usual[letter], 1e-9) * cue
-
-    # "would clear the deal only if the airline sells": the condition of assent is a demand.
-    if _CONDITION.search(outside_quotes(text)):
-        return ["demands"]
-    # A sentence with no word of deals states no deal term, whatever the model's habits.
-    letters = "BCD" if CUES["deal_terms"].search(text) else "BC"
-    kind = KIND_NAMES[max(letters, key=weight)]
-    # Words of deals only inside a quotation ('"We made a strong offer," he said') are the
-    # speaker's view of a deal: a position, not a term.
-    if kind == "deal_terms" and not CUES["deal_terms"].search(outside_quotes(text)):
-        return ["positions"]
-    if kind == "deal_terms" and _mentions_a_deal(text):
-        return []
-    if kind == "demands" and _TAKES_A_STANCE.search(outside_quotes(text)):
-        return ["positions", "demands"]
-    return [kind]
-
-
-_CONDITION = re.compile(rf"\b{alternation(CONDITIONS)}\b", re.IGNORECASE)
-# "declined to comment on the offer", unless the sentence says something too ("..., but an
-# aide said ...", "X said it had inspectors on site but declined to comment").
-_NO_COMMENT = re.compile(rf"\b(?:{'|'.join(NO_COMMENT)})\b", re.IGNORECASE)
-_SAYS_MORE = re.compile(
-    rf"\b(?:but|although|though|while|{'|'.join(SPEECH_FORMS)})\b", re.IGNORECASE
-)
-
-
-def _says_nothing(text: str) -> bool:
-    """Whether ``text`` only reports that someone would not comment."""
-    return bool(_NO_COMMENT.search(text)) and not _SAYS_MORE.search(text)
-
-
-def _mentions_a_deal(text: str) -> bool:
-    """Whether ``text`` names a deal and none of its terms: its only words of deals are bare
-    nouns for a whole deal, and it gives no figure."""
-    cues = {m.group(0).casefold() for m in CUES["deal_terms"].finditer(text)}
-    return (
-        cues <= DEAL_NOUNS | {f"{n}s" for n in DEAL_NOUNS}
-        and not re.search(r"\d", text)
-        and parse.bare(text, DEAL_NOUNS)
-    )
-
-
 # Verbs that put a term forward: its proposer is named with one of them. "Presented", not
 # "presence"; "tabled", not "the table".
 _PROPOSES = re.compile(
     r"\b(?:(?:propos|offer|suggest|float|draft|submit|circulat)\w*|put(?:s|ting)? forward|"
     r"tabl(?:es|ed|ing)\b|present(?:s|ed|ing)\b|call(?:s|ed)? for|introduc(?:e|es|ed|ing)\b|"
     r"(?:draws?|drew|drawn|drawing) up|"
-    rf"(?:{_COUNTER_OFFER})\w*)",
+    rf"(?:{COUNTER_OFFER})\w*)",
     re.IGNORECASE,
 )
 
@@ -407,7 +188,7 @@ def _asked_by_others(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> b
 def _stance_side(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
     """The side that is the subject of the sentence's verb of stance, outside quotation
     marks ("The coalition supports it; the group wants ...": the coalition)."""
-    verb = _TAKES_A_STANCE.search(outside_quotes(text))
+    verb = TAKES_A_STANCE.search(outside_quotes(text))
     if verb is None:
         return None
     return _side_in(text, parse.subjects_at(text, verb.start()), patterns)
@@ -598,29 +379,25 @@ def _parties(
     }
 
 
-def term_status(article: Article) -> Callable[[Sentence], Status]:
-    """The status of a deal term stated in a sentence of ``article``: read off the
-    sentence's words (:func:`status_of`); "under negotiation" rather than "proposed" where
-    another sentence reports a counter-offer, since what was proposed is being bargained
-    over."""
-    fallback = default_status(article)
-    countered = {s.id for s in article.sentences if _COUNTER.search(s.text)}
-
-    def status(sentence: Sentence) -> Status:
-        found = status_of(sentence.text, fallback)
-        return "under_negotiation" if found == "proposed" and countered - {sentence.id} else found
-
-    return status
+# A decision of which kinds a sentence states (:mod:`summarizer.extract.kinds`).
+Decide = Callable[[kinds.Sentence], list[str]]
 
 
-def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, Any]:
+def learned(sentence: kinds.Sentence) -> list[str]:
+    """The shipped decision (``kinds.json``, fitted by ``summarizer.run.fit``)."""
+    return kinds.shipped()(sentence)
+
+
+def assemble(
+    article: Article, sides: Sides, judged: list[Judged], decide: Decide = learned
+) -> dict[str, Any]:
     """The extraction as plain data, from the parties and each sentence's answers.
 
     A plain function of its inputs, so a test can build a brief from hand-made answers with
     no model at all."""
     parties, patterns = _parties(article, sides)
     out: dict[str, Any] = {
-        "summary": sides.summary,
+        "summary": wording.summary_line(sides.summary, article),
         "parties": parties,
         "positions": [],
         "demands": [],
@@ -630,47 +407,31 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
     previous: str | None = None
     proposer: str | None = None
     status = term_status(article)
-    for j in judged:
+    for index, j in enumerate(judged):
         # Who speaks and of whom a demand is made are read outside quotations.
         spoken = outside_quotes(j.sentence.text)
         named = mentions(spoken, patterns)
-        text = j.sentence.text  # worded at the end (wording.worded)
-        sections = kinds_of(j.kinds, j.sentence.text, usual)
+        seen = kinds.Sentence(
+            text=j.sentence.text,
+            probs=j.kinds,
+            usual=usual,
+            index=index,
+            total=len(judged),
+            named=len(named),
+            subject_named=subject_side(spoken, patterns) is not None,
+        )
         stated = _plan_states(article, j.sentence)
-        # What a proposal states is its term ("The offer would extend the lease"), and so is
-        # what a side puts forward ("The club has offered a four-year deal worth $60 million"),
-        # whatever the model's letters.
-        if (sections and stated) or _offered_by(j.sentence.text, patterns):
-            sections = ["deal_terms"]
+        sections = _sections(decide(seen), stated, j.sentence.text, patterns)
         for section in sections:
             actor = actor_of(j.sentence.text, named, section, previous, patterns)
-            evidence = [j.sentence.id]
+            # Each item's text is its sentence until worded at the end (wording.worded).
             if section == "positions" and actor is not None:
                 out[section].append(
-                    {"holder": actor, "topic": "", "stance": text, "evidence": evidence}
-                )
+                    {"holder": actor, "topic": "", "stance": j.sentence.text,
+                     "evidence": [j.sentence.id]}
+                )  # fmt: skip
             elif section == "demands":
-                # The side a demand is made of is never the one making it.
-                maker, target = roles_of(j.sentence.text, patterns)
-                target = target or target_of(spoken, patterns)
-                makers: list[str | None] = [maker] if maker and maker != target else []
-                # "Patient groups urged both sides ...": someone apart from the sides asks.
-                if not makers and _asked_by_others(j.sentence.text, patterns):
-                    continue
-                makers = makers or [p for p in named if p != target] or [previous]
-                if makers[0] is not None and makers[0] != target:
-                    # A demand for two things ("a raise and a cap on class sizes") is two.
-                    asked = _asked(j.sentence.text)
-                    for what in asked or [text]:
-                        out[section].append(
-                            {
-                                "by": makers[0],
-                                "of": target,
-                                "what": what,
-                                "evidence": evidence,
-                                "worded": bool(asked),
-                            }
-                        )
+                out[section] += _demands(j.sentence, named, previous, patterns)
             elif section == "deal_terms":
                 # "The plan would ...", "It calls for ...", "A clause of the draft gives
                 # ...": the proposal last credited.
@@ -679,24 +440,63 @@ def assemble(article: Article, sides: Sides, judged: list[Judged]) -> dict[str, 
                 ):
                     actor = proposer
                 proposer = actor or proposer
-                # A sentence that lists terms states each of them.
-                listed = _listed(j.sentence.text)
-                for term in listed or [text]:
-                    out[section].append(
-                        {
-                            "term": term,
-                            "proposed_by": actor,
-                            "status": status(j.sentence),
-                            "evidence": evidence,
-                            "worded": bool(listed),
-                        }
-                    )
+                out[section] += _terms(j.sentence, actor, status(j.sentence))
         # "Envoys presented a plan." stated no term of it, but "Under the plan, ..." does.
         if "deal_terms" not in sections and _PUT_FORWARD.search(j.sentence.text):
             proposer = _proposer(j.sentence.text, None, patterns) or proposer
         # "He", "the plan" in the next sentence stand for the subject's side, else the first named.
         previous = subject_side(spoken, patterns) or (named[0] if named else previous)
     return _capped(wording.worded(out, article), judged)
+
+
+def _sections(
+    decided: list[str], stated: bool, text: str, patterns: dict[str, list[re.Pattern[str]]]
+) -> list[str]:
+    """The kinds a sentence gives items of: the decision's, except that what a proposal
+    states is its term ("The offer would extend the lease"), and so is what a side puts
+    forward ("The club has offered a four-year deal worth $60 million"), whatever the
+    model's letters."""
+    if (decided and stated) or _offered_by(text, patterns):
+        return ["deal_terms"]
+    return decided
+
+
+def _demands(
+    sentence: Sentence,
+    named: list[str],
+    previous: str | None,
+    patterns: dict[str, list[re.Pattern[str]]],
+) -> list[dict[str, Any]]:
+    """The demands a sentence states: by the subject of its verb of asking, else a side it
+    names, else the side last spoken of; of the side the parse finds asked; one for each of
+    two things asked for ("a raise and a cap on class sizes")."""
+    text = sentence.text
+    # The side a demand is made of is never the one making it.
+    maker, target = roles_of(text, patterns)
+    target = target or target_of(outside_quotes(text), patterns)
+    makers: list[str | None] = [maker] if maker and maker != target else []
+    # "Patient groups urged both sides ...": someone apart from the sides asks.
+    if not makers and _asked_by_others(text, patterns):
+        return []
+    makers = makers or [p for p in named if p != target] or [previous]
+    if makers[0] is None or makers[0] == target:
+        return []
+    asked = _asked(text)
+    return [
+        {"by": makers[0], "of": target, "what": what, "evidence": [sentence.id],
+         "worded": bool(asked)}
+        for what in asked or [text]
+    ]  # fmt: skip
+
+
+def _terms(sentence: Sentence, actor: str | None, status: str) -> list[dict[str, Any]]:
+    """The deal terms a sentence states: each part of a list it gives, else the sentence."""
+    listed = _listed(sentence.text)
+    return [
+        {"term": term, "proposed_by": actor, "status": status, "evidence": [sentence.id],
+         "worded": bool(listed)}
+        for term in listed or [sentence.text]
+    ]  # fmt: skip
 
 
 def _capped(out: dict[str, Any], judged: list[Judged]) -> dict[str, Any]:
@@ -728,14 +528,16 @@ def check_size(article: Article) -> None:
         )
 
 
-def extract(
+def read(
     article: Article,
     endpoint: Endpoint,
     tape: Tape,
     log: CallLog,
     progress: Progress | None = None,
-) -> Extracted:
-    """Run the scored strategy on ``article``."""
+) -> tuple[Answer[Sides], list[Judged]]:
+    """The model's answers for ``article``: the sides (with the model's own text of them),
+    and each sentence's letter probabilities. What :func:`assemble` decides from, and what the
+    decisions are fitted on (``summarizer.run.fit``)."""
     messages = prompts.scored_messages(article, "parties")
     answer = ask(Sides, article, messages, endpoint, tape, log)
     judged = []
@@ -745,6 +547,19 @@ def extract(
             progress(f"reading sentence {s.id} of {len(article.sentences)}")
         question = prompts.scored_messages(article, "kind", id=s.id, text=s.text)
         judged.append(Judged(sentence=s, kinds=choose(KINDS, question, endpoint, tape, log)))
+    return answer, judged
+
+
+def extract(
+    article: Article,
+    endpoint: Endpoint,
+    tape: Tape,
+    log: CallLog,
+    progress: Progress | None = None,
+) -> Extracted:
+    """Run the scored strategy on ``article``."""
+    messages = prompts.scored_messages(article, "parties")
+    answer, judged = read(article, endpoint, tape, log, progress)
     extraction = Extraction.model_validate(assemble(article, answer.value, judged))
     # The judgments pass continues the parties call's conversation.
     return Extracted(extraction, answer.model, messages, answer.text)

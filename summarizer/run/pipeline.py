@@ -27,12 +27,13 @@ from summarizer.brief.models import (
 )
 from summarizer.config import DEFAULT_REMOTE_MODEL, Options, resolve
 from summarizer.errors import ConfigError, CostLimitError, ModelOutputError, SummarizerError
-from summarizer.extract import prompts
+from summarizer.extract import prompts, scored
 from summarizer.extract.asking import ask
 from summarizer.extract.registry import strategy
+from summarizer.extract.scored import Judged, Sides
 from summarizer.grounding import checks as ground
 from summarizer.llm import embedded as local
-from summarizer.llm.client import Endpoint, Tape, preload
+from summarizer.llm.client import Answer, Endpoint, Tape, preload
 from summarizer.llm.transport import CallLog
 from summarizer.reading import attribution
 from summarizer.reading.link import link
@@ -162,6 +163,11 @@ class _Work:
     judgments_missing: str | None = None
 
 
+def finish(art: Article, extraction: Extraction) -> Extraction:
+    """The stages after extraction, in order: ground -> read -> link."""
+    return link(attribution.read(ground.ground(extraction, art), art))
+
+
 def _extract(
     art: Article,
     options: Options,
@@ -172,9 +178,7 @@ def _extract(
 ) -> _Work:
     """The stages, in order: extract (the strategy's model calls) -> ground -> read -> link."""
     got = strategy(options.strategy).extract(art, endpoint, tape, log, progress)
-    work = _Work(got.extraction, got.model, got.messages, got.text, [])
-    work.extraction = link(attribution.read(ground.ground(work.extraction, art), art))
-    return work
+    return _Work(finish(art, got.extraction), got.model, got.messages, got.text, [])
 
 
 def _judge(
@@ -296,6 +300,25 @@ def summarize(
         exc.usage = _usage(log, options, model_asked)
         raise
     return _brief(art, work, _usage(log, options, endpoint.model), seconds)
+
+
+def scored_answers(
+    source: str | Path, options: Options
+) -> tuple[Article, Answer[Sides], list[Judged]]:
+    """The scored strategy's model answers for one article (:func:`scored.read`), asked or
+    replayed under ``options``: what its decisions are fitted on (``summarizer.run.fit``)."""
+    art = articles.load(source, allow_private_urls=options.allow_private_urls)
+    options = replace(options, strategy_choice="scored")
+    tape = _tape(art, options, False, None)
+    with _endpoint(options, None, scored.STRATEGY.system()) as endpoint:
+        answer, judged = scored.read(art, endpoint, tape, CallLog())
+    return art, answer, judged
+
+
+def brief_of(art: Article, extraction: Extraction, model: str) -> Brief:
+    """The brief of an extraction made outside :func:`summarize` (a fit's fold)."""
+    work = _Work(finish(art, extraction), model, [], "", [])
+    return _brief(art, work, Usage(), 0.0)
 
 
 def _brief(art: Article, work: _Work, usage: Usage, seconds: float) -> Brief:

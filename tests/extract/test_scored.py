@@ -9,9 +9,11 @@ import pytest
 
 from summarizer.article.text import from_text
 from summarizer.brief.models import Extraction
-from summarizer.extract import scored
+from summarizer.extract import cues, scored
+from summarizer.extract.kinds import rule_kinds, rules
 from summarizer.extract.scored import Judged, Sides
 from summarizer.extract.sides import Side, mentions, pattern, spellings
+from summarizer.extract.status import status_of, term_status
 from summarizer.grounding.checks import ground
 
 # Written for these tests; not from the development set.
@@ -44,7 +46,7 @@ def _judged(*kinds: dict[str, float]) -> list[Judged]:
 
 
 def _assemble(*kinds: dict[str, float]) -> dict[str, Any]:
-    return scored.assemble(ART, SIDES, _judged(*kinds))
+    return scored.assemble(ART, SIDES, _judged(*kinds), rules)
 
 
 POSITION = {"A": 0.05, "B": 0.8, "C": 0.1, "D": 0.05}
@@ -57,7 +59,7 @@ def _read(body: str, *kinds: dict[str, float], sides: Sides = SIDES) -> dict[str
     ``kinds`` in order."""
     art = from_text(f"Quota row\n\n{body}")
     judged = [Judged(sentence=s, kinds=k) for s, k in zip(art.sentences[1:], kinds, strict=True)]
-    return scored.assemble(art, sides, judged)
+    return scored.assemble(art, sides, judged, rules)
 
 
 def test_parties_are_tidied_to_the_article_and_get_derived_ids() -> None:
@@ -84,7 +86,7 @@ def test_parties_are_tidied_to_the_article_and_get_derived_ids() -> None:
 def test_a_body_listed_as_its_own_speaker_shows_no_one() -> None:
     art = from_text("Strike\n\nThe Fishermen's Guild said it would strike.")
     guild = Side(name="Fishermen's Guild", kind="union", speakers=["Fishermen's Guild"])
-    out = scored.assemble(art, Sides(parties=[guild], summary="A strike."), [])
+    out = scored.assemble(art, Sides(parties=[guild], summary="A strike."), [], rules)
     assert out["parties"][0]["speakers"] == []
 
 
@@ -114,19 +116,19 @@ def test_each_kind_becomes_an_item_citing_its_own_sentence_in_its_words() -> Non
 def test_background_needs_less_probability_where_no_cue_word_is_used() -> None:
     # Sentence 2 ("The talks began in 1998 ...") uses no cue word; sentence 3 does.
     lukewarm = {"A": 0.15, "B": 0.5, "C": 0.2, "D": 0.15}
-    assert scored.kinds_of(lukewarm, ART.sentence(2).text, lukewarm) == []
-    assert scored.kinds_of(lukewarm, ART.sentence(3).text, lukewarm) == ["positions"]
-    assert scored.kinds_of(BACKGROUND, ART.sentence(3).text, BACKGROUND) == []
+    assert rule_kinds(lukewarm, ART.sentence(2).text, lukewarm) == []
+    assert rule_kinds(lukewarm, ART.sentence(3).text, lukewarm) == ["positions"]
+    assert rule_kinds(BACKGROUND, ART.sentence(3).text, BACKGROUND) == []
 
 
 def test_kind_is_judged_against_the_models_habits_in_the_article() -> None:
     # The model favours B everywhere; C above its usual share wins although B is larger.
     probs = {"A": 0.1, "B": 0.5, "C": 0.3, "D": 0.1}
     usual = {"A": 0.2, "B": 0.6, "C": 0.1, "D": 0.1}
-    assert scored.kinds_of(probs, "It said nothing new.", usual) == ["demands"]
+    assert rule_kinds(probs, "It said nothing new.", usual) == ["demands"]
     # A cue word tips a near tie: "offer" marks a deal term.
     even = {"A": 0.1, "B": 0.3, "C": 0.3, "D": 0.3}
-    assert scored.kinds_of(even, "The offer is near.", even) == ["deal_terms"]
+    assert rule_kinds(even, "The offer is near.", even) == ["deal_terms"]
 
 
 @pytest.mark.parametrize(
@@ -146,7 +148,7 @@ def test_a_sentence_that_only_reports_no_comment_states_no_item(
     sentence: str, kinds: list[str]
 ) -> None:
     even = {"A": 0.1, "B": 0.3, "C": 0.3, "D": 0.3}
-    assert scored.kinds_of(even, sentence, even) == kinds
+    assert rule_kinds(even, sentence, even) == kinds
 
 
 @pytest.mark.parametrize(
@@ -163,7 +165,7 @@ def test_a_sentence_that_only_reports_no_comment_states_no_item(
 )
 def test_a_deal_named_without_its_terms_is_no_deal_term(sentence: str, kinds: list[str]) -> None:
     usual = {"A": 0.25, "B": 0.25, "C": 0.25, "D": 0.25}
-    assert scored.kinds_of(TERM, sentence, usual) == kinds
+    assert rule_kinds(TERM, sentence, usual) == kinds
 
 
 @pytest.mark.parametrize(
@@ -179,8 +181,8 @@ def test_words_of_agreeing_and_including_mark_a_deal_term(sentence: str) -> None
     # words say a term is being stated, so the model's lean towards D counts.
     probs = {"A": 0.15, "B": 0.25, "C": 0.2, "D": 0.4}
     usual = {"A": 0.3, "B": 0.3, "C": 0.2, "D": 0.2}
-    assert scored.kinds_of(probs, sentence, usual) == ["deal_terms"]
-    assert scored.kinds_of(probs, "The weather in the port was mild.", usual) == []
+    assert rule_kinds(probs, sentence, usual) == ["deal_terms"]
+    assert rule_kinds(probs, "The weather in the port was mild.", usual) == []
 
 
 def test_words_of_deals_only_inside_a_quotation_are_a_position() -> None:
@@ -189,9 +191,9 @@ def test_words_of_deals_only_inside_a_quotation_are_a_position() -> None:
     leans_d = {"A": 0.1, "B": 0.2, "C": 0.2, "D": 0.5}
     usual = {"A": 0.2, "B": 0.4, "C": 0.2, "D": 0.2}
     quoted = '"This is the best offer the guild has ever had," the minister told reporters.'
-    assert scored.kinds_of(leans_d, quoted, usual) == ["positions"]
+    assert rule_kinds(leans_d, quoted, usual) == ["positions"]
     stated = 'The guild offered "two more sailings a day" from June.'
-    assert scored.kinds_of(leans_d, stated, usual) == ["deal_terms"]
+    assert rule_kinds(leans_d, stated, usual) == ["deal_terms"]
 
 
 @pytest.mark.parametrize(
@@ -233,7 +235,7 @@ def test_words_of_deals_only_inside_a_quotation_are_a_position() -> None:
     ],
 )
 def test_status_is_read_off_the_sentence(sentence: str, status: str) -> None:
-    assert scored.status_of(sentence) == status
+    assert status_of(sentence) == status
 
 
 @pytest.mark.parametrize(
@@ -286,8 +288,9 @@ def test_a_positions_holder_is_the_subject_of_its_main_verb(
 def test_a_term_whose_sentence_gives_no_status_takes_the_articles() -> None:
     signed = from_text("Deal\n\nBoth sides signed the accord. It sets a quota of 40 tonnes.")
     unsigned = from_text("Deal\n\nThe ministry had not agreed. It sets a quota of 40 tonnes.")
-    assert scored.default_status(signed) == "agreed"
-    assert scored.default_status(unsigned) == "proposed"
+    assert term_status(signed)(signed.sentence(3)) == "agreed"
+    assert term_status(unsigned)(unsigned.sentence(3)) == "proposed"
+    assert term_status(unsigned)(unsigned.sentence(2)) == "disputed"  # its own words first
 
 
 def test_sections_keep_at_most_the_briefs_limit_the_surest_first() -> None:
@@ -297,7 +300,7 @@ def test_sections_keep_at_most_the_briefs_limit_the_surest_first() -> None:
         for s in many.sentences
     ]
     sides = Sides(parties=[Side(name="guild", kind="union")], summary="s")
-    out = scored.assemble(many, sides, judged)
+    out = scored.assemble(many, sides, judged, rules)
     assert [p["evidence"][0] for p in out["positions"]] == list(range(1, 13))
     Extraction.model_validate(out, context={"article": many})
 
@@ -314,7 +317,7 @@ def test_a_pronoun_stands_for_the_side_in_the_last_subject_not_the_first_named()
         summary="s",
     )
     judged = [Judged(sentence=s, kinds=position) for s in art.sentences[1:]]
-    out = scored.assemble(art, sides, judged)
+    out = scored.assemble(art, sides, judged, rules)
     assert [p["holder"] for p in out["positions"] if p["evidence"] == [3]] == ["union"]
 
 
@@ -324,7 +327,7 @@ def test_a_demand_is_never_made_by_the_side_it_is_made_of() -> None:
         "An ultimatum to the Fishermen's Guild came from the fisheries ministry on Friday."
     )
     demand = {"A": 0.05, "B": 0.1, "C": 0.8, "D": 0.05}
-    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=demand)])
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=demand)], rules)
     (dem,) = out["demands"]
     assert (dem["by"], dem["of"]) == ("the_fisheries_ministry", "fishermen_s_guild")
 
@@ -334,7 +337,7 @@ def test_short_forms_in_capitals_are_spellings_and_only_in_capitals() -> None:
     art = from_text("UN talks\n\nThe UN said it opposes the plan. Let us see, said a guest.")
     position = {"A": 0.05, "B": 0.8, "C": 0.1, "D": 0.05}
     judged = [Judged(sentence=s, kinds=position) for s in art.sentences[1:]]
-    out = scored.assemble(art, sides, judged)
+    out = scored.assemble(art, sides, judged, rules)
     # Sentence 2 names the UN; sentence 3's "us" is not it (its position falls back to the
     # side named before it, which is the UN again: the point is what was matched).
     patterns = {"un": [pattern(s) for s in spellings(sides.parties[0])]}
@@ -371,7 +374,7 @@ def test_a_terms_proposer_is_who_the_sentence_says_put_it_forward(
     sentence: str, proposer: str | None
 ) -> None:
     art = from_text(f"Quota row\n\n{sentence}")
-    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)])
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)], rules)
     assert [t["proposed_by"] for t in out["deal_terms"]] == [proposer]
 
 
@@ -379,7 +382,7 @@ def test_a_proposal_named_as_a_sides_is_proposed_by_that_side() -> None:
     art = from_text(
         "Quota row\n\nThe Fishermen's Guild's revised plan would cut the quota by 5 percent."
     )
-    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)])
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)], rules)
     assert [t["proposed_by"] for t in out["deal_terms"]] == ["fishermen_s_guild"]
 
 
@@ -393,7 +396,7 @@ def test_a_term_stated_of_the_plan_belongs_to_whoever_proposed_the_plan() -> Non
         "Both sides would review the terms in 2030."
     )
     judged = [Judged(sentence=s, kinds=TERM) for s in art.sentences[1:]]
-    out = scored.assemble(art, SIDES, judged)
+    out = scored.assemble(art, SIDES, judged, rules)
     # "the plan" goes on with the ministry's proposal; a term that names no one ("The terms
     # would also ..."), "the deal" and what "both sides" do are not said to be any side's.
     assert [t["proposed_by"] for t in out["deal_terms"]] == [
@@ -416,7 +419,7 @@ def test_a_term_that_names_a_proposal_and_no_side_is_the_proposals() -> None:
     background = {"A": 0.8, "B": 0.1, "C": 0.05, "D": 0.05}
     judged = [Judged(sentence=art.sentence(2), kinds=background)]
     judged += [Judged(sentence=s, kinds=TERM) for s in art.sentences[2:]]
-    out = scored.assemble(art, SIDES, judged)
+    out = scored.assemble(art, SIDES, judged, rules)
     # The draft is the ministry's; a deal is both sides', and a sentence that names a side
     # is not carried over.
     assert [t["proposed_by"] for t in out["deal_terms"]] == ["the_fisheries_ministry", None, None]
@@ -428,7 +431,7 @@ def test_a_proposer_is_found_past_a_noun_that_looks_like_a_proposing_verb() -> N
         "Quota row\n\n"
         "Under a draft circulated by the fisheries ministry, each boat would get 40 tonnes."
     )
-    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)])
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)], rules)
     assert [t["proposed_by"] for t in out["deal_terms"]] == ["the_fisheries_ministry"]
 
 
@@ -455,15 +458,14 @@ def test_a_plan_put_forward_in_a_sentence_of_no_term_is_its_proposers() -> None:
         Judged(sentence=art.sentence(2), kinds=background),
         Judged(sentence=art.sentence(3), kinds=TERM),
     ]
-    out = scored.assemble(art, SIDES, judged)
+    out = scored.assemble(art, SIDES, judged, rules)
     assert [t["proposed_by"] for t in out["deal_terms"]] == ["the_fisheries_ministry"]
 
 
-def test_a_drafts_terms_are_proposed_even_where_the_article_reports_an_agreement() -> None:
-    # The article's default ("agreed", from an agreement elsewhere) is not a draft's status.
+def test_a_drafts_terms_are_proposed() -> None:
     text = "Under a draft circulated on Monday, each boat would get 40 tonnes."
-    assert scored.status_of(text, default="agreed") == "proposed"
-    assert scored.status_of("Each boat would get 40 tonnes.", default="agreed") == "agreed"
+    assert status_of(text) == "proposed"
+    assert status_of("Both sides signed the accord on Monday.") == "agreed"
 
 
 @pytest.mark.parametrize(
@@ -476,19 +478,17 @@ def test_a_drafts_terms_are_proposed_even_where_the_article_reports_an_agreement
 def test_a_condition_of_a_sides_assent_is_a_demand(sentence: str) -> None:
     usual = {"A": 0.25, "B": 0.25, "C": 0.25, "D": 0.25}
     says_d = {"A": 0.05, "B": 0.1, "C": 0.05, "D": 0.8}
-    assert scored.kinds_of(says_d, sentence, usual) == ["demands"]
+    assert rule_kinds(says_d, sentence, usual) == ["demands"]
     # A condition inside a quotation is the speaker's words, read as the model reads them.
     quoted = f'"{sentence[:-1]}," a skipper said.'
-    assert scored.kinds_of(says_d, quoted, usual) != ["demands"]
+    assert rule_kinds(says_d, quoted, usual) != ["demands"]
 
 
 def test_a_sentence_without_a_word_of_deals_is_no_deal_term() -> None:
     usual = {"A": 0.25, "B": 0.25, "C": 0.25, "D": 0.25}
     says_d = {"A": 0.05, "B": 0.3, "C": 0.05, "D": 0.6}
-    assert scored.kinds_of(says_d, "Boats would stay in port in May.", usual) == ["positions"]
-    assert scored.kinds_of(says_d, "Under the deal, boats would stay in port.", usual) == [
-        "deal_terms"
-    ]
+    assert rule_kinds(says_d, "Boats would stay in port in May.", usual) == ["positions"]
+    assert rule_kinds(says_d, "Under the deal, boats would stay in port.", usual) == ["deal_terms"]
 
 
 @pytest.mark.parametrize(
@@ -499,7 +499,7 @@ def test_a_sentence_without_a_word_of_deals_is_no_deal_term() -> None:
     ],
 )
 def test_words_of_time_and_law_are_no_deal_cue(sentence: str) -> None:
-    assert not scored.CUES["deal_terms"].search(sentence)
+    assert not cues.CUES["deal_terms"].search(sentence)
 
 
 def test_a_proposal_in_an_article_that_reports_a_counter_offer_is_under_negotiation() -> None:
@@ -510,13 +510,13 @@ def test_a_proposal_in_an_article_that_reports_a_counter_offer_is_under_negotiat
         ("The Fishermen's Guild met the counter-terrorism police.", "proposed"),
     ):
         art = from_text(f"Quota row\n\n{offer} {rest}")
-        out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)])
+        out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)], rules)
         assert [t["status"] for t in out["deal_terms"]] == [status]
 
 
 def test_plan_the_noun_is_a_deal_cue_and_plan_the_verb_is_not() -> None:
-    assert scored.CUES["deal_terms"].search("Under the plan, boats would stay in port.")
-    assert not scored.CUES["deal_terms"].search("Farmers plan protests on Friday.")
+    assert cues.CUES["deal_terms"].search("Under the plan, boats would stay in port.")
+    assert not cues.CUES["deal_terms"].search("Farmers plan protests on Friday.")
 
 
 def test_a_sides_own_name_names_it_even_where_another_sides_name_begins_with_it() -> None:
@@ -529,7 +529,7 @@ def test_a_sides_own_name_names_it_even_where_another_sides_name_begins_with_it(
         summary="s",
     )
     position = {"A": 0.05, "B": 0.8, "C": 0.1, "D": 0.05}
-    out = scored.assemble(art, sides, [Judged(sentence=art.sentence(2), kinds=position)])
+    out = scored.assemble(art, sides, [Judged(sentence=art.sentence(2), kinds=position)], rules)
     assert [p["holder"] for p in out["positions"]] == ["marenland"]
 
 
@@ -549,7 +549,7 @@ def test_a_listing_sentence_gives_a_deal_term_for_each_part() -> None:
         "Quota row\n\n"
         "The fisheries ministry offered a fuel card, a port fee waiver and a 4,000-euro grant."
     )
-    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)])
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=TERM)], rules)
     assert [(t["term"], t["proposed_by"]) for t in out["deal_terms"]] == [
         ("a fuel card", "the_fisheries_ministry"),
         ("a port fee waiver", "the_fisheries_ministry"),
@@ -564,7 +564,7 @@ def test_a_side_named_only_inside_a_quotation_is_not_the_demands_target() -> Non
         "Fishermen's Guild told reporters."
     )
     demand = {"A": 0.05, "B": 0.1, "C": 0.8, "D": 0.05}
-    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=demand)])
+    out = scored.assemble(art, SIDES, [Judged(sentence=art.sentence(2), kinds=demand)], rules)
     assert [(d["by"], d["of"]) for d in out["demands"]] == [("fishermen_s_guild", None)]
 
 
