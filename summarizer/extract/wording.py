@@ -41,10 +41,10 @@ def shortened(text: str, limit: int = MAX_WORDS) -> str:
     return " ".join(kept) + " …"
 
 
-# An item this short says nothing on its own ("the invasion", "withdraw the levy").
+# An item this short says nothing on its own ("the strike", "withdraw the levy").
 FEWEST_WORDS = 4
 # Words a phrase cannot end on and be whole: a verb's auxiliary or a bare infinitive ("the
-# invasion was", "would"), or a word that wants more after it ("talks with", "the").
+# strike was", "would"), or a word that wants more after it ("talks with", "the").
 _DANGLING_TAGS = frozenset({"MD", "VB", "TO", "IN", "DT", "CC", "WDT", "PRP$"})
 _DANGLING_POS = frozenset({"AUX"})
 # How a whole sentence ends.
@@ -136,7 +136,7 @@ def worded(data: dict[str, Any], article: Article) -> dict[str, Any]:
 
 def _standing(text: str, span: tuple[int, int]) -> str | None:
     """The gist at ``span`` of ``text``, widened up the parse (the object to its verb's
-    clause: "independence" to "the rebels demanded independence") until it stands alone;
+    clause: "overtime" to "the crews demanded overtime") until it stands alone;
     None where only the whole sentence does."""
     piece = text[span[0] : span[1]]
     if not fragment(piece):

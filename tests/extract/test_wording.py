@@ -79,14 +79,14 @@ def test_a_whole_statement_is_no_fragment(text: str) -> None:
 
 
 def test_a_gist_too_short_to_stand_is_widened_to_its_clause() -> None:
-    text = "The board met on Monday after the crews demanded independence."
+    text = "The board met on Monday after the crews demanded overtime."
     data = {"positions": [], "demands": [{"what": "x", "evidence": [2]}], "deal_terms": []}
     (item,) = wording.worded(data, from_text("Ferry strike\n\n" + text))["demands"]
-    assert item == {"what": "after the crews demanded independence", "evidence": [2]}
+    assert item == {"what": "after the crews demanded overtime", "evidence": [2]}
 
 
 def test_a_gist_whose_clause_is_the_sentence_keeps_the_sentence_marked_copied() -> None:
-    text = "The crews demanded independence."
+    text = "The crews demanded overtime."
     data = {"positions": [], "demands": [{"what": "x", "evidence": [2]}], "deal_terms": []}
     (item,) = wording.worded(data, from_text("Ferry strike\n\n" + text))["demands"]
     assert item == {"what": text, "evidence": [2], "copied": True}
