@@ -241,17 +241,21 @@ class KindsModel:
 
 @dataclass(frozen=True)
 class Decision:
-    """The shipped decision: the hand rules with fitted numbers, or a fitted model (which
-    sees the rules' answer as a feature); ``python -m summarizer.run.fit`` chooses the one
-    whose cross-validated brief is better (docs/quality.md)."""
+    """The shipped decision: the hand rules with their numbers, or a fitted model (which
+    sees the rules' answer as a feature) for the kinds in ``learned`` and the rules for the
+    rest; ``python -m summarizer.run.fit`` chooses the design whose cross-validated brief is
+    better (docs/quality.md)."""
 
     cuts: Cuts
     model: KindsModel | None
+    learned: tuple[str, ...] = SECTIONS
 
     def __call__(self, s: Sentence) -> list[str]:
+        ruled = rule_kinds(s.probs, s.text, s.usual, self.cuts)
         if self.model is None:
-            return rule_kinds(s.probs, s.text, s.usual, self.cuts)
-        return self.model.kinds(features(s, self.cuts))
+            return ruled
+        found = self.model.kinds(features(s, self.cuts))
+        return [k for k in SECTIONS if k in (found if k in self.learned else ruled)]
 
     def to_json(self) -> dict[str, Any]:
         """The decision as plain data (``kinds.json``'s ``"decision"``)."""
@@ -259,13 +263,18 @@ class Decision:
             "design": "rules" if self.model is None else "learned",
             "cuts": {k: round(v, 6) for k, v in vars(self.cuts).items()},
             "model": None if self.model is None else self.model.to_json(),
+            "learned": list(self.learned),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Decision:
         """A decision from :meth:`to_json`'s data."""
         model = data["model"]
-        return cls(Cuts(**data["cuts"]), None if model is None else KindsModel.from_json(model))
+        return cls(
+            Cuts(**data["cuts"]),
+            None if model is None else KindsModel.from_json(model),
+            tuple(data["learned"]),
+        )
 
 
 SHIPPED = "kinds.json"

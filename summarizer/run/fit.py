@@ -8,8 +8,9 @@ bootstrap interval over articles; ``--check`` fits and fails when the result dif
 shipped file.
 
 The designs: the hand rules as written; the same rules with their numbers (:class:`Cuts`)
-chosen by the briefs of the other articles; and a logistic regression per kind over the
-sentence's features, its thresholds shifted by the briefs of the other articles.
+chosen by the briefs of the other articles; a logistic regression per kind over the
+sentence's features, its thresholds shifted by the briefs of the other articles; and that
+model for the kinds where the other articles' briefs prefer it, the rules for the rest.
 
 How a decision is judged: for each real article in turn, the decision is fitted on every
 other article of the set (synthetic ones too), the held-out article's brief is made with it,
@@ -28,6 +29,7 @@ import random
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from itertools import combinations
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -228,10 +230,19 @@ def with_model(model: kinds.KindsModel) -> kinds.Decision:
     return kinds.Decision(kinds.HAND, model)
 
 
-def _known(r: Reading, model: kinds.KindsModel) -> Decide:
-    """``model``'s decision on ``r``'s sentences from their features computed once (as
-    :func:`with_model` decides, without parsing them again)."""
-    return lambda s: model.kinds(r.features[s.index])
+def _known(
+    r: Reading, model: kinds.KindsModel, learned: tuple[str, ...] = kinds.SECTIONS
+) -> Decide:
+    """The decision of ``model`` for the kinds in ``learned`` (the hand rules for the rest)
+    on ``r``'s sentences, from their features computed once (as :class:`kinds.Decision`
+    decides, without parsing them again)."""
+
+    def decide(s: kinds.Sentence) -> list[str]:
+        found = model.kinds(r.features[s.index])
+        ruled = found if learned == kinds.SECTIONS else kinds.rules(s)
+        return [k for k in kinds.SECTIONS if k in (found if k in learned else ruled)]
+
+    return decide
 
 
 def shifted(model: kinds.KindsModel, shift: float) -> kinds.KindsModel:
@@ -268,14 +279,39 @@ def cut_grid(rows: Sequence[Reading]) -> Grid[kinds.Cuts]:
                        for cuts in CUTS})  # fmt: skip
 
 
-def shift_grid(rows: Sequence[Reading]) -> Grid[float]:
-    """The learned decision fitted once without each article, and that article's brief at
-    every shift of its thresholds."""
-    models = [fit_kinds([r for j, r in enumerate(rows) if j != i]) for i in range(len(rows))]
+def fold_models(rows: Sequence[Reading]) -> list[kinds.KindsModel]:
+    """The learned decision fitted once without each article."""
+    return [fit_kinds([r for j, r in enumerate(rows) if j != i]) for i in range(len(rows))]
+
+
+def shift_grid(rows: Sequence[Reading], models: Sequence[kinds.KindsModel]) -> Grid[float]:
+    """Each article's brief by the model fitted without it, at every shift of its
+    thresholds."""
     return Grid(rows, {
         shift: [brief_score(r, _known(r, shifted(m, shift)))
                 for r, m in zip(rows, models, strict=True)]
         for shift in SHIFTS
+    })  # fmt: skip
+
+
+Mix = tuple[tuple[str, ...], float]
+
+
+def mix_grid(rows: Sequence[Reading], models: Sequence[kinds.KindsModel]) -> Grid[Mix]:
+    """Each article's brief with the kinds of every subset decided by the model fitted
+    without it (at every shift) and the others by the hand rules; the rules alone first."""
+    settings: list[Mix] = [((), 0.0)] + [
+        (learned, shift)
+        for n in range(1, len(kinds.SECTIONS) + 1)
+        for learned in combinations(kinds.SECTIONS, n)
+        for shift in SHIFTS
+    ]
+    return Grid(rows, {
+        (learned, shift): [
+            brief_score(r, _known(r, shifted(m, shift), learned))
+            for r, m in zip(rows, models, strict=True)
+        ]
+        for learned, shift in settings
     })  # fmt: skip
 
 
@@ -315,19 +351,27 @@ class Design:
 
 
 def designs(rows: Sequence[Reading]) -> list[Design]:
-    """The hand rules, the hand rules with fitted numbers, and the learned model, each
-    judged leave-one-article-out on the real articles."""
+    """The hand rules, the hand rules with fitted numbers, the learned model, and the
+    learned model for the kinds where the other articles' briefs prefer it, each judged
+    leave-one-article-out on the real articles."""
     cuts = cut_grid(rows)
     hand = [a for a, r in zip(cuts.scores[kinds.HAND], rows, strict=True) if r.real]
-    shifts = shift_grid(rows)
-    shift = shifts.best()
-    learned = with_model(shifted(fit_kinds(rows), shift))
+    hand_rules = kinds.Decision(kinds.HAND, None)
+    models = fold_models(rows)
+    shifts, mixes = shift_grid(rows, models), mix_grid(rows, models)
+    whole = fit_kinds(rows)
+    learned = with_model(shifted(whole, shifts.best()))
+    mix, mix_shift = mixes.best()
+    mixed = kinds.Decision(kinds.HAND, shifted(whole, mix_shift), mix) if mix else hand_rules
     fitted = cuts.held_out()
     return [
-        Design("hand rules", hand, bootstrap(hand, hand), kinds.Decision(kinds.HAND, None)),
+        Design("hand rules", hand, bootstrap(hand, hand), hand_rules),
         Design("rules, numbers fitted", fitted, bootstrap(hand, fitted),
                kinds.Decision(cuts.best(), None)),
-        Design("learned", shifts.held_out(), bootstrap(hand, shifts.held_out()), learned, shift),
+        Design("learned", shifts.held_out(), bootstrap(hand, shifts.held_out()), learned,
+               shifts.best()),
+        Design("learned for some kinds, rules for the rest", mixes.held_out(),
+               bootstrap(hand, mixes.held_out()), mixed, mix_shift if mix else None),
     ]  # fmt: skip
 
 

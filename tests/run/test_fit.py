@@ -15,6 +15,14 @@ from summarizer.run import fit
 from summarizer.run.evaluate import ArticleScore
 from tests.conftest import ROOT, replayed
 
+# The designs the fit judges (``fit.designs``).
+DESIGNS = (
+    "hand rules",
+    "rules, numbers fitted",
+    "learned",
+    "learned for some kinds, rules for the rest",
+)
+
 
 def _score(name: str, tp: int, fp: int, fn: int) -> ArticleScore:
     score = ArticleScore(article=name)
@@ -64,6 +72,30 @@ def _design(name: str, gain: tuple[float, float, float], tp: int) -> fit.Design:
     return fit.Design(name, [_score("x", tp, 2, 2)], gain, kinds.Decision(kinds.HAND, None))
 
 
+def test_a_decision_takes_the_models_kinds_only_where_it_learned_them() -> None:
+    sentence = kinds.Sentence(
+        "The union urged the board to reopen talks.",
+        {"A": 0.05, "B": 0.05, "C": 0.85, "D": 0.05},
+        dict.fromkeys("ABCD", 0.25),
+        0, 1, 1, True,
+    )  # fmt: skip
+    ruled = kinds.rules(sentence)
+    assert ruled == ["demands"]
+    names = tuple(sorted(kinds.features(sentence)))
+    zeros = tuple(0.0 for _ in names)
+    # A model that states every kind of every sentence.
+    always = kinds.KindsModel(
+        names, zeros, tuple(1.0 for _ in names), dict.fromkeys(kinds.SECTIONS, zeros),
+        dict.fromkeys(kinds.SECTIONS, 5.0), dict.fromkeys(kinds.SECTIONS, 0.5),
+    )  # fmt: skip
+    assert kinds.Decision(kinds.HAND, always)(sentence) == list(kinds.SECTIONS)
+    assert kinds.Decision(kinds.HAND, always, ("positions",))(sentence) == [
+        "positions",
+        "demands",
+    ]
+    assert kinds.Decision(kinds.HAND, None)(sentence) == ruled
+
+
 def test_a_design_ships_only_when_its_gain_clears_the_interval() -> None:
     hand = _design("hand rules", (0.0, 0.0, 0.0), 5)
     unclear = _design("learned", (0.05, -0.01, 0.1), 9)
@@ -82,11 +114,11 @@ def test_the_shipped_decision_is_what_the_fit_gives() -> None:
     )
     rows += [replace(r, held_out=False) for r in fresh]
     assert data["articles"] == [r.name for r in rows]
-    assert set(data["designs"]) == {"hand rules", "rules, numbers fitted", "learned"}
+    assert set(data["designs"]) == set(DESIGNS)
     decision = kinds.Decision.from_json(data["decision"])
-    if data["chosen"] == "learned":
-        refit = fit.with_model(fit.shifted(fit.fit_kinds(rows), data["shift"]))
-        assert refit.to_json() == data["decision"]
+    if decision.model is not None:
+        model = fit.shifted(fit.fit_kinds(rows), data["shift"])
+        assert kinds.Decision(kinds.HAND, model, decision.learned).to_json() == data["decision"]
     elif data["chosen"] == "hand rules":
         assert decision == kinds.Decision(kinds.HAND, None)
     else:
@@ -95,7 +127,7 @@ def test_the_shipped_decision_is_what_the_fit_gives() -> None:
         assert grid.best() == decision.cuts
 
 
-@pytest.mark.parametrize("design", ["hand rules", "rules, numbers fitted", "learned"])
+@pytest.mark.parametrize("design", DESIGNS)
 def test_each_design_is_reported_with_its_cross_validated_figure(design: str) -> None:
     data = json.loads(fit.shipped_path().read_text(encoding="utf-8"))
     gain, low, high = data["designs"][design]["gain"]
