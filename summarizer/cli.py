@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -119,14 +120,49 @@ def _model_command(*, urls: bool = False) -> Callable[[Callable[..., None]], Cal
             flags = {name: given.pop(name) for name in wanted}
             try:
                 command(**given, flags=flags)
-            except KeyboardInterrupt:  # Ctrl-C is exit 130 in every command, not "Aborted!"
-                print("interrupted", file=sys.stderr)
-                raise typer.Exit(130) from None
+            except KeyboardInterrupt as stop:  # exit 130 in every command, not "Aborted!"
+                _interrupted(stop)
 
         with_flags.__signature__ = own.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
         return with_flags
 
     return decorate
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where Ctrl-C raises KeyboardInterrupt: every path that ends
+    cleanly on Ctrl-C (the embedded server stopped, a batch's finished articles kept, no
+    half-written file) then ends cleanly on a process manager's stop or a closed terminal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+_STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+_received: list[int] = []  # the stop signal that came, for commands that let Click catch it
+
+
+def _on_stop_signal(signum: int, frame: object) -> None:
+    # A second signal while the first one's clean-up runs ends the process at once; a server
+    # it started still dies with it (llm/embedded.py).
+    for each in _STOP_SIGNALS:
+        signal.signal(each, signal.SIG_DFL)
+    _received.append(signum)
+    raise _Stopped(signum)
+
+
+def _interrupted(stop: KeyboardInterrupt, more: str = "") -> NoReturn:
+    """Exit as a shell reports a signal: 130 for Ctrl-C, 128 + N for signal N."""
+    if isinstance(stop, _Stopped):
+        code, what = 128 + stop.signum, f"stopped by {stop}"
+    else:
+        code, what = 130, "interrupted"
+    try:
+        print(what + more, file=sys.stderr)
+    except OSError:  # SIGHUP: the terminal may be gone
+        pass
+    raise typer.Exit(code) from None
 
 
 def _fail(exc: SummarizerError) -> NoReturn:
@@ -196,9 +232,8 @@ def summarize(
         _emit(render(brief, chosen), out, None if quiet else err)
     except SummarizerError as exc:
         _fail(exc)
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as stop:
+        _interrupted(stop)
 
 
 def _known(chosen: str, formats: tuple[str, ...]) -> str:
@@ -271,9 +306,8 @@ def batch(
                 )
     except SummarizerError as exc:
         _fail(exc)
-    except KeyboardInterrupt:
-        err.print("interrupted: finished articles are kept; re-run to resume")
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as stop:
+        _interrupted(stop, ": finished articles are kept; re-run to resume")
     err.print(_batch_summary(outcomes))
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
@@ -599,16 +633,25 @@ def _quiet_libraries() -> None:
     logging.getLogger("instructor").propagate = False
 
 
+_INTERRUPTED = (130, *(128 + each for each in _STOP_SIGNALS))
+
+
 def main() -> None:
     """Entry point of the ``summarizer`` console script."""
+    for each in _STOP_SIGNALS:
+        signal.signal(each, _on_stop_signal)
     try:
         app()
     except SystemExit as done:
-        if done.code == 130:
+        if _received:  # Click reports a stop in a command that does not as "Aborted!", exit 1
+            done.code = 128 + _received[0]
+        if done.code in _INTERRUPTED:
             # Interrupted: worker threads still waiting on the model server must not hold
             # the exit (finished work is on disk; a re-run redoes what was in flight).
-            sys.stderr.flush()
-            os._exit(130)
+            try:
+                sys.stderr.flush()
+            finally:
+                os._exit(int(done.code))  # type: ignore[arg-type]
         raise
     except Exception as exc:  # not one of ours (those exit inside the commands)
         _internal_error(exc)

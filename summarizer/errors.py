@@ -109,4 +109,5 @@ def exit_codes() -> dict[int, str]:
         cls = todo.pop(0)
         found.setdefault(cls.exit_code, cls.meaning)
         todo += cls.__subclasses__()
-    return {**dict(sorted(found.items())), 130: "interrupted"}
+    stops = {129: "stopped by SIGHUP (the terminal closed)", 130: "interrupted (Ctrl-C)"}
+    return {**dict(sorted(found.items())), **stops, 143: "stopped by SIGTERM"}

@@ -6,24 +6,33 @@ joined once into the cache directory and checked against a pinned SHA-256. The s
 llama.cpp's own ``llama-server`` (MIT), built once by ``summarizer setup`` (``install.py``),
 started on a free port and stopped on exit. It was chosen by measurement over
 llama-cpp-python's server: about half the time per article and half the memory.
+
+The server never outlives the process that started it: the ``with`` block stops it on any
+exception (Ctrl-C, and SIGTERM/SIGHUP, which the CLI turns into one), and when the process
+is killed outright the kernel stops it (:func:`_start`).
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import importlib.util
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from summarizer.config import ENV_LLAMA_SERVER, cache_dir
 from summarizer.errors import LocalModelError
+from summarizer.llm import watchdog
 
 DEFAULT_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 DEFAULT_PARTS = 22
@@ -31,6 +40,10 @@ DEFAULT_SIZE = 1_117_320_768
 DEFAULT_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 START_TIMEOUT = 180.0
 CONTEXT_TOKENS = 4096
+# Seconds the server has to exit on SIGTERM before it is killed; longer than the watchdog's,
+# so that a watchdog is never killed while it stops its server.
+STOP_GRACE = watchdog.GRACE + 2
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 Progress = Callable[[str], None]
 
@@ -203,6 +216,55 @@ def _wait_ready(proc: subprocess.Popen[bytes], port: int, logfile: Path) -> None
         time.sleep(0.05)  # a poll costs ~1 ms; waiting longer only delays the start
 
 
+def _parent_death_hook() -> Callable[[], None] | None:
+    """On Linux, a function for the child to run before exec that asks the kernel to kill
+    it when its parent dies; None where the kernel offers no such request."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)  # loaded here: the child must not load
+        prctl = libc.prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def die_with_parent() -> None:
+        # The kernel signals the child when the *thread* that forked it ends; serve() is a
+        # context manager, so that thread outlives every use of the server.
+        if prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+        if os.getppid() != parent:  # the parent died before the request was made
+            os._exit(1)
+
+    return die_with_parent
+
+
+def _start(command: list[str], log: IO[bytes]) -> subprocess.Popen[bytes]:
+    """Start ``command`` so that it dies with this process, however this process ends:
+    by the kernel's parent-death signal where there is one, else through
+    :mod:`summarizer.llm.watchdog`, which stops it when this process's end of a pipe closes."""
+    hook = _parent_death_hook()
+    if hook is not None:
+        return subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            preexec_fn=hook,
+        )  # fmt: skip
+    watched = [sys.executable, "-m", "summarizer.llm.watchdog", *command]
+    # stdin=PIPE: this process holds the write end, unwritten, until it ends.
+    return subprocess.Popen(watched, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.PIPE)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=STOP_GRACE)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    if proc.stdin is not None:
+        proc.stdin.close()
+
+
 @contextmanager
 def serve(
     model_path: Path, alias: str, progress: Progress | None = None, *, system: str | None = None
@@ -230,9 +292,7 @@ def serve(
     if progress:
         progress(f"loading local model {model_path.name}")
     with logfile.open("wb") as log:
-        proc = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-        )
+        proc = _start(command, log)
     try:
         _wait_ready(proc, port, logfile)
         if system is not None:
@@ -243,10 +303,5 @@ def serve(
             )
         yield f"http://127.0.0.1:{port}/v1"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         shutil.rmtree(logdir, ignore_errors=True)

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -11,7 +17,8 @@ import summarizer
 from summarizer.config import cache_dir
 from summarizer.errors import LocalModelError, ModelOutputError
 from summarizer.llm import embedded as local
-from tests.conftest import SEED
+from tests.conftest import ROOT, SEED
+from tests.processes import alive, children, gone_within, name
 
 pytestmark = pytest.mark.server
 
@@ -69,3 +76,74 @@ def test_system_prompt_cache_is_saved_restored_and_remade_when_bad() -> None:
         (slots / "system-test.bin").write_bytes(b"not a slot file")
         assert local._prime(base, slots, "system-test.bin", system) == "saved"
         assert local._prime(base, slots, "system-test.bin", system) == "restored"
+
+
+def _tool(*args: str, stderr: IO[str]) -> subprocess.Popen[str]:
+    """``summarizer ARGS`` on SmolLM2 in a process of its own, as a user runs it."""
+    command = [sys.executable, "-m", "summarizer", *args, "--model-path", str(_smollm2())]
+    # --max-tokens 1500: the small model writes on for seconds, so a signal finds it working.
+    flags = ["--timeout", "120", "--max-tokens", "1500"]  # the cache is a fresh HOME's
+    return subprocess.Popen([*command, *flags], stderr=stderr, text=True, cwd=ROOT)
+
+
+def _its_server(tool: subprocess.Popen[str]) -> int:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and tool.poll() is None:
+        servers = [pid for pid in children(tool.pid) if name(pid) == "llama-server"]
+        if servers:
+            return servers[0]
+        time.sleep(0.05)
+    pytest.fail("the tool never started its server")
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL])
+def test_the_server_never_outlives_the_tool(stop: signal.Signals, tmp_path: Path) -> None:
+    out, log = tmp_path / "brief.json", tmp_path / "stderr.txt"
+    with log.open("w") as err:
+        tool = _tool("summarize", str(SEED), "-o", str(out), stderr=err)
+        server = _its_server(tool)
+        time.sleep(3)  # loaded, and working on the request
+        assert tool.poll() is None, "the run ended before the signal: nothing was tested"
+        tool.send_signal(stop)
+        code = tool.wait(timeout=30)
+    try:
+        assert gone_within(server, 10)
+    finally:
+        if alive(server):
+            os.kill(server, signal.SIGKILL)
+    said = log.read_text()
+    assert not out.exists() and list(tmp_path.iterdir()) == [log]  # nothing half-written
+    if stop == signal.SIGKILL:
+        assert code == -signal.SIGKILL
+    else:
+        assert code == 128 + stop, said
+        assert said.strip().splitlines()[-1] == f"stopped by {stop.name}"
+        assert "Traceback" not in said
+
+
+def test_a_batch_stopped_by_sigterm_keeps_its_index_whole(tmp_path: Path) -> None:
+    articles, out, log = tmp_path / "in", tmp_path / "out", tmp_path / "stderr.txt"
+    articles.mkdir()
+    for i in range(3):
+        (articles / f"a{i}.txt").write_text(SEED.read_text())
+    with log.open("w") as err:
+        batch = ["batch", str(articles), "--out", str(out), "--concurrency", "1", "--no-cache"]
+        tool = _tool(*batch, stderr=err)  # no cache: the copies would answer each other
+        server = _its_server(tool)
+        deadline = time.monotonic() + 120
+        while not (out / "index.jsonl").is_file() and time.monotonic() < deadline:
+            time.sleep(0.1)  # one article through: the index has a line to keep
+        time.sleep(1)
+        tool.send_signal(signal.SIGTERM)
+        code = tool.wait(timeout=30)
+    try:
+        assert gone_within(server, 10)
+    finally:
+        if alive(server):
+            os.kill(server, signal.SIGKILL)
+    assert code == 143, log.read_text()
+    lines = (out / "index.jsonl").read_text().splitlines()
+    assert 1 <= len(lines) < 3
+    assert all(json.loads(line)["name"] for line in lines)  # whole lines only
+    assert not list(out.glob("*.tmp")) and not list(out.glob(".*.tmp"))
+    assert "stopped by SIGTERM: finished articles are kept" in log.read_text()
