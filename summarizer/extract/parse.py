@@ -100,7 +100,7 @@ def _addressees(verb: Token) -> Iterator[Token]:
         elif child.dep_ == "prep" and child.lower_ in _TO_WHOM:
             yield from (c for c in child.children if c.dep_ == "pobj")
         elif child.dep_ in ("ccomp", "xcomp") and child.i > verb.i:
-            # "demanded that the city rule out layoffs", "wants Corvia to cut subsidies";
+            # "demanded that the port hire more pilots", "wants Tervala to lift the tariff";
             # what comes before the verb is not what it asks ("X is unfair; we urge ...").
             yield from (c for c in child.children if c.dep_ in _SUBJECTS)
 
@@ -135,7 +135,7 @@ def demands(text: str) -> tuple[Demand, ...]:
 def asks_to_act(text: str) -> bool:
     """Whether ``text`` reports a request that someone act: a demand verb with an addressee
     and what it asks of them as a clause after it ("urged the board to open talks", "called
-    on Corvia to show restraint", "asked them to respond by Monday"). Not a demand verb
+    on Tervala to show restraint", "asked them to respond by Monday"). Not a demand verb
     alone ("asking for help"), nor one whose object is a thing ("demanded a ceasefire")."""
     for verb in _parsed(text):
         if verb.pos_ != "VERB" or verb.lemma_ not in DEMAND_LEMMAS:
@@ -291,7 +291,7 @@ def _first_part(doc: Doc, start: int, end: int) -> int | None:
 
 def _last_part(doc: Doc, start: int) -> tuple[int, int]:
     """The last part of a listing, from ``start`` (after its "and"): up to the next comma or
-    the end of the sentence, past a lone adverb ("and, ultimately, an end to the war") and
+    the end of the sentence, past a lone adverb ("and, in time, a return of the boats") and
     short of a clause that qualifies it ("... once he is found")."""
     end = start
     while end < len(doc) and (
@@ -461,7 +461,7 @@ def gist(text: str, section: str) -> tuple[int, int] | None:
     if section in _OBJECT_VERBS:
         # What is demanded, or the term: the object of the first verb of asking or offering
         # ("urged the ministry to restore the shift", "proposed keeping the depot open"); a
-        # term keeps its subject ("Corvia will release 120 detainees").
+        # term keeps its subject ("Tervala will return 40 boats").
         verbs, subject = _OBJECT_VERBS[section]
         asking = [t for t in doc if t.lemma_ in verbs and t.pos_ == "VERB"]
         wanted = _complement(asking[0]) if asking else None
@@ -482,8 +482,8 @@ _CONTENT_OF = frozenset({"relcl", "acl", "prep", "appos"})
 @lru_cache(maxsize=256)
 def bare(text: str, nouns: frozenset[str]) -> bool:
     """Whether each of ``nouns`` (lemmas) that ``text`` uses stands bare: nothing in its
-    phrase says what it holds ("a renewed push for a Gaza deal", "such a deal could bolster
-    Hamas"); False too where ``text`` uses none of them."""
+    phrase says what it holds ("talk of a ferry deal", "such a deal could hurt the
+    guild"); False too where ``text`` uses none of them."""
     found = [t for t in _parsed(text) if t.lemma_.lower() in nouns and t.pos_ == "NOUN"]
     # "Under the deal, boats would stay in port": the rest of the sentence is its term.
     if any(t.head.lower_ == "under" for t in found):
@@ -533,7 +533,7 @@ def _too_short(words: Span) -> bool:
 
 def _asks(head: Token) -> list[Token]:
     """``head`` and the phrases coordinated with it, each with the next ("a raise and a
-    cap", "rule out layoffs and honor the raise")."""
+    cap", "hire more pilots and pay the overtime")."""
     found = [head]
     while (nxt := next((c for c in found[-1].children if c.dep_ == "conj"), None)) is not None:
         found.append(nxt)
@@ -597,8 +597,8 @@ def terms_of(text: str) -> tuple[tuple[int, int], ...]:
 @lru_cache(maxsize=256)
 def asked(text: str) -> tuple[tuple[int, int], ...]:
     """The things a sentence's demand asks for, where it asks for two or more: a demand
-    verb's object or clause coordinated with another ("is seeking a 9 percent raise and a
-    cap on class sizes", "demanded that the city rule out layoffs and honor the raise"), or
+    verb's object or clause coordinated with another ("is seeking a 6 percent rise and a
+    limit on night shifts", "demanded that the port hire more pilots and pay the overtime"), or
     conditions of assent ("only if it includes the port and if the troops leave"); as
     character spans. None where it asks for one thing, or where coordinated nouns are too
     short to be two demands."""

@@ -155,7 +155,7 @@ def test_a_sentence_that_only_reports_no_comment_states_no_item(
     ("sentence", "kinds"),
     [
         # A deal named and no term of it: nothing to list.
-        ("There has been a renewed push for a ferry deal.", []),
+        ("Talk of a ferry deal has grown this week.", []),
         ("He warned that such a deal could hurt the guild.", []),
         # A deal with what it holds: its term.
         ("The guild signed a deal that ends the strike.", ["deal_terms"]),
