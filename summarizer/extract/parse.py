@@ -150,6 +150,28 @@ def asks_to_act(text: str) -> bool:
     return False
 
 
+def _offered(verb: Token) -> list[Token]:
+    """What ``verb`` offers: its objects, and what it offers "with"."""
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "xcomp")]
+    # "offered its developers a four-day week": after whom it is offered to, the
+    # parser may take what is offered for an adverb.
+    if any(c.dep_ == "dative" for c in verb.children):
+        objects += [c for c in verb.children if c.dep_ == "npadvmod" and c.i > verb.i]
+    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"]
+    return objects + [o for c in preps for o in c.children if o.dep_ == "pobj"]
+
+
+def _holds_a_term(offered: Token) -> bool:
+    """Whether what is offered says what it holds: anything but a bare proposal noun; a
+    proposal noun with a phrase or clause, or a figure ("a four-year deal worth $60 million")."""
+    return (
+        offered.pos_ != "NOUN"
+        or offered.lemma_ not in PROPOSAL_NOUNS
+        or any(c.dep_ in _CONTENT_OF for c in offered.children)
+        or any(t.like_num for t in offered.subtree)
+    )
+
+
 def _offer(text: str) -> Token | None:
     """The verb of :func:`puts_forward`, where there is one."""
     for sent in _parsed(text).sents:
@@ -159,28 +181,7 @@ def _offer(text: str) -> Token | None:
             root = said
         if root.lemma_ not in OFFER_LEMMAS:
             return None
-        objects = [c for c in root.children if c.dep_ in ("dobj", "xcomp")]
-        # "offered its developers a four-day week": after whom it is offered to, the
-        # parser may take what is offered for an adverb.
-        if any(c.dep_ == "dative" for c in root.children):
-            objects += [c for c in root.children if c.dep_ == "npadvmod" and c.i > root.i]
-        objects += [
-            o
-            for c in root.children
-            if c.dep_ == "prep" and c.lower_ == "with"
-            for o in c.children
-            if o.dep_ == "pobj"
-        ]
-        # A proposal noun says what it holds with a phrase or clause, or a figure ("a
-        # four-year deal worth $60 million").
-        holds = any(
-            o.pos_ != "NOUN"
-            or o.lemma_ not in PROPOSAL_NOUNS
-            or any(c.dep_ in _CONTENT_OF for c in o.children)
-            or any(t.like_num for t in o.subtree)
-            for o in objects
-        )
-        return root if holds else None
+        return root if any(_holds_a_term(o) for o in _offered(root)) else None
     return None
 
 
@@ -368,31 +369,28 @@ _SHORTEST_GIST = 3
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 
 
-def _gist_of(verb: Token, *, subject: bool) -> tuple[int, int] | None:
-    """The words of ``verb``'s clause that carry its content: the verb, its auxiliaries and
-    complements, without the asides and the adverbials before it (and its subject unless
+def _left_out(child: Token, verb: Token, *, subject: bool) -> bool:
+    """Whether ``child`` of ``verb`` stays out of the clause's gist: an aside, an adverbial
+    before the verb, a second clause with a subject of its own (and the subject, unless
     ``subject``)."""
-    words = [verb]
-    for child in verb.children:
-        # A demonstrative subject is the clause's own ("This is your last warning").
-        keep = subject or child.lower_ in _DEMONSTRATIVES
-        # A condition that follows with no comma is part of it ("will not sail until the
-        # rota is scrapped"); set off by a comma, it is an aside ("..., saying ...").
-        bound = child.dep_ == "advcl" and child.i > verb.i and _word_before(child) != ","
-        if child.dep_ in _ASIDES and not (keep and child.dep_ in _SUBJECTS) and not bound:
-            continue
-        if child.i < verb.i and child.dep_ in _BEFORE:
-            continue
-        # A second clause, with a subject of its own ("..., and the council said ..."); a
-        # second verb of the same subject is the same gist ("listened and put a price").
-        if child.dep_ == "conj" and any(c.dep_ in _SUBJECTS for c in child.children):
-            continue
-        if child.dep_ == "conj":
-            # Its "and" or "but", and the comma before it, join the two.
-            words.extend(t for t in verb.children if t.dep_ in ("cc", "punct") and t.i < child.i)
-        words.extend(child.subtree)
+    # A demonstrative subject is the clause's own ("This is your last warning").
+    keep = subject or child.lower_ in _DEMONSTRATIVES
+    # A condition that follows with no comma is part of it ("will not sail until the
+    # rota is scrapped"); set off by a comma, it is an aside ("..., saying ...").
+    bound = child.dep_ == "advcl" and child.i > verb.i and _word_before(child) != ","
+    if child.dep_ in _ASIDES and not (keep and child.dep_ in _SUBJECTS) and not bound:
+        return True
+    if child.i < verb.i and child.dep_ in _BEFORE:
+        return True
+    # A second clause, with a subject of its own ("..., and the council said ..."); a
+    # second verb of the same subject is the same gist ("listened and put a price").
+    return child.dep_ == "conj" and any(c.dep_ in _SUBJECTS for c in child.children)
+
+
+def _unbroken(words: list[Token], verb: Token) -> list[Token]:
+    """``words`` in order, from the first up to where they would jump over what was left out
+    after ``verb``, without what joins them to the sentence at either end."""
     chosen = sorted({w.i: w for w in words}.values(), key=lambda w: w.i)
-    # A gist runs unbroken: cut it where it would jump over what was left out.
     run = [chosen[0]]
     for w in chosen[1:]:
         if w.i != run[-1].i + 1 and w.i > verb.i:
@@ -404,6 +402,22 @@ def _gist_of(verb: Token, *, subject: bool) -> tuple[int, int] | None:
         run.pop(0)
     while run and (run[-1].is_punct or run[-1].dep_ == "cc"):
         run.pop()
+    return run
+
+
+def _gist_of(verb: Token, *, subject: bool) -> tuple[int, int] | None:
+    """The words of ``verb``'s clause that carry its content: the verb, its auxiliaries and
+    complements, without the asides and the adverbials before it (and its subject unless
+    ``subject``)."""
+    words = [verb]
+    for child in verb.children:
+        if _left_out(child, verb, subject=subject):
+            continue
+        if child.dep_ == "conj":
+            # Its "and" or "but", and the comma before it, join the two.
+            words.extend(t for t in verb.children if t.dep_ in ("cc", "punct") and t.i < child.i)
+        words.extend(child.subtree)
+    run = _unbroken(words, verb)
     if not _SHORTEST_GIST <= len(run) <= _LONGEST_GIST:
         return None
     if not any(w.pos_ in ("VERB", "AUX") for w in run):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TypeVar
 
 from pydantic import BaseModel, Field
@@ -441,6 +441,37 @@ def _covered(name: str, spelt: list[re.Pattern[str]], whole: set[str]) -> bool:
     )
 
 
+def _known(article: Article, sides: list[Side]) -> set[str]:
+    """What already names one of ``sides`` (casefolded): its names and people, and the
+    short forms the article may use for them."""
+    known = {p.casefold() for s in sides for p in (s.name, *s.speakers, *metonyms(s, article))}
+    # "Kim" for "Kim Min-seo": any word of a side's person; "Herons" for "the
+    # Harbour Herons": the last word of a side's name.
+    known |= {w.casefold() for s in sides for p in s.speakers for w in p.split()}
+    known |= {s.name.split()[-1].casefold() for s in sides if s.name.split()}
+    # "KFU" for "Kavala Farmers Union rebels": the initials of a side's capitalised words.
+    known |= {"".join(w[0] for w in s.name.split() if w[:1].isupper()).casefold() for s in sides}
+    return known
+
+
+def _named(article: Article) -> Iterator[tuple[str, bool]]:
+    """Each run of capitalised words in the article, split at "and", with whether it opens
+    its sentence (where a capital says nothing)."""
+    for sentence in article.sentences:
+        for run in _NAME.finditer(sentence.text):
+            for i, part in enumerate(re.split(r"\s+and\s+", run.group(0))):
+                yield part, run.start() == 0 and i == 0
+
+
+def _by_longest_name(article: Article, found: list[str]) -> list[str]:
+    """``found`` once each, those the article shows acting; "Kim" after "Kim In-seok" is one
+    person, by the longest name the article gives them, who acts under any of their names."""
+    unique = list(dict.fromkeys(found))
+    longest = {n: max((m for m in unique if n in m.split() or n in m), key=len) for n in unique}
+    acting = {longest[n] for n in unique if _acts(article, n) or _acts_as_head(article, n)}
+    return [n for n in unique if n in acting]
+
+
 def candidates(article: Article, sides: list[Side]) -> list[str]:
     """Names of bodies and people the article shows speaking or acting that none of
     ``sides`` covers, in the order the article first uses them."""
@@ -449,36 +480,24 @@ def candidates(article: Article, sides: list[Side]) -> list[str]:
     partial = {s.name.split()[0].casefold() for s in sides if len(s.name.split()) > 1}
     whole = {x.casefold() for x in spelt} - partial
     compiled = [pattern(x) for x in spelt]
-    known = {p.casefold() for s in sides for p in (s.name, *s.speakers, *metonyms(s, article))}
-    # "Kim" for "Kim Min-seo": any word of a side's person; "Herons" for "the
-    # Harbour Herons": the last word of a side's name.
-    known |= {w.casefold() for s in sides for p in s.speakers for w in p.split()}
-    known |= {s.name.split()[-1].casefold() for s in sides if s.name.split()}
-    # "KFU" for "Kavala Farmers Union rebels": the initials of a side's capitalised words.
-    known |= {"".join(w[0] for w in s.name.split() if w[:1].isupper()).casefold() for s in sides}
-    runs = [(run, run.start() == 0) for s in article.sentences for run in _NAME.finditer(s.text)]
-    words = Counter(w for run, _ in runs for w in run.group(0).split())
+    known = _known(article, sides)
+    named = list(_named(article))
+    words = Counter(w for part, _ in named for w in part.split())
     found: list[str] = []
-    for run, first in runs:
-        for i, part in enumerate(re.split(r"\s+and\s+", run.group(0))):
-            name = _name_in(part, first and i == 0)
-            # One word is a name only in capitals ("NHS") or where the article uses it twice.
-            single = " " not in name and not (name.isupper() and len(name) >= 2)
-            if (
-                len(name) < 3
-                or _untitled(f"{name} X") == "X"  # a title alone ("Foreign Minister")
-                or name.casefold() in known
-                or (single and words[name] < 2)
-                or _covered(name, compiled, whole)
-            ):
-                continue
-            found.append(name)
-    # "Kim" after "Kim In-seok": one person, by the longest name the article gives them,
-    # who acts under any of their names.
-    unique = list(dict.fromkeys(found))
-    longest = {n: max((m for m in unique if n in m.split() or n in m), key=len) for n in unique}
-    acting = {longest[n] for n in unique if _acts(article, n) or _acts_as_head(article, n)}
-    return [n for n in unique if n in acting]
+    for part, first in named:
+        name = _name_in(part, first)
+        # One word is a name only in capitals ("NHS") or where the article uses it twice.
+        single = " " not in name and not (name.isupper() and len(name) >= 2)
+        if (
+            len(name) < 3
+            or _untitled(f"{name} X") == "X"  # a title alone ("Foreign Minister")
+            or name.casefold() in known
+            or (single and words[name] < 2)
+            or _covered(name, compiled, whole)
+        ):
+            continue
+        found.append(name)
+    return _by_longest_name(article, found)
 
 
 # A body's generic last word, as the model writes it after the body's name ("Green Harbour party").
