@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx2
 
@@ -56,6 +57,12 @@ class Queued:
         """Its line of a batch input file."""
         row = {"custom_id": self.custom_id, "method": "POST", "url": ENDPOINT, "body": self.body}
         return (json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def is_key(text: str) -> bool:
+    """Whether ``text`` is a request key as :func:`~summarizer.llm.recording.key_of` makes
+    them: 64 lower-case hex digits."""
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
 
 
 class Book:
@@ -107,31 +114,41 @@ class Book:
             raise RecordingError(f"refusing to write through the link {path}", hint="remove it")
         write_atomic(path, json.dumps(data, ensure_ascii=False) + "\n", mode=PRIVATE_FILE)
 
+    @staticmethod
+    def _entry(folder: Path, key: str) -> Path:
+        """``folder``'s file for ``key``: a request key is a SHA-256 in hex, and nothing else
+        (a name from a server or a tampered file) ever becomes a path."""
+        if not is_key(key):
+            raise RecordingError(
+                f"{key[:80]!r} is not a request key", hint="remove the entry that names it"
+            )
+        return folder / f"{key}.json"
+
     def answer(self, key: str) -> dict[str, Any] | None:
         """The response body a batch gave for ``key``, if any."""
-        found = self._read(self._answers / f"{key}.json")
+        found = self._read(self._entry(self._answers, key))
         return None if found is None else dict(found["body"])
 
     def failure(self, key: str) -> str | None:
         """Why the batches could not answer ``key``, if they could not."""
-        found = self._read(self._failed / f"{key}.json")
+        found = self._read(self._entry(self._failed, key))
         return None if found is None else str(found["reason"])
 
     def answered(self, key: str, body: dict[str, Any]) -> None:
         """Keep ``body`` as the answer to ``key``; it is no longer queued."""
-        self._write(self._answers / f"{key}.json", {"key": key, "body": body})
-        (self._queue / f"{key}.json").unlink(missing_ok=True)
+        self._write(self._entry(self._answers, key), {"key": key, "body": body})
+        self._entry(self._queue, key).unlink(missing_ok=True)
 
     def failed(self, key: str, reason: str) -> None:
         """Give up on ``key`` with ``reason``; it is no longer queued."""
-        self._write(self._failed / f"{key}.json", {"key": key, "reason": reason})
-        (self._queue / f"{key}.json").unlink(missing_ok=True)
+        self._write(self._entry(self._failed, key), {"key": key, "reason": reason})
+        self._entry(self._queue, key).unlink(missing_ok=True)
 
     def enqueue(self, key: str, body: dict[str, Any], article_sha256: str) -> None:
         """Queue ``body`` (the request as it would be sent) for the next batch."""
         custom_id = f"{article_sha256[:16]}-{key}"
         entry = {"key": key, "custom_id": custom_id, "article_sha256": article_sha256}
-        self._write(self._queue / f"{key}.json", {**entry, "body": body})
+        self._write(self._entry(self._queue, key), {**entry, "body": body})
 
     def queued(self) -> Iterator[tuple[Queued, str]]:
         """Every queued request, oldest key order, with the article it was asked for."""
@@ -270,7 +287,7 @@ class BatchAPI:
 
     def retrieve(self, batch_id: str) -> dict[str, Any]:
         """The batch as it stands."""
-        return self._send("GET", f"/batches/{batch_id}", f"batch {batch_id}")
+        return self._send("GET", f"/batches/{quote(batch_id, safe='')}", f"batch {batch_id}")
 
     def find(self, file_id: str) -> dict[str, Any] | None:
         """The batch already made of ``file_id``, if one was (a run killed between creating
@@ -283,7 +300,7 @@ class BatchAPI:
 
     def download(self, file_id: str, to: Path) -> None:
         """Save the content of ``file_id`` (an output or error file) to ``to``."""
-        url = f"{self._base}/files/{file_id}/content"
+        url = f"{self._base}/files/{quote(file_id, safe='')}/content"
         try:
             with self._download.stream("GET", url) as response:
                 if response.status_code >= 400:

@@ -17,6 +17,8 @@ index with the reason.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -97,6 +99,37 @@ class _State:
 Waiting = Callable[[str], None]
 
 
+def _key_of(custom_id: object) -> str | None:
+    """The request key in a result row's ``custom_id`` (``<article>-<key>``, as
+    :meth:`Book.enqueue` makes it), or None for an id this tool never issues."""
+    if not isinstance(custom_id, str):
+        return None
+    article, _, key = custom_id.partition("-")
+    return key if len(article) == 16 and batches.is_key(key) else None
+
+
+def _answer(row: dict[str, Any]) -> dict[str, Any] | None:
+    """The response body of a result row that answered, else None."""
+    response = row.get("response")
+    if not isinstance(response, dict) or response.get("status_code") != 200:
+        return None
+    body = response.get("body")
+    return body if isinstance(body, dict) else None
+
+
+def _reason(row: dict[str, Any]) -> str:
+    """Why a result row gave no answer, in the server's words where it has them."""
+    response = row.get("response")
+    response = response if isinstance(response, dict) else {}
+    body = response.get("body")
+    error = row.get("error") or (body.get("error") if isinstance(body, dict) else None)
+    message = error.get("message") if isinstance(error, dict) else None
+    if isinstance(message, str) and message:
+        return message[:300]
+    code = response.get("status_code")
+    return f"HTTP {code}" if isinstance(code, int) else "no answer in the batch's result"
+
+
 def run(
     inputs: Iterable[str],
     out_dir: Path,
@@ -158,6 +191,9 @@ class _Rounds:
         self.call = call
         self.ledger = _Ledger(_Index(out_dir / "index.jsonl"), on_update)
         self.tell = on_wait or (lambda line: None)
+        # What the batches this run sent could cost, at their estimates: a batch is paid
+        # for when it is sent, long before its articles are finished and billed.
+        self.committed = 0.0
 
     def run(self, paths: list[Path], poll: float, max_cost: float | None) -> list[Outcome]:
         names = output_names(paths)
@@ -213,8 +249,10 @@ class _Rounds:
 
     def _submit(self, queued: list[Queued], max_cost: float | None) -> None:
         """Send ``queued``, in files within the API's limits."""
+        estimate = self._estimate(queued)
         if max_cost is not None:
-            self._within(queued, max_cost)
+            self._within(len(queued), estimate, max_cost)
+        self.committed += estimate or 0.0
         for number, part in enumerate(batches.split(queued)):
             data = b"".join(q.line() for q in part)
             file_id = self.api.upload(f"summarizer-{len(self.state.sent) + number}.jsonl", data)
@@ -231,20 +269,26 @@ class _Rounds:
             self.state.tries[key] = self.state.tries.get(key, 0) + 1
         self.state.save()
 
-    def _within(self, queued: list[Queued], max_cost: float) -> None:
-        """Refuse to send a batch whose estimate would take the spending past ``max_cost``."""
+    def _estimate(self, queued: list[Queued]) -> float | None:
+        """What sending ``queued`` could cost at the Batch API's price: each answer at its
+        token limit; None for a model with no known price."""
         prompt = sum(len(json.dumps(q.body.get("messages", ""))) for q in queued)
         completion = sum(int(q.body.get("max_tokens") or 0) for q in queued)
         model = self.options.model or ""
         table = prices.or_default(self.options.prices)
         tokens = prompt // _CHARS_PER_TOKEN
-        usd = prices.cost(table, model, tokens, completion, local=False, batch=True)
-        spent = self.ledger.totals.cost_usd
+        return prices.cost(table, model, tokens, completion, local=False, batch=True)
+
+    def _within(self, count: int, usd: float | None, max_cost: float) -> None:
+        """Refuse to send a batch whose estimate ``usd`` would take the spending past
+        ``max_cost``: what this run's batches were sent at (their estimates), or what its
+        finished articles were billed where that is more."""
+        spent = max(self.committed, self.ledger.totals.cost_usd)
         if usd is None or spent + usd > max_cost:
             raise CostLimitError(
-                f"the next batch ({len(queued)} requests) could cost "
+                f"the next batch ({count} requests) could cost "
                 f"{'an unknown amount' if usd is None else f'${usd:.4f}'} at the Batch API's "
-                f"price, past --max-cost ${max_cost:g} (${spent:.4f} spent)",
+                f"price, past --max-cost ${max_cost:g} (${spent:.4f} sent or spent)",
                 hint="raise --max-cost and run the same command: answers kept are not paid again",
             )
 
@@ -258,7 +302,8 @@ class _Rounds:
             assert sent.batch_id is not None
             batch = self.api.retrieve(sent.batch_id)
             while str(batch.get("status")) not in ENDED:
-                counts = batch.get("request_counts") or {}
+                counts = batch.get("request_counts")
+                counts = counts if isinstance(counts, dict) else {}
                 self.tell(
                     f"batch {sent.batch_id} {batch.get('status')}: "
                     f"{counts.get('completed', 0)} of {counts.get('total', len(sent.keys))} done"
@@ -269,24 +314,37 @@ class _Rounds:
 
     def _file(self, sent: _Sent, batch: dict[str, Any]) -> None:
         """Keep what an ended batch answered; a key it did not is asked once more, then
-        failed with the reason."""
+        failed with the reason. Only the requests this batch was sent are read, each once:
+        a row for another id, or a second row for one, is the server's error (or a forgery)
+        and is ignored and reported, never taken as an answer or a file name."""
         status = str(batch.get("status"))
-        reasons: dict[str, str] = {}
+        mine = set(sent.keys)
+        answers: dict[str, list[dict[str, Any]]] = {}
+        strangers = 0
         for which in ("output_file_id", "error_file_id"):
             file_id = batch.get(which)
             if not file_id:
                 continue
             for row in self._rows(str(file_id)):
-                key = str(row.get("custom_id", "")).partition("-")[2]
-                response = row.get("response") or {}
-                body = response.get("body")
-                if response.get("status_code") == 200 and isinstance(body, dict):
-                    self.book.answered(key, body)
+                key = _key_of(row.get("custom_id"))
+                if key in mine:
+                    answers.setdefault(key, []).append(row)
                 else:
-                    error = row.get("error") or (body or {}).get("error") or {}
-                    message = error.get("message") if isinstance(error, dict) else None
-                    code = response.get("status_code")
-                    reasons[key] = str(message or f"HTTP {code}")
+                    strangers += 1
+        reasons: dict[str, str] = {}
+        for key, rows in answers.items():
+            if len(rows) > 1:
+                reasons[key] = f"the batch answered it {len(rows)} times"
+            elif (body := _answer(rows[0])) is not None:
+                self.book.answered(key, body)
+            else:
+                reasons[key] = _reason(rows[0])
+        doubled = sum(1 for rows in answers.values() if len(rows) > 1)
+        if strangers or doubled:
+            self.tell(
+                f"batch {sent.batch_id}: ignored {strangers} rows for requests it was not sent "
+                f"and {doubled} requests answered more than once"
+            )
         for key in sent.keys:
             if self.book.answer(key) is not None:
                 continue
@@ -297,9 +355,12 @@ class _Rounds:
         self.state.save()
 
     def _rows(self, file_id: str) -> Iterable[dict[str, Any]]:
-        to = self.book.root / f"{file_id}.jsonl"
-        self.api.download(file_id, to)
+        # A name of our own: the server's file id is data, never part of a path.
+        fd, name = tempfile.mkstemp(dir=self.book.root, prefix=".download-", suffix=".jsonl")
+        os.close(fd)
+        to = Path(name)
         try:
+            self.api.download(file_id, to)
             with to.open(encoding="utf-8") as lines:
                 for line in lines:
                     try:

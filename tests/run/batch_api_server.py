@@ -6,7 +6,10 @@ makes a batch of it; each ``GET /v1/batches/{id}`` moves the batch on one step
 file; ``GET /v1/batches`` lists them, ``POST /v1/batches/{id}/cancel`` cancels one, and
 ``GET /v1/files/{id}/content`` serves a file. Each request of a batch is answered by the
 test's ``answer`` function (a response body, or ``None`` for an error line). ``expire``
-makes the next batches expire with only their first few requests answered.
+makes the next batches expire with only their first few requests answered. A hostile
+server is played with ``forged`` (rows added to the next output file), ``mangle`` (applied
+to each row of it), ``output_id`` (the id the server gives an output file) and ``shown``
+(fields that override what a batch looks like in flight).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx2
 
@@ -54,10 +58,15 @@ class BatchServer:
     expire: int = 0
     expire_after: int = 0
     steps: int = 2  # retrievals before a batch ends
+    forged: list[dict[str, Any]] = field(default_factory=list)
+    mangle: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    output_id: Callable[[str], str] | None = None
+    shown: dict[str, Any] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def _file(self, data: bytes) -> str:
+    def _file(self, data: bytes, name: Callable[[str], str] | None = None) -> str:
         file_id = f"file-{len(self.files) + 1}"
+        file_id = name(file_id) if name else file_id
         self.files[file_id] = data
         return file_id
 
@@ -88,6 +97,7 @@ class BatchServer:
         batch["_steps"] += 1
         if batch["_steps"] < self.steps:
             batch["status"] = "in_progress"
+            batch.update(self.shown)
             return
         lines = batch["_lines"]
         todo = lines[: self.expire_after] if batch["_expires"] else lines
@@ -102,6 +112,9 @@ class BatchServer:
             else:
                 response = {"status_code": 200, "body": body}
                 out.append({"custom_id": row["custom_id"], "response": response, "error": None})
+        if self.mangle is not None:
+            out, self.mangle = [self.mangle(r) for r in out], None
+        out, self.forged = out + self.forged, []
         batch["status"] = "expired" if batch["_expires"] else "completed"
         batch["request_counts"] = {
             "total": len(lines),
@@ -110,7 +123,7 @@ class BatchServer:
         }
         if out:
             batch["output_file_id"] = self._file(
-                "".join(json.dumps(r) + "\n" for r in out).encode()
+                "".join(json.dumps(r) + "\n" for r in out).encode(), self.output_id
             )
         if errors:
             batch["error_file_id"] = self._file(
@@ -149,8 +162,8 @@ def _handler(server: BatchServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             path = self.path.split("?")[0]
             with server.lock:
-                if m := re.fullmatch(r"/v1/files/([\w-]+)/content", path):
-                    data = server.files.get(m.group(1))
+                if m := re.fullmatch(r"/v1/files/(.+)/content", path):
+                    data = server.files.get(unquote(m.group(1)))
                     if data is None:
                         return self._json(404, {"error": {"message": "no such file"}})
                     self.send_response(200)

@@ -282,3 +282,121 @@ def test_a_batch_cancelled_in_flight_is_asked_again_in_a_new_one(tmp_path: Path)
     assert cancelled == ["batch_1"] and server.batches["batch_1"]["status"] == "cancelled"
     assert sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
     assert len(server.billed) == len(set(server.billed))  # the cancelled one billed nothing
+
+
+# A hostile or broken Batch API server (issue 34): what it sends is data, never a path, and
+# only what the tool asked for is taken as an answer.
+
+
+def _told(server: BatchServer, out: Path, folder: Path, **kwargs: Any) -> list[str]:
+    lines: list[str] = []
+    batch_api.run(
+        [str(folder)], out, _options(server), poll_seconds=0, on_wait=lines.append, **kwargs
+    )
+    return lines
+
+
+def test_a_row_for_a_request_never_sent_is_ignored_and_touches_no_file(tmp_path: Path) -> None:
+    out, victim = tmp_path / "out", tmp_path / "victim"
+    out.mkdir()
+    (out / "keep.json").write_text("a finished brief")
+    victim.with_suffix(".json").write_text("the user's file")
+    answer = {"status_code": 200, "body": {"choices": []}}
+    with batch_server(from_recordings(RECORDED)) as server:
+        server.forged = [
+            {"custom_id": custom_id, "response": answer, "error": None}
+            for custom_id in ("x-../../keep", f"x-{victim}", "0123456789abcdef-../../keep")
+        ]
+        told = _told(server, out, _corpus(tmp_path))
+    assert (out / "keep.json").read_text() == "a finished brief"
+    assert victim.with_suffix(".json").read_text() == "the user's file"
+    assert {e["status"] for e in _index(out)} == {"ok"}
+    assert any("ignored 3 rows for requests it was not sent" in line for line in told)
+
+
+def test_a_request_answered_twice_takes_neither_answer_and_is_asked_again(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    with batch_server(from_recordings(RECORDED)) as server:
+
+        def doubled(row: dict[str, Any]) -> dict[str, Any]:
+            # A forged second answer to the first request of the first batch.
+            if not server.forged:
+                body = {"choices": [{"message": {"role": "assistant", "content": "FORGED"}}]}
+                response = {"status_code": 200, "body": body}
+                server.forged = [{"custom_id": row["custom_id"], "response": response}]
+            return row
+
+        server.mangle = doubled
+        told = _told(server, out, _corpus(tmp_path))
+    assert {e["status"] for e in _index(out)} == {"ok"}
+    assert not any("FORGED" in p.read_text() for p in out.glob("*.json"))
+    assert any("1 requests answered more than once" in line for line in told)
+    for name in CORPUS:  # the briefs are the live path's: the doubled request was asked again
+        live = summarize(DEVSET / name, replayed())
+        assert _items(out / f"{Path(name).stem}.json") == live.model_dump(
+            mode="json", include=set(ITEMS)
+        )
+
+
+@pytest.mark.parametrize("file_id", ["../index", "ABSOLUTE"])
+def test_a_servers_file_id_is_never_a_path(file_id: str, tmp_path: Path) -> None:
+    out, victim = tmp_path / "out", tmp_path / "victim"
+    victim.with_suffix(".jsonl").write_text("the user's file\n")
+    chosen = str(victim) if file_id == "ABSOLUTE" else file_id
+    with batch_server(from_recordings(RECORDED)) as server:
+        server.output_id = lambda default: chosen
+        outcomes = batch_api.run([str(_corpus(tmp_path))], out, _options(server), poll_seconds=0)
+    assert sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
+    assert victim.with_suffix(".jsonl").read_text() == "the user's file\n"
+    assert len(_index(out)) == len(CORPUS)  # index.jsonl neither truncated nor removed
+    assert not list((out / ".batch-api").glob(".download-*"))  # nothing left behind
+
+
+def test_max_cost_counts_the_batches_already_sent(tmp_path: Path) -> None:
+    from summarizer.errors import CostLimitError
+
+    estimates: list[float] = []
+    real_estimate = batch_api._Rounds._estimate
+
+    def noted(self: batch_api._Rounds, queued: list[batches.Queued]) -> float | None:
+        found = real_estimate(self, queued)
+        estimates.append(found or 0.0)
+        return found
+
+    prices, folder = {DEFAULT_MODEL: (1.0, 2.0)}, _corpus(tmp_path)
+    with batch_server(from_recordings(RECORDED)) as server:
+        options = Options(**{**vars(_options(server)), "prices": prices})
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(batch_api._Rounds, "_estimate", noted)
+            batch_api.run([str(folder)], tmp_path / "all", options, poll_seconds=0)
+    first, second = estimates[:2]
+    # Room for the first batch, not for both: nothing is finished (billed) when the second
+    # is about to go, but the first was sent.
+    cap = first + second / 2
+    with batch_server(from_recordings(RECORDED)) as server:
+        options = Options(**{**vars(_options(server)), "prices": prices})
+        with pytest.raises(CostLimitError, match=r"sent or spent"):
+            batch_api.run([str(folder)], tmp_path / "out", options, poll_seconds=0, max_cost=cap)
+        assert len(server.batches) == 1
+
+
+def test_malformed_result_rows_and_counts_are_asked_again_not_a_crash(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    rows = iter(range(1000))
+
+    def break_some(row: dict[str, Any]) -> dict[str, Any]:
+        n = next(rows)
+        if n == 0:
+            return {**row, "response": "not an object"}
+        if n == 1:
+            return {**row, "response": {"status_code": 500, "body": {"error": ["a", "list"]}}}
+        return row
+
+    with batch_server(from_recordings(RECORDED)) as server:
+        server.mangle = break_some
+        server.shown = {"request_counts": [1]}
+        outcomes = batch_api.run([str(_corpus(tmp_path))], out, _options(server), poll_seconds=0)
+    assert sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
+    assert len(server.billed) == len(set(server.billed)) + 2  # the two broken rows, again
