@@ -470,6 +470,7 @@ def eval_(
     err = Console(stderr=True)
     try:
         options = config.resolve(**flags)
+        config.check_concurrency(concurrency)  # before an embedded server is started
         # One embedded server for the whole run; it answers one article at a time.
         parallel = 1 if options.embedded and options.replay is None else concurrency
         with err.status("evaluating") as status, shared_server(options) as shared:

@@ -209,6 +209,27 @@ def _base_url(raw: str | None) -> str | None:
     return raw
 
 
+def check_concurrency(concurrency: int) -> int:
+    """``--concurrency`` as given, if it is at least 1."""
+    if concurrency < 1:
+        raise ConfigError(
+            f"--concurrency must be at least 1, got {concurrency}",
+            hint="give how many articles may be in flight at once",
+        )
+    return concurrency
+
+
+def check_max_cost(max_cost: float | None) -> float | None:
+    """``--max-cost`` as given, if it is a finite number of at least 0 (or None: no cap);
+    NaN and infinity would silently mean no cap."""
+    if max_cost is not None and (not math.isfinite(max_cost) or max_cost < 0):
+        raise ConfigError(
+            f"--max-cost must be a number of at least 0, got {max_cost!r}",
+            hint="give the most the run may cost, in USD",
+        )
+    return max_cost
+
+
 def resolve(
     *,
     api_key: str | None = None,

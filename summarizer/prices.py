@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-import math
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,11 @@ DEFAULT_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4.1": (2.00, 8.00),
     "gpt-4.1-nano": (0.10, 0.40),
 }
+# The highest price taken (USD per million tokens): any higher is a typo, and 1e308 would
+# make every cost infinite, which JSON cannot hold.
+MAX_PRICE = 1_000_000.0
+# The largest price table read: a table of thousands of models is far smaller.
+MAX_TABLE_BYTES = 1024 * 1024
 
 
 def load(path: Path | None = None) -> dict[str, tuple[float, float]]:
@@ -29,6 +35,12 @@ def load(path: Path | None = None) -> dict[str, tuple[float, float]]:
         return table
     hint = 'write JSON like {"my-model": [0.5, 1.5]} (USD per million in, out)'
     try:
+        st = os.stat(raw)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_TABLE_BYTES:  # /dev/zero, a FIFO
+            raise ConfigError(
+                f"price table {raw} is not a plain file of at most {MAX_TABLE_BYTES:,} bytes",
+                hint=hint,
+            )
         data = json.loads(raw.read_text(encoding="utf-8"))
         entries = {str(k): _pair(v) for k, v in data.items()}
     except (OSError, ValueError, TypeError, IndexError, AttributeError) as exc:
@@ -36,10 +48,10 @@ def load(path: Path | None = None) -> dict[str, tuple[float, float]]:
             f"price table {raw} is unusable ({type(exc).__name__})", hint=hint
         ) from None
     for name, pair in entries.items():
-        if not all(math.isfinite(x) and x >= 0 for x in pair):
+        if not all(0 <= x <= MAX_PRICE for x in pair):  # NaN fails too
             raise ConfigError(
                 f"price table {raw}: {name} has prices {list(pair)}; each must be a number "
-                "of at least 0",
+                f"from 0 to {MAX_PRICE:,.0f}",
                 hint=hint,
             )
     table.update(entries)

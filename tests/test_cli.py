@@ -301,3 +301,52 @@ def test_ctrl_c_is_exit_130_in_every_command_that_calls_a_model(
     target = {"memo": [str(SEED)], "diff": [str(SEED), str(SEED)], "eval": ["fixtures/devset"]}
     proc = run(command, *target[command], "--replay", str(RECORDED))
     assert proc.returncode == 130 and "interrupted" in proc.stderr
+
+
+@pytest.mark.parametrize("via", ["live", "batch-api"])
+@pytest.mark.parametrize("cap", ["nan", "inf", "-1"])
+def test_batch_refuses_a_max_cost_that_is_no_cap_before_any_call(
+    via: str, cap: str, tmp_path: Path
+) -> None:
+    # Port 9 answers nothing: a call made anyway would end in "cannot reach", exit 5.
+    server = ["--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--max-cost", cap]
+    out = str(tmp_path / "o")
+    proc = cli("batch", str(SEED), "--out", out, "--via", via, *server, env={"OPENAI_API_KEY": "k"})
+    assert proc.returncode == 3, proc.stderr
+    assert "--max-cost must be a number of at least 0" in _one_line_error(proc)
+    assert not (tmp_path / "o" / "index.jsonl").exists()
+
+
+@pytest.mark.parametrize("where", ["missing", "file", "empty"])
+def test_fixtures_check_of_no_recordings_fails(where: str, tmp_path: Path) -> None:
+    folder = tmp_path / "recordings"
+    if where == "file":
+        folder.write_text("")
+    elif where == "empty":
+        folder.mkdir()
+    proc = run("fixtures", "check", str(folder), "--articles", "seeds")
+    assert proc.returncode != 0
+    expected = {"missing": "does not exist", "file": "is not a folder", "empty": "no recordings"}
+    assert expected[where] in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("concurrency", ["0", "-3"])
+def test_eval_refuses_a_concurrency_below_one(concurrency: str) -> None:
+    proc = run("eval", "fixtures/devset", "--replay", str(RECORDED), "--concurrency", concurrency)
+    assert proc.returncode == 3
+    assert "--concurrency must be at least 1" in _one_line_error(proc)
+
+
+def test_replay_of_a_file_says_it_is_not_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "r").write_text("")
+    proc = run("summarize", str(SEED), "--replay", str(tmp_path / "r"))
+    assert proc.returncode == 8
+    assert "is not a folder" in _one_line_error(proc)
+
+
+def test_batch_api_refuses_record(tmp_path: Path) -> None:
+    flags = ["--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--via", "batch-api"]
+    proc = cli("batch", str(SEED), "--out", str(tmp_path / "o"), *flags,
+               "--record", str(tmp_path / "rec"), env={"OPENAI_API_KEY": "k"})  # fmt: skip
+    assert proc.returncode == 3
+    assert "--record does not apply to --via batch-api" in _one_line_error(proc)

@@ -181,7 +181,8 @@ def from_text(
     """Build an :class:`Article` from text already in memory. ``meta`` may give ``title``,
     ``byline``, ``publisher``, ``published`` and ``url``."""
     cleaned = clean(text, markdown=markdown)
-    if not cleaned:
+    # Zero-width characters or punctuation alone survive strip(): no word, no article.
+    if not any(ch.isalnum() for ch in cleaned):
         raise InputError(
             f"{source} has no article text after cleaning",
             hint="give a file that contains the article text",

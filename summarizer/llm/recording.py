@@ -268,8 +268,9 @@ class ReplayTransport(httpx2.BaseTransport):
 
     def __init__(self, directory: Path, *, rerecord_hint: str, used: set[str] | None = None):
         if not directory.is_dir():
+            what = "is not a folder" if directory.exists() else "does not exist"
             raise RecordingError(
-                f"replay directory {directory} does not exist",
+                f"replay directory {directory} {what}",
                 hint="record first with --record DIR, or fix the path",
             )
         self._dir = directory

@@ -125,6 +125,8 @@ def _retry_after(response: httpx2.Response) -> float | None:
         if parsed is None:
             return None
         seconds = parsed.timestamp() - time.time()
+    if not math.isfinite(seconds):  # "nan" and "inf" parse as floats: no usable hint
+        return None
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 

@@ -27,7 +27,7 @@ from summarizer import config
 from summarizer.article import source as articles
 from summarizer.article.text import Article
 from summarizer.brief.models import Brief, Usage
-from summarizer.errors import ConfigError, CostLimitError, InputError, OutputError, SummarizerError
+from summarizer.errors import CostLimitError, InputError, OutputError, SummarizerError
 from summarizer.files import write_atomic
 from summarizer.llm.transport import GATE
 from summarizer.run.pipeline import shared_server
@@ -211,8 +211,8 @@ def run(
         from summarizer.run.pipeline import summarize as default
 
         summarize = default
-    if concurrency < 1:
-        raise ConfigError("--concurrency must be at least 1")
+    config.check_concurrency(concurrency)
+    config.check_max_cost(max_cost)
     paths = expand(inputs)
     with _locked(out_dir):
         return _run(

@@ -151,11 +151,17 @@ def run(
             "--via batch-api needs a server that offers the Batch API",
             hint="give --base-url and OPENAI_API_KEY (the OpenAI API, or a LiteLLM proxy)",
         )
+    if options.record is not None:
+        raise ConfigError(
+            "--record does not apply to --via batch-api",
+            hint="drop --record: the Batch API's answers are kept in OUT/.batch-api/",
+        )
     if not 0 <= poll_seconds <= 86_400:
         raise ConfigError(
             f"--poll must be 0 to 86400 seconds, got {poll_seconds:g}",
             hint="give how often to look at a batch in flight",
         )
+    config.check_max_cost(max_cost)
     if summarize is None:
         from summarizer.run.pipeline import summarize as default
 

@@ -10,7 +10,6 @@ matched and are never misses.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,10 +20,12 @@ from typing import Any
 from summarizer.article.source import load as load_article
 from summarizer.article.text import Article
 from summarizer.brief.models import Brief
+from summarizer.config import check_concurrency
 from summarizer.errors import InputError, ModelOutputError
 from summarizer.extract.wording import fragment
 from summarizer.grounding import align as grounding
 from summarizer.grounding.checks import SECTIONS as ITEM_SECTIONS
+from summarizer.run.gold import read as read_gold
 
 # What is scored: the parties, then each section of items.
 SECTIONS = ("parties", *ITEM_SECTIONS)
@@ -434,19 +435,13 @@ def _tally_brief(result: ArticleScore, brief: Brief, art: Article) -> None:
 
 
 def load_gold(directory: Path) -> list[tuple[dict[str, Any], Path]]:
-    """Every ``*.gold.json`` in ``directory`` with the path of its article."""
+    """Every ``*.gold.json`` in ``directory`` with the path of its article; raises
+    :class:`~summarizer.errors.InputError` for the first that is no gold annotation."""
     found = sorted(directory.glob("*.gold.json"))
     if not found:
         raise InputError(f"{directory} has no *.gold.json files", hint="give a gold-set directory")
-    out = []
-    for path in found:
-        try:
-            gold = json.loads(path.read_text(encoding="utf-8"))
-            article = directory / gold["article"]
-        except (ValueError, KeyError) as exc:
-            raise InputError(f"{path} is not a gold annotation ({exc})") from None
-        out.append((gold, article))
-    return out
+    # Every file is checked before the first is scored: the briefs are paid for first.
+    return [(gold, directory / gold["article"]) for gold in map(read_gold, found)]
 
 
 def evaluate(
@@ -459,6 +454,8 @@ def evaluate(
     """Summarise every gold article with ``summarize``, ``concurrency`` at a time, and
     score the briefs (in the gold set's order, however they finish)."""
     from concurrent.futures import ThreadPoolExecutor
+
+    check_concurrency(concurrency)
 
     def one(item: tuple[dict[str, Any], Path]) -> ArticleScore:
         gold, path = item
@@ -473,7 +470,7 @@ def evaluate(
             return _failed(gold, load_article(path), str(exc))
         return score_brief(brief, gold, load_article(path))
 
-    with ThreadPoolExecutor(max(1, concurrency)) as pool:
+    with ThreadPoolExecutor(concurrency) as pool:
         return Report(list(pool.map(one, load_gold(directory))))
 
 

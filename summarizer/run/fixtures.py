@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from summarizer.config import resolve
-from summarizer.errors import InputError, SummarizerError
+from summarizer.errors import InputError, RecordingError, SummarizerError
 from summarizer.llm.recording import recordings
 
 
@@ -44,6 +44,9 @@ def check(directory: Path, article_dirs: Iterable[Path]) -> CheckReport:
     """
     from summarizer.run.pipeline import summarize
 
+    if not directory.is_dir():
+        what = "is not a folder" if directory.exists() else "does not exist"
+        raise RecordingError(f"{directory} {what}", hint="give a folder of recordings")
     search = list(article_dirs)
     report = CheckReport()
     runs: dict[tuple[str, str, str, str | None], bool] = {}
@@ -71,6 +74,8 @@ def check(directory: Path, article_dirs: Iterable[Path]) -> CheckReport:
             raise
         except SummarizerError as exc:
             report.problems.append(f"{name} ({model}): {exc}")
+    if report.total == 0:
+        report.problems.append(f"{directory} holds no recordings")
     report.stale = sorted(
         rec.path.name for rec in recordings(directory) if rec.key not in report.used
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,8 +24,8 @@ from summarizer.brief.models import (
     Usage,
     request_schema,
 )
-from summarizer.config import DEFAULT_REMOTE_MODEL, Options, resolve
-from summarizer.errors import ConfigError, CostLimitError, ModelOutputError, SummarizerError
+from summarizer.config import DEFAULT_REMOTE_MODEL, Options, check_max_cost, resolve
+from summarizer.errors import CostLimitError, ModelOutputError, SummarizerError
 from summarizer.extract import prompts, scored
 from summarizer.extract.asking import ask
 from summarizer.extract.registry import strategy
@@ -230,11 +229,7 @@ def estimate(
 
 
 def _within(art: Article, options: Options, judgments: bool, max_cost: float) -> None:
-    if not math.isfinite(max_cost) or max_cost < 0:
-        raise ConfigError(
-            f"--max-cost must be a number of at least 0, got {max_cost!r}",
-            hint="give the most the brief may cost, in USD",
-        )
+    check_max_cost(max_cost)
     calls, prompt, completion, usd = estimate(art, options, judgments=judgments)
     if usd is None:
         raise CostLimitError(

@@ -62,6 +62,8 @@ def test_markdown_markup_is_stripped(tmp_path: Path) -> None:
     [
         (b"", "is empty"),
         (b"   \n\t\n", "is empty"),
+        ("\u200b\u200c\u2060\n\u200b".encode(), "no article text"),  # zero-width only
+        (b"... -- !!", "no article text"),
         (b"abc\x00def", "looks binary"),
         (b"caf\xe9 talks resumed", "not valid UTF-8"),
         (b"x" * (article_source.MAX_BYTES + 1), "the limit is"),

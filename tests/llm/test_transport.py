@@ -103,3 +103,13 @@ def test_a_429_pauses_every_concurrent_call_to_that_host() -> None:
     )
     assert httpx2.Client(transport=other).post("http://x/").status_code == 200
     assert len(other_sleeps) == 1 and 4 < other_sleeps[0] <= 5  # waited for the first's 429
+
+
+@pytest.mark.parametrize("hint", ["nan", "inf", "-inf"])
+def test_a_retry_after_that_is_no_number_of_seconds_backs_off_instead(hint: str) -> None:
+    inner, seen = _script(
+        httpx2.Response(429, headers={"Retry-After": hint}), httpx2.Response(200, json=OK)
+    )
+    sleeps: list[float] = []
+    assert _client(inner, sleeps).post("http://x/v1/chat/completions").status_code == 200
+    assert len(seen) == 2 and 0 <= sleeps[0] <= 20

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +13,11 @@ import pytest
 import summarizer
 from summarizer.article import source as article_source
 from summarizer.brief.models import Brief, Extraction, Metadata, Usage
+from summarizer.errors import InputError
 from summarizer.grounding.align import overlap as text_similarity
 from summarizer.grounding.checks import ground
 from summarizer.reading.attribution import read
-from summarizer.run.evaluate import Report, evaluate, is_real, score_brief
+from summarizer.run.evaluate import Report, evaluate, is_real, load_gold, score_brief
 from tests.conftest import EXPECTED, ROOT, SEED, cli, replayed
 
 DEVSET = ROOT / "fixtures" / "devset"
@@ -347,3 +351,66 @@ def test_the_real_subset_has_its_own_figures() -> None:
     assert figures["real"]["sections"]["parties"] == Report([real]).to_dict()["sections"]["parties"]
     assert figures["sections"]["parties"] != figures["real"]["sections"]["parties"]
     assert "real" not in figures["real"]
+
+
+def _gold_set(tmp_path: Path, bad: object) -> Path:
+    """A gold folder of the seed's good gold and, after it, ``bad``."""
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    shutil.copy(SEED.parent.parent / "fixtures" / "devset" / f"{SEED.stem}.gold.json", folder)
+    (folder / "z.gold.json").write_text(json.dumps(bad))
+    return folder
+
+
+def _seed_gold() -> dict[str, Any]:
+    path = SEED.parent.parent / "fixtures" / "devset" / f"{SEED.stem}.gold.json"
+    return dict(json.loads(path.read_text()))
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda g: [1, 2], "the whole file"),
+        (lambda g: {k: v for k, v in g.items() if k != "parties"}, "parties"),
+        (lambda g: {**g, "parties": None}, "parties"),
+        (lambda g: {**g, "parties": [{"id": "a", "name": "A"}]}, "parties.0.aliases"),
+        (
+            lambda g: {**g, "positions": [{**g["positions"][0], "evidence": ["x"]}]},
+            "positions.0.evidence",
+        ),
+        (lambda g: {**g, "article": 7}, "article"),
+        (lambda g: {**g, "article": "../../etc/passwd"}, "article"),
+        (lambda g: {**g, "article": "/etc/passwd"}, "article"),
+    ],
+)
+def test_a_malformed_gold_file_stops_eval_before_any_call(
+    change: Callable[[dict[str, Any]], object], field: str, tmp_path: Path
+) -> None:
+    folder = _gold_set(tmp_path, change(_seed_gold()))
+    with pytest.raises(InputError, match=rf"z\.gold\.json is not a gold annotation: {field}"):
+        load_gold(folder)
+    # From the CLI: exit 2, naming the file and field; port 9 answers nothing, so a call
+    # made first would end in "cannot reach" (exit 5).
+    proc = cli("eval", str(folder), "--base-url", "http://127.0.0.1:9/v1", "--model", "m")
+    assert proc.returncode == 2, proc.stderr
+    assert "z.gold.json is not a gold annotation" in proc.stderr
+
+
+def test_the_project_gold_sets_are_well_formed() -> None:
+    for folder in ("devset", "fresh"):
+        assert len(load_gold(ROOT / "fixtures" / folder)) > 10
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_a_gold_file_that_is_no_plain_file_is_refused_without_reading_it(
+    kind: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    if kind == "device":
+        (folder / "x.gold.json").symlink_to("/dev/zero")  # read whole, it never ends
+    else:
+        os.mkfifo(folder / "x.gold.json")  # read, it waits for a writer forever
+    with pytest.raises(InputError, match="is not a plain file"):
+        load_gold(folder)
