@@ -169,8 +169,12 @@ def _fail(exc: SummarizerError) -> NoReturn:
     from rich.console import Console
     from rich.markup import escape
 
+    from summarizer.renderers.formats import printable
+
     hint = f" — {exc.hint}" if exc.hint else ""
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(exc) + hint)}")
+    # A file name, a server's reason or an article's words may carry terminal escapes.
+    said = escape(printable(str(exc) + hint))
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {said}")
     raise typer.Exit(exc.exit_code)
 
 
@@ -214,10 +218,10 @@ def summarize(
     """Summarise one article into a grounded brief."""
     from rich.console import Console
 
-    from summarizer.renderers.formats import FORMATS, SUFFIXES, format_for, render
+    from summarizer.renderers.formats import FORMATS, SUFFIXES, format_for, printable, render
     from summarizer.run.pipeline import summarize as run
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, markup=False)
     try:
         chosen = _known(format_for(str(out) if out else None, fmt, SUFFIXES), FORMATS)
         options = config.resolve(**flags)
@@ -225,7 +229,7 @@ def summarize(
 
             def progress(message: str) -> None:
                 if not quiet:
-                    err.log(message)
+                    err.log(printable(message))
                 status.update(message + " ...")
 
             brief = run(source, options, judgments=judgments, progress=progress, max_cost=max_cost)
@@ -274,9 +278,10 @@ def batch(
     from rich.console import Console
 
     from summarizer.errors import BatchIncompleteError
+    from summarizer.renderers.formats import printable
     from summarizer.run.batch import expand, run
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, markup=False)
     try:
         if via not in ("live", "batch-api"):
             raise ConfigError(f"unknown --via {via!r}", hint="use live or batch-api")
@@ -293,7 +298,7 @@ def batch(
                     poll_seconds=poll,
                     max_cost=max_cost,
                     on_update=update,
-                    on_wait=err.print,
+                    on_wait=lambda line: err.print(printable(line)),
                 )
             else:
                 outcomes = run(
@@ -324,6 +329,8 @@ def _batch_progress(err: Console, count: int) -> Iterator[Callable[[Outcome, Tot
     """A progress bar over ``count`` articles, and the function that advances it."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from summarizer.renderers.formats import printable
+
     started = time.monotonic()
     columns = (
         TextColumn("{task.description}"),
@@ -345,7 +352,8 @@ def _batch_progress(err: Console, count: int) -> Iterator[Callable[[Outcome, Tot
             )
             bar.update(task, advance=1, stats=stats)
             if outcome.status == "failed":
-                bar.console.print(f"failed {outcome.source}: {outcome.error}", markup=False)
+                said = printable(f"failed {outcome.source}: {outcome.error}")
+                bar.console.print(said, markup=False)
 
         yield update
 
@@ -433,7 +441,7 @@ def memo(
     from summarizer.renderers import memo as memos
     from summarizer.renderers.formats import format_for
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, markup=False)
     try:
         chosen = _known(format_for(str(out) if out else None, fmt, memos.SUFFIXES), memos.FORMATS)
         options = config.resolve(**flags)
@@ -467,7 +475,7 @@ def eval_(
     from summarizer.run.pipeline import shared_server
     from summarizer.run.pipeline import summarize as run
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, markup=False)
     try:
         options = config.resolve(**flags)
         config.check_concurrency(concurrency)  # before an embedded server is started
@@ -492,7 +500,9 @@ def eval_(
 def _print_figures(figures: dict[str, Any], gold_dir: Path) -> None:
     from rich.console import Console
 
-    out = Console(width=100)
+    from summarizer.renderers.formats import printable
+
+    out = Console(width=100, markup=False)
     real = figures.get("real")
     # The real news articles are the headline: what users bring, and harder than any written
     # for the set.
@@ -500,7 +510,8 @@ def _print_figures(figures: dict[str, Any], gold_dir: Path) -> None:
         _print_table(out, real, f"{real['articles']} real news articles in {gold_dir}")
     _print_table(out, figures, f"{figures['articles']} articles in {gold_dir}")
     for article in figures["failed"]:
-        out.print(f"no brief for {article} (scored as an empty brief)", style="red", markup=False)
+        said = printable(f"no brief for {article} (scored as an empty brief)")
+        out.print(said, style="red", markup=False)
 
 
 def _print_table(out: Any, figures: dict[str, Any], title: str) -> None:
@@ -548,7 +559,7 @@ def setup(
 
     from summarizer.llm.build import setup as run_setup
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, markup=False)
     try:
         with err.status("setting up the embedded model") as status:
             path = run_setup(source=source, force=force, progress=lambda m: status.update(m))
@@ -608,6 +619,8 @@ def _internal_error(exc: BaseException) -> NoReturn:
     from rich.console import Console
     from rich.markup import escape
 
+    from summarizer.renderers.formats import printable
+
     text = "".join(traceback.format_exception(exc))
     for secret in (
         os.environ.get(config.ENV_API_KEY, ""),
@@ -619,7 +632,8 @@ def _internal_error(exc: BaseException) -> NoReturn:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     Console(stderr=True, soft_wrap=True).print(
-        f"[bold red]internal error:[/] {escape(f'{type(exc).__name__}: {exc}'[:300])} — "
+        f"[bold red]internal error:[/] "
+        f"{escape(printable(f'{type(exc).__name__}: {exc}'[:300]))} — "
         f"a bug in summarizer; please report it with the traceback in {escape(path)}"
     )
     sys.exit(1)

@@ -350,3 +350,14 @@ def test_batch_api_refuses_record(tmp_path: Path) -> None:
                "--record", str(tmp_path / "rec"), env={"OPENAI_API_KEY": "k"})  # fmt: skip
     assert proc.returncode == 3
     assert "--record does not apply to --via batch-api" in _one_line_error(proc)
+
+
+def test_terminal_escapes_in_a_file_name_never_reach_the_terminal(tmp_path: Path) -> None:
+    named = tmp_path / "x\x1b]0;owned\x07\x1b[31m.txt"
+    proc = run("summarize", str(named), "--replay", str(RECORDED))
+    assert proc.returncode == 2 and "does not exist" in proc.stderr
+    assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr
+    named.write_text("")  # now it is empty: a batch's "failed" line names it
+    proc = run("batch", str(named), "--out", str(tmp_path / "o"), "--replay", str(RECORDED))
+    assert proc.returncode == 9 and "failed" in proc.stderr and "is empty" in proc.stderr
+    assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr

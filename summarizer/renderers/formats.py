@@ -120,6 +120,7 @@ def to_table(brief: Brief, width: int | None = None) -> str:
     from rich.console import Console, Group
     from rich.panel import Panel
     from rich.table import Table
+    from rich.text import Text
 
     names = _names(brief)
 
@@ -177,10 +178,14 @@ def to_table(brief: Brief, width: int | None = None) -> str:
         f"{brief.source} · {meta.model} · prompt {meta.prompt_version} · "
         f"{meta.usage.prompt_tokens}+{meta.usage.completion_tokens} tokens · {meta.seconds}s"
     )
-    console = Console(width=width or 100, record=True, file=io.StringIO(), color_system=None)
+    # markup=False: "[sic]" in an article or "[/bold]" in a model's answer is text, not a
+    # style (Rich would drop the one and fail on the other).
+    console = Console(
+        width=width or 100, record=True, file=io.StringIO(), color_system=None, markup=False
+    )
     console.print(
         Group(
-            Panel(brief.summary, title=brief.title or "Brief", title_align="left"),
+            Panel(brief.summary, title=Text(brief.title or "Brief"), title_align="left"),
             parties,
             positions,
             demands,

@@ -273,6 +273,16 @@ FORMATS = ("md", "html", "table")
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".txt": "table"}
 
 
+def _html_text(value: Any) -> Any:
+    """A value as the HTML view shows it: without terminal controls, NUL and the bidi
+    overrides that would reorder what a reader sees (escaping comes after)."""
+    from markupsafe import Markup
+
+    from summarizer.renderers.formats import printable
+
+    return printable(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 def render(memo: Memo, fmt: str) -> str:
     """Render ``memo`` as ``md``, ``html`` (self-contained evidence view) or ``table``."""
     import jinja2
@@ -287,7 +297,7 @@ def render(memo: Memo, fmt: str) -> str:
         # HTML: every article and model string is escaped, so markup in either cannot run;
         # Markdown: HTML in them is escaped, so a Markdown viewer shows it as text.
         autoescape=fmt == "html",
-        finalize=None if fmt == "html" else markdown_text,
+        finalize=_html_text if fmt == "html" else markdown_text,
         undefined=jinja2.StrictUndefined,
     )
     template = env.from_string(template_source(f"memo.{fmt}.j2"))
@@ -302,6 +312,6 @@ def _table(memo: Memo, width: int = 80) -> str:
 
     from summarizer.renderers.formats import printable
 
-    console = Console(width=width, file=io.StringIO(), record=True, color_system=None)
+    console = Console(width=width, file=io.StringIO(), record=True, color_system=None, markup=False)
     console.print(Markdown(render(memo, "md")))
     return printable(console.export_text())

@@ -302,3 +302,24 @@ def test_a_brief_file_bigger_than_any_brief_is_refused_unread(tmp_path: Path) ->
         fh.truncate(50 * 1024 * 1024)  # 50 MB, sparse: refused by its size alone
     proc = cli("memo", str(path), "-o", str(tmp_path / "m.md"))
     assert proc.returncode == 2 and "more than any brief" in proc.stderr
+
+
+def _marked(brief: Brief, text: str) -> Brief:
+    position = brief.positions[0].model_copy(update={"stance": text})
+    return brief.model_copy(
+        update={"summary": text, "title": text, "positions": [position, *brief.positions[1:]]}
+    )
+
+
+def test_rich_markup_in_a_brief_is_text_in_every_table(seed_brief: Brief) -> None:
+    # "[sic]" from an article, "[/bold]" from a model: neither a style nor an error.
+    text = "Talks [/bold] stalled [sic] over [bold]quotas[/quote]"
+    brief = _marked(seed_brief, text)
+    for shown in (summarizer.render(brief, "table"), memo.render(memo.build([brief]), "table")):
+        assert "[/bold]" in shown and "[sic]" in shown and "[/quote]" in shown
+
+
+def test_the_html_view_drops_controls_and_bidi_overrides(seed_brief: Brief) -> None:
+    html = memo.render(memo.build([_marked(seed_brief, "A\x00B\x07C\x1b[31mD\u202eE")]), "html")
+    assert not any(c in html for c in "\x00\x07\x1b\u202e")
+    assert "ABC[31mDE" in html
