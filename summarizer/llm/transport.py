@@ -28,7 +28,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from summarizer.errors import ModelOutputError
+from summarizer.errors import ModelOutputError, ModelUnavailableError
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504, 529})
 MAX_RETRY_AFTER = 60.0
@@ -285,6 +285,32 @@ def _unusable_usage(value: object, request: httpx2.Request) -> ModelOutputError:
     )
 
 
+def _check_completion(data: object, request: httpx2.Request) -> None:
+    """Refuse an HTTP 200 answer to a chat completion that holds none: an error the server
+    put in a 200 (its message named), or choices that are no list of messages. Left to the
+    client, these end as a TypeError deep in it."""
+    where = request.url.host
+    if isinstance(data, dict) and not isinstance(data.get("choices"), list):
+        error = data.get("error")
+        message = error.get("message") if isinstance(error, dict) else error
+        if message:
+            raise ModelUnavailableError(
+                f"the model server at {where} answered with an error: {str(message)[:200]}",
+                hint="check the server, the model name and the key's quota",
+            )
+    choices = data.get("choices") if isinstance(data, dict) else None
+    if not (
+        isinstance(choices, list)
+        and choices
+        and all(isinstance(c, dict) and isinstance(c.get("message"), dict) for c in choices)
+    ):
+        raise ModelOutputError(
+            f"the model server at {where} answered HTTP 200 with no completion in it "
+            f"({json.dumps(choices)[:40] if isinstance(data, dict) else type(data).__name__})",
+            hint="check that --base-url is an OpenAI-compatible server",
+        )
+
+
 def _tokens(value: object, request: httpx2.Request) -> int:
     """A token count the server reported: a whole number from 0 up (absent: 0). Anything
     else (NaN, a negative or absurd count, text) would make the cost and ``--max-cost``
@@ -332,6 +358,8 @@ class MeterTransport(httpx2.BaseTransport):
             call.completion_tokens = _tokens(usage.get("completion_tokens"), request)
             call.model = data.get("model")
         self._log.calls.append(call)
+        if response.status_code == 200 and request.url.path.endswith("/chat/completions"):
+            _check_completion(data, request)
         return response
 
     def close(self) -> None:

@@ -6,7 +6,8 @@ the script. Actions: ``good`` (a valid brief for the seed article, hand-written)
 (close the connection without answering), ``truncate`` (promise more bytes than are sent),
 ``length`` (finish_reason "length"), ``refusal``, ``bad_schema``, ``bad_evidence``,
 ``bad_quote`` (a quote that is not in the article),
-``answer`` (any brief the test passes), ``usage`` (a good brief with the token usage the
+``answer`` (any brief the test passes), ``raw`` (HTTP 200 with any JSON body the test
+passes, a completion or not), ``usage`` (a good brief with the token usage the
 test passes), ``trickle`` (a good brief, one byte at a time), ``huge`` (a body of the size
 the test passes), and ``logprobs`` (a one-token answer whose top
 log-probabilities the test passes, for closed questions).
@@ -127,6 +128,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, completion(json.dumps(GOOD_BRIEF)))
         elif action == "answer":
             self._send(200, completion(json.dumps(args["brief"])))
+        elif action == "raw":
+            self._send(200, json.dumps(args["body"]).encode())
         elif action == "trickle":
             body = completion(json.dumps(GOOD_BRIEF))
             self.send_response(200)

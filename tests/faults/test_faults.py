@@ -481,3 +481,38 @@ def test_max_cost_with_a_model_of_no_known_price_is_refused() -> None:
         with pytest.raises(summarizer.CostLimitError, match="no price is known"):
             summarizer.summarize(SEED, options, max_cost=5.0)
         assert script.requests == []
+
+
+@pytest.mark.parametrize(
+    ("body", "error", "said"),
+    [
+        ({"error": {"message": "quota exceeded"}}, ModelUnavailableError, "error: quota exceeded"),
+        ({"choices": []}, ModelOutputError, "no completion in it ([])"),
+        ({"choices": "x"}, ModelOutputError, 'no completion in it ("x")'),
+        ({"choices": [{"message": None}]}, ModelOutputError, "no completion in it"),
+        ([1, 2], ModelOutputError, "no completion in it (list)"),
+    ],
+)
+def test_an_http_200_with_no_completion_names_the_servers_problem(
+    body: Any, error: type[Exception], said: str
+) -> None:
+    with fault_server(*[("raw", {"body": body})] * 8) as (url, _):
+        with pytest.raises(error, match=re.escape(said)):
+            _run(url, strategy="single")
+
+
+def test_an_http_200_error_exits_5_from_the_cli_and_fails_each_batch_article(
+    tmp_path: Path,
+) -> None:
+    quota = ("raw", {"body": {"error": {"message": "quota exceeded"}}})
+    with fault_server(*[quota] * 8) as (url, _):
+        proc = _cli(url, "--strategy", "single")
+    assert proc.returncode == 5 and "quota exceeded" in proc.stderr
+    assert "internal error" not in proc.stderr
+    out = tmp_path / "out"
+    with fault_server(default=quota) as (url, _):
+        flags = ["--base-url", url, "--model", "m", "--strategy", "single", "--timeout", "2"]
+        proc = cli("batch", str(SEED), "--out", str(out), *flags)
+    assert proc.returncode == 9, proc.stderr
+    (line,) = [json.loads(x) for x in (out / "index.jsonl").read_text().splitlines()]
+    assert line["status"] == "failed" and "quota exceeded" in line["error"]
