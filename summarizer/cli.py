@@ -377,9 +377,11 @@ def cache(
     clear: Annotated[bool, typer.Option(help="delete every cached response")] = False,
 ) -> None:
     """Show the response cache's size, or clear it."""
+    from summarizer.llm.recording import cached_responses
+
     directory = config.response_cache_dir()
-    files = sorted(directory.rglob("*.json")) if directory.is_dir() else []
-    size = sum(f.stat().st_size for f in files)
+    files = cached_responses(directory)
+    size = sum(f.lstat().st_size for f in files)
     if clear:
         for f in files:
             f.unlink(missing_ok=True)

@@ -361,3 +361,34 @@ def test_terminal_escapes_in_a_file_name_never_reach_the_terminal(tmp_path: Path
     proc = run("batch", str(named), "--out", str(tmp_path / "o"), "--replay", str(RECORDED))
     assert proc.returncode == 9 and "failed" in proc.stderr and "is empty" in proc.stderr
     assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr
+
+
+def test_record_into_a_folder_that_takes_no_file_is_refused_before_any_call(
+    tmp_path: Path,
+) -> None:
+    # Root writes anywhere a mode allows nothing; /sys refuses even root a new file.
+    folder = Path("/sys/kernel")
+    if os.geteuid() != 0:
+        folder = tmp_path / "read-only"
+        folder.mkdir()
+        folder.chmod(0o555)
+    # Port 9 answers nothing: a call made first would end in "cannot reach" (exit 5).
+    flags = ["--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--record", str(folder)]
+    proc = run("summarize", str(SEED), *flags)
+    assert proc.returncode == 8, proc.stderr
+    assert f"cannot use {folder} for recordings" in _one_line_error(proc)
+
+
+def test_the_cache_command_passes_over_links_and_folders(tmp_path: Path) -> None:
+    from summarizer import config
+
+    cached = config.response_cache_dir() / "scope"
+    cached.mkdir(parents=True)
+    (cached / "a.json").write_text("{}")
+    (cached / "dangling.json").symlink_to(tmp_path / "gone.json")
+    (cached / "d.json").mkdir()
+    proc = run("cache")
+    assert proc.returncode == 0 and "1 cached responses, 2 bytes" in proc.stdout
+    proc = run("cache", "--clear")
+    assert proc.returncode == 0 and "cleared 1 cached responses" in proc.stdout
+    assert (cached / "d.json").is_dir() and (cached / "dangling.json").is_symlink()

@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 import stat
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -168,6 +169,10 @@ class RecordTransport(httpx2.BaseTransport):
             directory.mkdir(parents=True, exist_ok=True)
             if private:
                 directory.chmod(PRIVATE_DIR)
+            # The folder must take a file now: a read-only one would otherwise be found
+            # only when the first answer, already paid for, is stored.
+            with tempfile.NamedTemporaryFile(dir=directory, prefix=".probe-"):
+                pass
         except OSError as exc:
             raise RecordingError(
                 f"cannot use {directory} for recordings: {exc.strerror or type(exc).__name__}",
@@ -376,6 +381,14 @@ def cache_scope(base_url: str, api_key: str | None) -> str:
     itself is never written, nor the URL, which may carry credentials)."""
     key_hash = hashlib.sha256((api_key or "").encode()).hexdigest()
     return hashlib.sha256(f"{base_url}\0{key_hash}".encode()).hexdigest()[:16]
+
+
+def cached_responses(directory: Path) -> list[Path]:
+    """The response cache's entries under ``directory``: plain files only (a dangling link
+    or a folder named ``x.json`` is no entry, and is left alone)."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.rglob("*.json") if stat.S_ISREG(p.lstat().st_mode))
 
 
 def recordings(directory: Path) -> list[Recording]:
