@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from summarizer.config import redact
 from summarizer.errors import ConfigError, InputError
 
 if TYPE_CHECKING:
@@ -140,7 +141,9 @@ def _refuse_private(url: str) -> None:
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"{url} is not an http(s) URL", hint="give an http:// or https:// URL")
+        raise InputError(
+            f"{redact(url)} is not an http(s) URL", hint="give an http:// or https:// URL"
+        )
     try:
         found = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
@@ -151,7 +154,7 @@ def _refuse_private(url: str) -> None:
         address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
         if not address.is_global or address.is_multicast:
             raise InputError(
-                f"{url} resolves to {address}, a loopback, private or reserved address",
+                f"{redact(url)} resolves to {address}, a loopback, private or reserved address",
                 hint="pass --allow-private-urls to fetch from this machine or its network",
             )
 
@@ -170,7 +173,12 @@ def fetch(url: str, *, allow_private: bool = False) -> Article:
             for _ in range(MAX_REDIRECTS + 1):
                 if not allow_private:
                     _refuse_private(url)
-                with client.stream("GET", url, headers=headers) as response:
+                # The deadline holds across redirects: each hop gets only the time left.
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise _too_slow(url)
+                hop = httpx2.Timeout(min(FETCH_TIMEOUT, left))
+                with client.stream("GET", url, headers=headers, timeout=hop) as response:
                     if response.is_redirect and "location" in response.headers:
                         url = str(response.url.join(response.headers["location"]))
                         continue
@@ -178,23 +186,34 @@ def fetch(url: str, *, allow_private: bool = False) -> Article:
                     break
             else:
                 raise InputError(
-                    f"{url} redirects more than {MAX_REDIRECTS} times",
+                    f"{redact(url)} redirects more than {MAX_REDIRECTS} times",
                     hint="save the page and pass the file",
                 )
     except httpx2.TransportError as exc:
+        if time.monotonic() >= deadline:  # a hop cut short by the time left
+            raise _too_slow(url) from None
         raise InputError(
-            f"cannot fetch {url} ({type(exc).__name__})",
+            f"cannot fetch {redact(url)} ({type(exc).__name__})",
             hint="check the address and the network, or save the page and pass the file",
         ) from None
+    # What the brief records: the final address without a password or a token in it.
+    shown = redact(url)
     if "html" in kind or not kind:
-        return from_html(body, url, url=url)
-    return from_text(decode(body, url), url, url=url)
+        return from_html(body, shown, url=shown)
+    return from_text(decode(body, shown), shown, url=shown)
+
+
+def _too_slow(url: str) -> InputError:
+    return InputError(
+        f"{redact(url)} took longer than {FETCH_DEADLINE:g}s to download",
+        hint="save the page and pass the file",
+    )
 
 
 def _download(response: Any, url: str, deadline: float) -> tuple[bytes, str]:
     if response.status_code >= 400:
         raise InputError(
-            f"{url} answered HTTP {response.status_code}",
+            f"{redact(url)} answered HTTP {response.status_code}",
             hint="check the address, or save the page and pass the file",
         )
     body = b""
@@ -202,14 +221,11 @@ def _download(response: Any, url: str, deadline: float) -> tuple[bytes, str]:
         body += chunk
         if len(body) > MAX_PAGE_BYTES:
             raise InputError(
-                f"{url} is larger than {MAX_PAGE_BYTES:,} bytes",
+                f"{redact(url)} is larger than {MAX_PAGE_BYTES:,} bytes",
                 hint="save only the article's page and pass the file",
             )
         if time.monotonic() > deadline:
-            raise InputError(
-                f"{url} took longer than {FETCH_DEADLINE:g}s to download",
-                hint="save the page and pass the file",
-            )
+            raise _too_slow(url)
     return body, str(response.headers.get("content-type", ""))
 
 

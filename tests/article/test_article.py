@@ -169,6 +169,19 @@ def site() -> object:
                 self.send_header("Location", "/us-hamas-direct-talks.handmade.html")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+            elif self.path == "/to-secret":  # a redirect to an address with credentials
+                port = self.server.server_address[1]
+                where = f"http://user:hunter2@127.0.0.1:{port}/missing.html?token=s3cret"
+                self.send_response(302)
+                self.send_header("Location", where)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif self.path.startswith("/slow-go"):  # a redirect, slowly, to itself
+                time.sleep(0.4)
+                self.send_response(302)
+                self.send_header("Location", f"/slow-go{len(self.path)}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
             elif self.path == "/trickle":  # one byte at a time, forever
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain")
@@ -364,3 +377,20 @@ def test_a_byte_order_mark_followed_by_broken_bytes_is_refused() -> None:
 
     with pytest.raises(InputError, match="is not valid UTF-32"):
         decode(b"\xff\xfe\x00\x00" + b"\xff\xff\xff\xff", "a.txt")
+
+
+def test_a_password_or_token_in_a_redirect_is_never_shown(site: str) -> None:
+    with pytest.raises(InputError, match="answered HTTP 404") as err:
+        article_source.load(f"{site}/to-secret", allow_private_urls=True)
+    assert "hunter2" not in str(err.value) and "s3cret" not in str(err.value)
+    assert "user:***@" in str(err.value)
+
+
+def test_the_total_deadline_holds_across_redirects(
+    site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(article_source, "FETCH_DEADLINE", 1.0)
+    started = time.monotonic()
+    with pytest.raises(InputError, match="took longer than 1s"):
+        article_source.load(f"{site}/slow-go", allow_private_urls=True)
+    assert time.monotonic() - started < 2.5  # each hop takes 0.4 s; five would take 2
