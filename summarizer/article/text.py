@@ -77,7 +77,10 @@ class Article:
         return "\n".join(f"{s.id}. {s.text}" for s in self.sentences)
 
     def sentence(self, sid: int) -> Sentence:
-        """The sentence with id ``sid`` (1-based)."""
+        """The sentence with id ``sid`` (1-based); IndexError for an id it lacks (0 would
+        otherwise be the last sentence)."""
+        if not 1 <= sid <= len(self.sentences):
+            raise IndexError(f"sentence {sid} of {len(self.sentences)}")
         return self.sentences[sid - 1]
 
 

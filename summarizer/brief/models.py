@@ -15,7 +15,15 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 
 from summarizer.article.text import Article
@@ -78,9 +86,18 @@ def model_facing(names: list[str]) -> list[str]:
     ]
 
 
+def _from_one(ids: list[int]) -> list[int]:
+    # Sentences are numbered from 1: an id of 0 or below would index from the end.
+    if bad := [i for i in ids if i < 1]:
+        raise ValueError(f"sentence ids {bad} do not exist; sentences are numbered from 1")
+    return ids
+
+
 Evidence = Annotated[
     list[int],
     Field(min_length=1, max_length=2, description="number of the sentence that states it"),
+    # A validator, not ge=1: the schema the model is sent (and the recordings) stay as they are.
+    AfterValidator(_from_one),
 ]
 Quote = Annotated[
     str | None, Field(description="a few exact words from the article", max_length=160)

@@ -215,6 +215,15 @@ def _overlaps(spans: Iterable[tuple[int, int]], gold: tuple[int, int] | None) ->
     return gold is not None and any(s < gold[1] and gold[0] < e for s, e in spans)
 
 
+def _text_score(similarity: float, on_evidence: bool) -> float:
+    """How well an item matches a gold item (0: not at all): any item on the gold item's
+    evidence matches, ahead of those that only say the same; off it, an item matches when
+    its words overlap the gold paraphrase by at least :data:`TEXT_MATCH`."""
+    if on_evidence:
+        return 1.0 + similarity
+    return similarity if similarity >= TEXT_MATCH else 0.0
+
+
 def _match(
     extracted: list[Any],
     golds: list[dict[str, Any]],
@@ -328,9 +337,8 @@ def _match_sections(
     ) -> Callable[[Any, dict[str, Any]], float]:
         def score(x: Any, g: dict[str, Any]) -> float:
             sim = grounding.overlap(text_of(x), g[gold_key])
-            if _overlaps(_item_spans(art, x), _gold_span(g["evidence"], art.text)):
-                return 1.0 + sim
-            return sim if sim >= TEXT_MATCH else 0.0
+            on_evidence = _overlaps(_item_spans(art, x), _gold_span(g["evidence"], art.text))
+            return _text_score(sim, on_evidence)
 
         return score
 

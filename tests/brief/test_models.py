@@ -173,3 +173,23 @@ def test_key_judgments_use_the_icd_203_scale_and_cite_sentences() -> None:
     schema = model_schema(Judgments)
     levels = schema["$defs"]["KeyJudgment"]["properties"]["likelihood"]["enum"]
     assert levels == list(LIKELIHOODS) and "title" not in json.dumps(schema)
+
+
+@pytest.mark.parametrize(("ids", "ok"), [([1], True), ([0], False), ([-2], False)])
+def test_evidence_ids_start_at_1_even_without_the_article(ids: list[int], ok: bool) -> None:
+    # Without the article to check against, 0 or -2 would index sentences from the end.
+    data = _answer()
+    data["positions"][0]["evidence"] = ids
+    if ok:
+        assert Extraction.model_validate(data).positions[0].evidence == ids
+    else:
+        with pytest.raises(ValidationError, match="sentences are numbered from 1"):
+            Extraction.model_validate(data)
+
+
+def test_an_article_has_no_sentence_0_or_past_its_last() -> None:
+    n = len(ART.sentences)
+    assert ART.sentence(1).id == 1 and ART.sentence(n).id == n
+    for wrong in (0, -1, n + 1):
+        with pytest.raises(IndexError):
+            ART.sentence(wrong)

@@ -237,3 +237,15 @@ def test_a_list_with_no_verb_is_read_to_the_top_of_its_parse() -> None:
         "prisoner releases",
         "aid",
     ]
+
+
+def test_a_gist_of_three_words_stands_and_of_two_does_not() -> None:
+    text = "The guild refused the offer."
+    found = parse.gist(text, "positions")
+    assert found is not None and text[found[0] : found[1]] == "refused the offer"
+    assert parse.gist("The guild refused.", "positions") is None
+
+
+def test_a_second_verb_joined_by_and_shares_the_first_ones_subject() -> None:
+    text = "The union met the board and demanded a raise."
+    assert parse.subjects_at(text, text.index("demanded")) == ((0, 9),)
