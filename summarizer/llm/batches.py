@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import stat
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,6 +242,7 @@ class BatchAPI:
         self._http = httpx2.Client(transport=retry, headers=headers, timeout=timeout)
         # Downloads are streamed to disk, past the size cap of a single answer.
         self._download = httpx2.Client(headers=headers, timeout=timeout)
+        self._attempts = attempts
 
     def close(self) -> None:
         """Close the connections."""
@@ -278,12 +280,24 @@ class BatchAPI:
         """Upload a batch input file; its id."""
         files = {"file": (name, data, "application/jsonl")}
         found = self._send("POST", "/files", "the upload", data={"purpose": "batch"}, files=files)
-        return str(found["id"])
+        return self._id(found, "the upload")
 
     def create(self, file_id: str) -> dict[str, Any]:
         """Start a batch of the requests in ``file_id``."""
         body = {"input_file_id": file_id, "endpoint": ENDPOINT, "completion_window": WINDOW}
-        return self._send("POST", "/batches", "creating a batch", json=body)
+        found = self._send("POST", "/batches", "creating a batch", json=body)
+        self._id(found, "creating a batch")
+        return found
+
+    def _id(self, found: dict[str, Any], what: str) -> str:
+        """The id the server gave in ``found``: a non-empty string, or the server's fault."""
+        made = found.get("id")
+        if not isinstance(made, str) or not made:
+            raise ModelUnavailableError(
+                f"the Batch API at {self._where} answered {what} without an id",
+                hint="check that --base-url offers the Batch API; re-run the same command",
+            )
+        return made
 
     def retrieve(self, batch_id: str) -> dict[str, Any]:
         """The batch as it stands."""
@@ -299,10 +313,27 @@ class BatchAPI:
         return None
 
     def download(self, file_id: str, to: Path) -> None:
-        """Save the content of ``file_id`` (an output or error file) to ``to``."""
+        """Save the content of ``file_id`` (an output or error file) to ``to``; a 429, a 5xx
+        or a dropped connection is tried again, up to the attempts every call has."""
+        for attempt in range(1, self._attempts + 1):
+            try:
+                self._download_once(file_id, to)
+                return
+            except _Transient as exc:
+                if attempt == self._attempts:
+                    raise ModelUnavailableError(
+                        f"cannot download {file_id} from the Batch API at {self._where} "
+                        f"({exc}; {attempt} attempts)",
+                        hint="re-run the same command to try again",
+                    ) from None
+                time.sleep(min(0.5 * 2 ** (attempt - 1), 8.0))
+
+    def _download_once(self, file_id: str, to: Path) -> None:
         url = f"{self._base}/files/{quote(file_id, safe='')}/content"
         try:
             with self._download.stream("GET", url) as response:
+                if response.status_code == 429 or response.status_code >= 500:
+                    raise _Transient(f"HTTP {response.status_code}")
                 if response.status_code >= 400:
                     raise ModelUnavailableError(
                         f"the Batch API at {self._where} answered HTTP {response.status_code} "
@@ -319,11 +350,12 @@ class BatchAPI:
                                 hint="split the corpus into smaller runs",
                             )
                         sink.write(chunk)
-        except httpx2.TransportError:
-            raise ModelUnavailableError(
-                f"cannot download {file_id} from the Batch API at {self._where}",
-                hint="re-run the same command to try again",
-            ) from None
+        except httpx2.TransportError as exc:
+            raise _Transient(type(exc).__name__) from None
+
+
+class _Transient(Exception):
+    """A download failure worth another attempt."""
 
 
 def split(requests: list[Queued]) -> list[list[Queued]]:

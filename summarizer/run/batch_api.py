@@ -37,6 +37,7 @@ from summarizer.errors import (
 from summarizer.files import write_atomic
 from summarizer.llm import batches
 from summarizer.llm.batches import ENDED, BatchAPI, Book, Queued
+from summarizer.llm.transport import MAX_RESPONSE_BYTES
 from summarizer.run.batch import (
     Outcome,
     Summarize,
@@ -280,7 +281,7 @@ class _Rounds:
         token limit; None for a model with no known price."""
         prompt = sum(len(json.dumps(q.body.get("messages", ""))) for q in queued)
         completion = sum(int(q.body.get("max_tokens") or 0) for q in queued)
-        model = self.options.model or ""
+        model = self.options.model or config.DEFAULT_REMOTE_MODEL  # as the live path asks
         table = prices.or_default(self.options.prices)
         tokens = prompt // _CHARS_PER_TOKEN
         return prices.cost(table, model, tokens, completion, local=False, batch=True)
@@ -341,10 +342,12 @@ class _Rounds:
         for key, rows in answers.items():
             if len(rows) > 1:
                 reasons[key] = f"the batch answered it {len(rows)} times"
-            elif (body := _answer(rows[0])) is not None:
-                self.book.answered(key, body)
-            else:
+            elif (body := _answer(rows[0])) is None:
                 reasons[key] = _reason(rows[0])
+            elif len(json.dumps(body)) > MAX_RESPONSE_BYTES:  # as a live answer is refused
+                reasons[key] = f"its answer is over the {MAX_RESPONSE_BYTES:,}-byte cap"
+            else:
+                self.book.answered(key, body)
         doubled = sum(1 for rows in answers.values() if len(rows) > 1)
         if strangers or doubled:
             self.tell(

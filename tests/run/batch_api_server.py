@@ -9,7 +9,9 @@ test's ``answer`` function (a response body, or ``None`` for an error line). ``e
 makes the next batches expire with only their first few requests answered. A hostile
 server is played with ``forged`` (rows added to the next output file), ``mangle`` (applied
 to each row of it), ``output_id`` (the id the server gives an output file) and ``shown``
-(fields that override what a batch looks like in flight).
+(fields that override what a batch looks like in flight), ``no_id`` (``"files"`` or
+``"batches"``: the next such answer lacks its id) and ``failing_downloads`` (the next
+downloads answer HTTP 503).
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ class BatchServer:
     mangle: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     output_id: Callable[[str], str] | None = None
     shown: dict[str, Any] = field(default_factory=dict)
+    no_id: str | None = None
+    failing_downloads: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _file(self, data: bytes, name: Callable[[str], str] | None = None) -> str:
@@ -130,6 +134,12 @@ class BatchServer:
                 "".join(json.dumps(r) + "\n" for r in errors).encode()
             )
 
+    def without_id(self, made: dict[str, Any], endpoint: str) -> dict[str, Any]:
+        if self.no_id != endpoint:
+            return made
+        self.no_id = None
+        return {k: v for k, v in made.items() if k != "id"}
+
     @staticmethod
     def public(batch: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in batch.items() if not k.startswith("_")}
@@ -163,6 +173,9 @@ def _handler(server: BatchServer) -> type[BaseHTTPRequestHandler]:
             path = self.path.split("?")[0]
             with server.lock:
                 if m := re.fullmatch(r"/v1/files/(.+)/content", path):
+                    if server.failing_downloads > 0:
+                        server.failing_downloads -= 1
+                        return self._json(503, {"error": {"message": "try again"}})
                     data = server.files.get(unquote(m.group(1)))
                     if data is None:
                         return self._json(404, {"error": {"message": "no such file"}})
@@ -188,9 +201,11 @@ def _handler(server: BatchServer) -> type[BaseHTTPRequestHandler]:
             with server.lock:
                 if path == "/v1/files":
                     file_id = server._file(_multipart(self.headers["Content-Type"], data))
-                    return self._json(200, {"id": file_id, "object": "file", "purpose": "batch"})
+                    made = {"id": file_id, "object": "file", "purpose": "batch"}
+                    return self._json(200, server.without_id(made, "files"))
                 if path == "/v1/batches":
-                    return self._json(200, server.public(server.create(json.loads(data))))
+                    made = server.public(server.create(json.loads(data)))
+                    return self._json(200, server.without_id(made, "batches"))
                 if m := re.fullmatch(r"/v1/batches/([\w-]+)/cancel", path):
                     batch = server.batches[m.group(1)]
                     batch["status"] = "cancelled"

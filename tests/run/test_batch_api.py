@@ -400,3 +400,58 @@ def test_malformed_result_rows_and_counts_are_asked_again_not_a_crash(tmp_path: 
         outcomes = batch_api.run([str(_corpus(tmp_path))], out, _options(server), poll_seconds=0)
     assert sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
     assert len(server.billed) == len(set(server.billed)) + 2  # the two broken rows, again
+
+
+@pytest.mark.parametrize(("endpoint", "what"), [("files", "the upload"), ("batches", "creating")])
+def test_an_upload_or_batch_without_an_id_is_the_servers_fault(
+    endpoint: str, what: str, tmp_path: Path
+) -> None:
+    from summarizer.errors import ModelUnavailableError
+
+    with batch_server(from_recordings(RECORDED)) as server:
+        server.no_id = endpoint
+        with pytest.raises(ModelUnavailableError, match=f"answered {what}.* without an id"):
+            batch_api.run([str(_corpus(tmp_path))], tmp_path / "out", _options(server),
+                          poll_seconds=0)  # fmt: skip
+
+
+def test_a_download_answered_503_is_tried_again(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with batch_server(from_recordings(RECORDED)) as server:
+        server.failing_downloads = 1
+        outcomes = batch_api.run([str(_corpus(tmp_path))], out, _options(server), poll_seconds=0)
+    assert sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
+    assert server.failing_downloads == 0
+
+
+def test_an_answer_over_the_cap_is_not_kept_and_is_asked_again(tmp_path: Path) -> None:
+    from summarizer.llm.transport import MAX_RESPONSE_BYTES
+
+    out = tmp_path / "out"
+    with batch_server(from_recordings(RECORDED)) as server:
+        done = False
+
+        def swollen(row: dict[str, Any]) -> dict[str, Any]:
+            nonlocal done
+            if done:
+                return row
+            done = True
+            body = {**row["response"]["body"], "padding": "x" * (MAX_RESPONSE_BYTES + 1)}
+            return {**row, "response": {"status_code": 200, "body": body}}
+
+        server.mangle = swollen
+        outcomes = batch_api.run([str(_corpus(tmp_path))], out, _options(server), poll_seconds=0)
+    assert sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
+    kept = list((out / ".batch-api" / "answers").glob("*.json"))
+    assert kept and max(p.stat().st_size for p in kept) < MAX_RESPONSE_BYTES
+
+
+def test_the_default_model_is_priced_for_max_cost(tmp_path: Path) -> None:
+    from summarizer.errors import CostLimitError
+
+    with batch_server(from_recordings(RECORDED)) as server:
+        options = resolve(base_url=server.url, api_key="sk-test", strategy="scored")
+        assert options.model is None  # the server's default model, gpt-4o-mini
+        with pytest.raises(CostLimitError, match=r"could cost \$\d"):
+            batch_api.run([str(_corpus(tmp_path))], tmp_path / "out", options,
+                          poll_seconds=0, max_cost=1e-9)  # fmt: skip
