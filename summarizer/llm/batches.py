@@ -125,15 +125,28 @@ class Book:
             )
         return folder / f"{key}.json"
 
+    @staticmethod
+    def _field(path: Path, data: dict[str, Any], name: str, kind: type) -> Any:
+        """``data[name]`` if it is a ``kind``; else the entry was tampered with or torn."""
+        value = data.get(name)
+        if not isinstance(value, kind):
+            raise RecordingError(
+                f"{path} is not an entry of the answer book (its {name!r} is missing or wrong)",
+                hint="remove it; the next run asks for that answer again",
+            )
+        return value
+
     def answer(self, key: str) -> dict[str, Any] | None:
         """The response body a batch gave for ``key``, if any."""
-        found = self._read(self._entry(self._answers, key))
-        return None if found is None else dict(found["body"])
+        path = self._entry(self._answers, key)
+        found = self._read(path)
+        return None if found is None else dict(self._field(path, found, "body", dict))
 
     def failure(self, key: str) -> str | None:
         """Why the batches could not answer ``key``, if they could not."""
-        found = self._read(self._entry(self._failed, key))
-        return None if found is None else str(found["reason"])
+        path = self._entry(self._failed, key)
+        found = self._read(path)
+        return None if found is None else str(self._field(path, found, "reason", str))
 
     def answered(self, key: str, body: dict[str, Any]) -> None:
         """Keep ``body`` as the answer to ``key``; it is no longer queued."""
@@ -155,8 +168,17 @@ class Book:
         """Every queued request, oldest key order, with the article it was asked for."""
         for path in sorted(self._queue.glob("*.json")):
             data = self._read(path)
-            if data is not None:
-                yield Queued(data["key"], data["custom_id"], data["body"]), data["article_sha256"]
+            if data is None:
+                continue
+            key = self._field(path, data, "key", str)
+            if path.name != f"{key}.json" or not is_key(key):
+                raise RecordingError(
+                    f"{path} names another request ({key[:80]!r})",
+                    hint="remove it; the next run asks for that answer again",
+                )
+            custom_id = self._field(path, data, "custom_id", str)
+            body = self._field(path, data, "body", dict)
+            yield Queued(key, custom_id, body), self._field(path, data, "article_sha256", str)
 
 
 def _closed(body: dict[str, Any]) -> bool:

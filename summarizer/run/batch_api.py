@@ -231,6 +231,8 @@ class _Rounds:
                 result: Any = self.call(art, self.options)
             except AnswerDeferred:
                 result = None
+            except RecordingError:
+                raise  # the answer book is damaged: no article can be trusted to it
             except Exception as exc:  # an article's fault ends in its index line
                 result = exc
             results.append((path, art.sha256, started, result))

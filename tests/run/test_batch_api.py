@@ -455,3 +455,36 @@ def test_the_default_model_is_priced_for_max_cost(tmp_path: Path) -> None:
         with pytest.raises(CostLimitError, match=r"could cost \$\d"):
             batch_api.run([str(_corpus(tmp_path))], tmp_path / "out", options,
                           poll_seconds=0, max_cost=1e-9)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("folder", "entry"),
+    [
+        ("answers", {"key": "x"}),  # no body
+        ("failed", {"key": "x"}),  # no reason
+        ("queue", {"body": {}}),  # no key
+    ],
+)
+def test_a_tampered_answer_book_entry_is_named_and_stops_the_run(
+    folder: str, entry: dict[str, Any], tmp_path: Path
+) -> None:
+    from summarizer.errors import RecordingError
+
+    out, articles = tmp_path / "out", _corpus(tmp_path)
+    with batch_server(from_recordings(RECORDED)) as server:
+        batch_api.run([str(articles)], out, _options(server), poll_seconds=0)
+    book = out / ".batch-api"
+    # Run the articles again from the book alone: their briefs and index are gone.
+    for brief in out.glob("*.json"):
+        brief.unlink()
+    (out / "index.jsonl").unlink()
+    victim = sorted((book / "answers").glob("*.json"))[0]
+    if folder == "answers":
+        victim.write_text(json.dumps(entry))
+    else:
+        (book / folder / victim.name).write_text(json.dumps(entry))
+        if folder == "failed":
+            victim.unlink()
+    with batch_server(from_recordings(RECORDED)) as server:
+        with pytest.raises(RecordingError, match=rf"{folder}/{victim.name} is not an entry"):
+            batch_api.run([str(articles)], out, _options(server), poll_seconds=0)
