@@ -269,8 +269,16 @@ def batch(
         ),
     ] = "live",
     poll: Annotated[
-        float, typer.Option(help="seconds between looks at a Batch API batch (--via batch-api)")
+        float,
+        typer.Option(help="seconds between looks at a Batch API batch (--via batch-api; >= 1)"),
     ] = 30.0,
+    max_wait: Annotated[
+        float | None,
+        typer.Option(
+            help="seconds to wait for Batch API batches before stopping (default: 26 hours, "
+            "the API's 24-hour window and 2 to spare); the same command waits on"
+        ),
+    ] = None,
     *,
     flags: dict[str, Any],
 ) -> None:
@@ -296,6 +304,7 @@ def batch(
                     out,
                     options,
                     poll_seconds=poll,
+                    **({} if max_wait is None else {"max_wait": max_wait}),
                     max_cost=max_cost,
                     on_update=update,
                     on_wait=lambda line: err.print(printable(line)),

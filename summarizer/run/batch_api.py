@@ -17,6 +17,7 @@ index with the reason.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 import time
@@ -31,6 +32,7 @@ from summarizer.errors import (
     AnswerDeferred,
     ConfigError,
     CostLimitError,
+    ModelUnavailableError,
     RecordingError,
     SummarizerError,
 )
@@ -56,6 +58,12 @@ from summarizer.run.batch import (
 TRIES = 2
 # Rounds before the articles still asking fail: scored's two, re-asks, key judgments.
 MAX_ROUNDS = 8
+# The shortest wait between looks at a batch in flight: any less asks the server many times
+# a second for something that takes minutes to hours.
+MIN_POLL = 1.0
+# How long a run waits for its batches before it stops (the same command waits on): the
+# Batch API's 24-hour completion window, and two hours to spare.
+MAX_WAIT = 26 * 3600.0
 # Characters of a request per prompt token, for the estimate before a batch is sent.
 _CHARS_PER_TOKEN = 4
 
@@ -137,6 +145,7 @@ def run(
     options: config.Options,
     *,
     poll_seconds: float = 30.0,
+    max_wait: float = MAX_WAIT,
     max_cost: float | None = None,
     summarize: Summarize | None = None,
     on_update: Callable[[Outcome, Totals], None] | None = None,
@@ -146,7 +155,8 @@ def run(
     server ``options`` name; see the module docstring. ``on_wait`` is told, a line at a
     time, what the batches in flight are doing. Raises
     :class:`~summarizer.errors.CostLimitError` before a batch whose estimate would take the
-    spending past ``max_cost``."""
+    spending past ``max_cost``, and :class:`~summarizer.errors.ModelUnavailableError` once
+    the batches have been waited on for ``max_wait`` seconds (the same call waits on)."""
     if options.replay is not None or options.embedded or options.base_url is None:
         raise ConfigError(
             "--via batch-api needs a server that offers the Batch API",
@@ -157,10 +167,15 @@ def run(
             "--record does not apply to --via batch-api",
             hint="drop --record: the Batch API's answers are kept in OUT/.batch-api/",
         )
-    if not 0 <= poll_seconds <= 86_400:
+    if not MIN_POLL <= poll_seconds <= 86_400:
         raise ConfigError(
-            f"--poll must be 0 to 86400 seconds, got {poll_seconds:g}",
+            f"--poll must be {MIN_POLL:g} to 86400 seconds, got {poll_seconds:g}",
             hint="give how often to look at a batch in flight",
+        )
+    if not 0 < max_wait < math.inf:  # NaN fails too
+        raise ConfigError(
+            f"--max-wait must be a positive number of seconds, got {max_wait:g}",
+            hint="give how long to wait for the batches before stopping",
         )
     config.check_max_cost(max_cost)
     if summarize is None:
@@ -173,9 +188,9 @@ def run(
     )
     try:
         with _locked(out_dir):
-            return _Rounds(out_dir, options, api, summarize, on_update, on_wait).run(
-                paths, poll_seconds, max_cost
-            )
+            rounds = _Rounds(out_dir, options, api, summarize, on_update, on_wait)
+            rounds.deadline = time.monotonic() + max_wait
+            return rounds.run(paths, poll_seconds, max_cost)
     finally:
         api.close()
 
@@ -201,6 +216,7 @@ class _Rounds:
         # What the batches this run sent could cost, at their estimates: a batch is paid
         # for when it is sent, long before its articles are finished and billed.
         self.committed = 0.0
+        self.deadline = math.inf  # when waiting for the batches stops (run() sets it)
 
     def run(self, paths: list[Path], poll: float, max_cost: float | None) -> list[Outcome]:
         names = output_names(paths)
@@ -317,6 +333,12 @@ class _Rounds:
                     f"batch {sent.batch_id} {batch.get('status')}: "
                     f"{counts.get('completed', 0)} of {counts.get('total', len(sent.keys))} done"
                 )
+                if time.monotonic() + poll > self.deadline:
+                    raise ModelUnavailableError(
+                        f"batch {sent.batch_id} is still {batch.get('status')} at the end of "
+                        "--max-wait",
+                        hint="run the same command to wait on: nothing is sent or paid again",
+                    )
                 time.sleep(poll)
                 batch = self.api.retrieve(sent.batch_id)
             self._file(sent, batch)

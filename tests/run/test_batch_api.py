@@ -28,6 +28,12 @@ CORPUS = (
 ITEMS = ("summary", "parties", "positions", "demands", "deal_terms")
 
 
+@pytest.fixture(autouse=True)
+def _quick_looks(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The loopback server moves a batch on at each look: no need to wait a second between.
+    monkeypatch.setattr(batch_api, "MIN_POLL", 0.0)
+
+
 def _corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "articles"
     folder.mkdir()
@@ -488,3 +494,31 @@ def test_a_tampered_answer_book_entry_is_named_and_stops_the_run(
     with batch_server(from_recordings(RECORDED)) as server:
         with pytest.raises(RecordingError, match=rf"{folder}/{victim.name} is not an entry"):
             batch_api.run([str(articles)], out, _options(server), poll_seconds=0)
+
+
+def test_a_batch_that_never_ends_is_waited_on_no_longer_than_max_wait(tmp_path: Path) -> None:
+    from summarizer.errors import ModelUnavailableError
+
+    out, folder = tmp_path / "out", _corpus(tmp_path)
+    with batch_server(from_recordings(RECORDED)) as server:
+        server.steps = 10**9  # in progress for ever
+        with pytest.raises(ModelUnavailableError, match="still in_progress at the end of"):
+            batch_api.run([str(folder)], out, _options(server), poll_seconds=0.05, max_wait=0.5)
+        looks = len(server.batches)
+        server.steps = 2  # it ends; the same call waits on and sends nothing again
+        outcomes = batch_api.run([str(folder)], out, _options(server), poll_seconds=0)
+    assert looks == 1 and sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
+    assert len(server.billed) == len(set(server.billed))
+
+
+@pytest.mark.parametrize(("poll", "wait"), [(0.5, 60.0), (30.0, 0.0), (30.0, float("nan"))])
+def test_a_poll_under_a_second_or_no_max_wait_is_refused(
+    poll: float, wait: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from summarizer.errors import ConfigError
+
+    monkeypatch.setattr(batch_api, "MIN_POLL", 1.0)  # as shipped, not as the fixture sets it
+    with batch_server(from_recordings(RECORDED)) as server:
+        with pytest.raises(ConfigError, match="--poll must be|--max-wait must be"):
+            batch_api.run([], Path("unused"), _options(server), poll_seconds=poll, max_wait=wait)
+        assert server.batches == {}
