@@ -304,7 +304,7 @@ def batch(
                     out,
                     options,
                     poll_seconds=poll,
-                    **({} if max_wait is None else {"max_wait": max_wait}),
+                    max_wait=batch_api.MAX_WAIT if max_wait is None else max_wait,
                     max_cost=max_cost,
                     on_update=update,
                     on_wait=lambda line: err.print(printable(line)),
