@@ -42,6 +42,8 @@ WINDOW = "24h"
 ENDED = frozenset({"completed", "failed", "expired", "cancelled"})
 # The largest output or error file read: far above 50,000 answers of a brief's size.
 MAX_OUTPUT_BYTES = 2 * 1024 * 1024 * 1024
+# Pages of 100 batches searched for one already made of a file: 10,000 batches.
+_MAX_PAGES = 100
 # The largest answer or queue entry read back from the book.
 _MAX_ENTRY_BYTES = 16 * 1024 * 1024
 
@@ -328,10 +330,17 @@ class BatchAPI:
     def find(self, file_id: str) -> dict[str, Any] | None:
         """The batch already made of ``file_id``, if one was (a run killed between creating
         it and noting its id must not pay for it twice)."""
-        listed = self._send("GET", "/batches", "listing batches", params={"limit": 100})
-        for batch in listed.get("data") or []:
-            if isinstance(batch, dict) and batch.get("input_file_id") == file_id:
-                return batch
+        params: dict[str, Any] = {"limit": 100}
+        for _ in range(_MAX_PAGES):  # newest first: the one sought is near the top
+            listed = self._send("GET", "/batches", "listing batches", params=params)
+            page = [b for b in listed.get("data") or [] if isinstance(b, dict)]
+            for batch in page:
+                if batch.get("input_file_id") == file_id:
+                    return batch
+            last = page[-1].get("id") if page else None
+            if listed.get("has_more") is not True or not isinstance(last, str):
+                return None
+            params = {"limit": 100, "after": last}
         return None
 
     def download(self, file_id: str, to: Path) -> None:

@@ -21,10 +21,10 @@ import math
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from summarizer import config, prices
 from summarizer.article import source as articles
@@ -106,6 +106,22 @@ class _State:
 
 
 Waiting = Callable[[str], None]
+
+
+# A result row's bytes around its answer: ids, status, the error object.
+_ROW_ENVELOPE = 64 * 1024
+
+
+def _bounded_lines(lines: BinaryIO, limit: int) -> Iterator[bytes]:
+    """The lines of ``lines``, each read at most ``limit`` bytes at a time: a longer line is
+    passed over (as ``b""``) without ever being held whole."""
+    while line := lines.readline(limit):
+        if len(line) == limit and not line.endswith(b"\n"):
+            while (rest := lines.readline(limit)) and not rest.endswith(b"\n"):
+                pass
+            yield b""
+            continue
+        yield line
 
 
 def _key_of(custom_id: object) -> str | None:
@@ -252,7 +268,10 @@ class _Rounds:
             except Exception as exc:  # an article's fault ends in its index line
                 result = exc
             results.append((path, art.sha256, started, result))
-        queued = list(self.book.queued())
+        # Only this run's articles' requests: a queue left by another run into the same
+        # folder (interrupted, its batches.json removed) is not this run's to send and pay.
+        mine = {sha for _, sha, _, _ in results}
+        queued = [(q, sha) for q, sha in self.book.queued() if sha in mine]
         asking = {sha for _, sha in queued}
         left = []
         for path, sha, started, result in results:
@@ -394,12 +413,12 @@ class _Rounds:
         to = Path(name)
         try:
             self.api.download(file_id, to)
-            with to.open(encoding="utf-8") as lines:
-                for line in lines:
+            with to.open("rb") as lines:
+                for line in _bounded_lines(lines, MAX_RESPONSE_BYTES + _ROW_ENVELOPE):
                     try:
                         row = json.loads(line)
                     except ValueError:
-                        continue  # a torn line answers nothing: its key is asked again
+                        continue  # a torn or oversized line answers nothing: asked again
                     if isinstance(row, dict):
                         yield row
         finally:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 import httpx2
 
@@ -190,9 +190,15 @@ def _handler(server: BatchServer) -> type[BaseHTTPRequestHandler]:
                         return self._json(404, {"error": {"message": "no such batch"}})
                     server.step(batch)
                     return self._json(200, server.public(batch))
-                if path == "/v1/batches":
+                if path == "/v1/batches":  # newest first, a page at a time, as OpenAI lists
+                    query = parse_qs(self.path.partition("?")[2])
                     listed = [server.public(b) for b in reversed(server.batches.values())]
-                    return self._json(200, {"object": "list", "data": listed})
+                    if after := query.get("after", [None])[0]:
+                        ids = [b["id"] for b in listed]
+                        listed = listed[ids.index(after) + 1 :] if after in ids else []
+                    limit = int(query.get("limit", ["20"])[0])
+                    page = {"object": "list", "data": listed[:limit]}
+                    return self._json(200, {**page, "has_more": len(listed) > limit})
             return self._json(404, {"error": {"message": "not found"}})
 
         def do_POST(self) -> None:

@@ -522,3 +522,38 @@ def test_a_poll_under_a_second_or_no_max_wait_is_refused(
         with pytest.raises(ConfigError, match="--poll must be|--max-wait must be"):
             batch_api.run([], Path("unused"), _options(server), poll_seconds=poll, max_wait=wait)
         assert server.batches == {}
+
+
+def test_a_batch_made_before_a_crash_is_found_past_the_first_page(tmp_path: Path) -> None:
+    with batch_server(from_recordings(RECORDED)) as server:
+        api = batches.BatchAPI(server.url, "sk-test", timeout=10, attempts=2)
+        try:
+            file_id = api.upload("in.jsonl", b"")
+            made = api.create(file_id)
+            for i in range(150):  # 150 newer batches, of other files
+                server.batches[f"batch_other{i}"] = {**made, "id": f"batch_other{i}",
+                                                     "input_file_id": f"file-other{i}"}  # fmt: skip
+            found = api.find(file_id)
+            assert found is not None and found["id"] == made["id"]
+            assert api.find("file-never-uploaded") is None
+        finally:
+            api.close()
+
+
+def test_a_queue_left_by_another_run_is_not_sent(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    book = batches.Book(out / ".batch-api").make()
+    stranger = "f" * 64
+    book.enqueue("0" * 64, {"model": DEFAULT_MODEL, "messages": []}, stranger)
+    with batch_server(from_recordings(RECORDED)) as server:
+        outcomes = batch_api.run([str(_corpus(tmp_path))], out, _options(server), poll_seconds=0)
+    assert sorted(o.status for o in outcomes) == ["ok"] * len(CORPUS)
+    assert not any(c.startswith(stranger[:16]) for c in server.billed)
+    assert (out / ".batch-api" / "queue" / f"{'0' * 64}.json").exists()  # kept, not sent
+
+
+def test_a_result_line_longer_than_any_answer_is_passed_over_unheld() -> None:
+    import io
+
+    lines = io.BytesIO(b'{"a": 1}\n' + b"x" * 100 + b'\n{"b": 2}\n')
+    assert list(batch_api._bounded_lines(lines, 20)) == [b'{"a": 1}\n', b"", b'{"b": 2}\n']
