@@ -23,8 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from summarizer.brief.models import Brief
-    from summarizer.run.batch import Outcome, Totals
+    from summarizer import Outcome, Totals
 
 _ENV_HELP = "\n\n".join(f"{name}: {text}" for name, text in config.ENV_VARS.items())
 _EXIT_HELP = ", ".join(f"{code} {meaning}" for code, meaning in exit_codes().items())
@@ -169,7 +168,7 @@ def _fail(exc: SummarizerError) -> NoReturn:
     from rich.console import Console
     from rich.markup import escape
 
-    from summarizer.renderers.formats import printable
+    from summarizer.terminal import printable
 
     hint = f" — {exc.hint}" if exc.hint else ""
     # A file name, a server's reason or an article's words may carry terminal escapes.
@@ -218,12 +217,12 @@ def summarize(
     """Summarise one article into a grounded brief."""
     from rich.console import Console
 
-    from summarizer.renderers.formats import FORMATS, SUFFIXES, format_for, printable, render
-    from summarizer.run.pipeline import summarize as run
+    import summarizer
+    from summarizer.terminal import printable
 
     err = Console(stderr=True, markup=False)
     try:
-        chosen = _known(format_for(str(out) if out else None, fmt, SUFFIXES), FORMATS)
+        chosen = summarizer.output_format(out, fmt)
         options = config.resolve(**flags)
         with err.status("starting", spinner="dots") as status:
 
@@ -232,18 +231,14 @@ def summarize(
                     err.log(printable(message))
                 status.update(message + " ...")
 
-            brief = run(source, options, judgments=judgments, progress=progress, max_cost=max_cost)
-        _emit(render(brief, chosen), out, None if quiet else err)
+            brief = summarizer.summarize(
+                source, options, judgments=judgments, progress=progress, max_cost=max_cost
+            )
+        _emit(summarizer.render(brief, chosen), out, None if quiet else err)
     except SummarizerError as exc:
         _fail(exc)
     except KeyboardInterrupt as stop:
         _interrupted(stop)
-
-
-def _known(chosen: str, formats: tuple[str, ...]) -> str:
-    if chosen not in formats:
-        raise ConfigError(f"unknown format {chosen!r}", hint=f"use one of: {', '.join(formats)}")
-    return chosen
 
 
 @app.command()
@@ -285,9 +280,9 @@ def batch(
     """Summarise many articles concurrently into DIR; re-running resumes."""
     from rich.console import Console
 
+    import summarizer
     from summarizer.errors import BatchIncompleteError
-    from summarizer.renderers.formats import printable
-    from summarizer.run.batch import expand, run
+    from summarizer.terminal import printable
 
     err = Console(stderr=True, markup=False)
     try:
@@ -295,29 +290,19 @@ def batch(
             raise ConfigError(f"unknown --via {via!r}", hint="use live or batch-api")
         cached = not no_cache and flags["replay"] is None and via == "live"
         options = config.resolve(**flags, cache=config.response_cache_dir() if cached else None)
-        with _batch_progress(err, len(expand(inputs))) as update:
-            if via == "batch-api":
-                from summarizer.run import batch_api
-
-                outcomes = batch_api.run(
-                    inputs,
-                    out,
-                    options,
-                    poll_seconds=poll,
-                    max_wait=batch_api.MAX_WAIT if max_wait is None else max_wait,
-                    max_cost=max_cost,
-                    on_update=update,
-                    on_wait=lambda line: err.print(printable(line)),
-                )
-            else:
-                outcomes = run(
-                    inputs,
-                    out,
-                    options,
-                    concurrency=concurrency,
-                    max_cost=max_cost,
-                    on_update=update,
-                )
+        with _batch_progress(err, len(summarizer.articles_in(inputs))) as update:
+            outcomes = summarizer.batch(
+                inputs,
+                out,
+                options,
+                concurrency=concurrency,
+                max_cost=max_cost,
+                via=via,
+                poll_seconds=poll,
+                max_wait=max_wait,
+                progress=update,
+                on_wait=lambda line: err.print(printable(line)),
+            )
     except SummarizerError as exc:
         _fail(exc)
     except KeyboardInterrupt as stop:
@@ -338,7 +323,7 @@ def _batch_progress(err: Console, count: int) -> Iterator[Callable[[Outcome, Tot
     """A progress bar over ``count`` articles, and the function that advances it."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from summarizer.renderers.formats import printable
+    from summarizer.terminal import printable
 
     started = time.monotonic()
     columns = (
@@ -386,27 +371,14 @@ def cache(
     clear: Annotated[bool, typer.Option(help="delete every cached response")] = False,
 ) -> None:
     """Show the response cache's size, or clear it."""
-    from summarizer.llm.recording import cached_responses
+    import summarizer
 
-    directory = config.response_cache_dir()
-    files = cached_responses(directory)
-    size = sum(f.lstat().st_size for f in files)
+    found = summarizer.cache_info(clear=clear)
+    where, size = found.directory, f"{found.bytes:,} bytes"
     if clear:
-        for f in files:
-            f.unlink(missing_ok=True)
-        print(f"cleared {len(files)} cached responses ({size:,} bytes) from {directory}")
+        print(f"cleared {found.entries} cached responses ({size}) from {where}")
     else:
-        print(f"{len(files)} cached responses, {size:,} bytes, in {directory}")
-
-
-def _brief_from(item: str, options: config.Options, judgments: bool = False) -> Brief:
-    """A brief JSON file as it is, or an article summarised with ``options``."""
-    from summarizer.brief.models import load_brief
-    from summarizer.run.pipeline import summarize as run
-
-    if not item.endswith(".json"):
-        return run(item, options, judgments=judgments)
-    return load_brief(Path(item))
+        print(f"{found.entries} cached responses, {size}, in {where}")
 
 
 @app.command()
@@ -418,12 +390,10 @@ def diff(
     flags: dict[str, Any],
 ) -> None:
     """Show what changed between two briefs of one negotiation, what changed first."""
-    from summarizer.renderers import diff as diffs
+    import summarizer
 
     try:
-        options = config.resolve(**flags)
-        before, after = (_brief_from(x, options) for x in (old, new))
-        write_stdout(diffs.render(diffs.compare(before, after), before, after))
+        write_stdout(summarizer.diff(old, new, config.resolve(**flags)).render())
     except SummarizerError as exc:
         _fail(exc)
 
@@ -449,19 +419,15 @@ def memo(
     """Write a one-page briefing memo from one or more articles or briefs."""
     from rich.console import Console
 
-    from summarizer.renderers import memo as memos
-    from summarizer.renderers.formats import format_for
+    import summarizer
 
     err = Console(stderr=True, markup=False)
     try:
-        chosen = _known(format_for(str(out) if out else None, fmt, memos.SUFFIXES), memos.FORMATS)
+        chosen = summarizer.output_format(out, fmt, memo=True)
         options = config.resolve(**flags)
-        briefs = []
         with err.status("building the memo") as status:
-            for item in inputs:
-                status.update(f"reading {item}")
-                briefs.append(_brief_from(item, options, judgments))
-        _emit(memos.render(memos.build(briefs), chosen), out, err)
+            built = summarizer.memo(inputs, options, judgments=judgments, progress=status.update)
+        _emit(summarizer.render_memo(built, chosen), out, err)
     except SummarizerError as exc:
         _fail(exc)
 
@@ -482,22 +448,14 @@ def eval_(
 
     from rich.console import Console
 
-    from summarizer.run.evaluate import evaluate
-    from summarizer.run.pipeline import shared_server
-    from summarizer.run.pipeline import summarize as run
+    import summarizer
 
     err = Console(stderr=True, markup=False)
     try:
         options = config.resolve(**flags)
-        config.check_concurrency(concurrency)  # before an embedded server is started
-        # One embedded server for the whole run; it answers one article at a time.
-        parallel = 1 if options.embedded and options.replay is None else concurrency
-        with err.status("evaluating") as status, shared_server(options) as shared:
-            report = evaluate(
-                gold_dir,
-                lambda path: run(path, shared),
-                progress=status.update,
-                concurrency=parallel,
+        with err.status("evaluating") as status:
+            report = summarizer.evaluate(
+                gold_dir, options, concurrency=concurrency, progress=status.update
             )
         figures = report.to_dict()
         if as_json:
@@ -511,7 +469,7 @@ def eval_(
 def _print_figures(figures: dict[str, Any], gold_dir: Path) -> None:
     from rich.console import Console
 
-    from summarizer.renderers.formats import printable
+    from summarizer.terminal import printable
 
     out = Console(width=100, markup=False)
     real = figures.get("real")
@@ -528,12 +486,10 @@ def _print_figures(figures: dict[str, Any], gold_dir: Path) -> None:
 def _print_table(out: Any, figures: dict[str, Any], title: str) -> None:
     from rich.table import Table
 
-    from summarizer.run.evaluate import SECTIONS
-
     table = Table(title=title, title_justify="left")
     for col in ("section", "precision", "recall", "F1", "tp", "fp", "fn"):
         table.add_column(col, justify="left" if col == "section" else "right")
-    for name in (*SECTIONS, "overall"):
+    for name in (*figures["sections"], "overall"):
         f = figures["overall"] if name == "overall" else figures["sections"][name]
         table.add_row(
             name,
@@ -568,12 +524,12 @@ def setup(
     """Prepare the embedded model once: build llama-server and join the model file."""
     from rich.console import Console
 
-    from summarizer.llm.build import setup as run_setup
+    import summarizer
 
     err = Console(stderr=True, markup=False)
     try:
         with err.status("setting up the embedded model") as status:
-            path = run_setup(source=source, force=force, progress=lambda m: status.update(m))
+            path = summarizer.setup(source=source, force=force, progress=status.update)
     except SummarizerError as exc:
         _fail(exc)
     err.print(f"embedded model ready (server: {path})")
@@ -584,9 +540,9 @@ def schema(
     write: Annotated[Path | None, typer.Option(help="write the schema to this file")] = None,
 ) -> None:
     """Print (or write) the JSON Schema of the brief."""
-    from summarizer.brief.models import brief_schema_json
+    import summarizer
 
-    text = brief_schema_json()
+    text = summarizer.brief_schema()
     try:
         if write is None:
             write_stdout(text)
@@ -605,11 +561,10 @@ def fixtures_check(
     ] = None,
 ) -> None:
     """Replay every recorded article; fail on stale, unused or broken recordings."""
-    from summarizer.run.fixtures import check
+    import summarizer
 
     try:
-        default = [Path("seeds"), Path("fixtures/devset"), Path("fixtures/diff")]
-        report = check(directory, articles or default)
+        report = summarizer.check_recordings(directory, articles)
     except SummarizerError as exc:
         _fail(exc)
     for line in report.problems:
@@ -630,7 +585,7 @@ def _internal_error(exc: BaseException) -> NoReturn:
     from rich.console import Console
     from rich.markup import escape
 
-    from summarizer.renderers.formats import printable
+    from summarizer.terminal import printable
 
     text = "".join(traceback.format_exception(exc))
     for secret in (

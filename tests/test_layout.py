@@ -68,7 +68,13 @@ def test_no_import_cycles() -> None:
 # The layers, lowest first: a module may import its own layer and those below, never one above.
 # Model access (llm) sits under the article and the brief: it is asked for any Pydantic model.
 LAYERS = (
-    ("summarizer.errors", "summarizer.lexicon", "summarizer.prices", "summarizer.files"),
+    (
+        "summarizer.errors",
+        "summarizer.lexicon",
+        "summarizer.prices",
+        "summarizer.files",
+        "summarizer.terminal",
+    ),
     ("summarizer.config",),
     ("summarizer.llm",),
     ("summarizer.article",),
@@ -78,6 +84,7 @@ LAYERS = (
     ("summarizer.reading",),
     ("summarizer.renderers",),
     ("summarizer.run",),
+    ("summarizer.api",),
     ("summarizer.cli", "summarizer.__main__"),
 )
 
@@ -98,3 +105,14 @@ def test_lower_layers_never_import_upper_ones() -> None:
         if _layer(other) > _layer(name)
     ]
     assert wrong == []
+
+
+# The stages, behind the public API: the CLI reaches them only through ``summarizer``.
+STAGES = ("article", "brief", "extract", "grounding", "llm", "reading", "renderers", "run")
+
+
+def test_the_cli_imports_no_stage_module() -> None:
+    # Anywhere in it: at the top, in a command, under TYPE_CHECKING.
+    imported = _imports(PACKAGE / "cli.py")
+    stages = sorted(m for m in imported if m.split(".")[1:2] and m.split(".")[1] in STAGES)
+    assert stages == []

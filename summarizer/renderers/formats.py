@@ -10,19 +10,11 @@ from typing import Any
 
 from summarizer.brief.models import Brief
 from summarizer.errors import ConfigError
+from summarizer.terminal import printable
 
 FORMATS = ("table", "json", "md")
 # Output file suffixes and the format each one means (-o without -f).
 SUFFIXES = {".json": "json", ".md": "md", ".markdown": "md", ".txt": "table"}
-
-# What a terminal would act on rather than show: C0 and C1 controls (ESC starts every
-# escape sequence) and the bidirectional overrides that reorder what is shown.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """``text`` safe for a terminal: controls and escape sequences' starts removed."""
-    return _UNPRINTABLE.sub("", text)
 
 
 # What Markdown would act on in a value: an image or a link ("![x](https://…)" fetches a

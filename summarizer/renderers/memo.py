@@ -278,7 +278,7 @@ def _html_text(value: Any) -> Any:
     overrides that would reorder what a reader sees (escaping comes after)."""
     from markupsafe import Markup
 
-    from summarizer.renderers.formats import printable
+    from summarizer.terminal import printable
 
     return printable(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
@@ -310,7 +310,7 @@ def _table(memo: Memo, width: int = 80) -> str:
     from rich.console import Console
     from rich.markdown import Markdown
 
-    from summarizer.renderers.formats import printable
+    from summarizer.terminal import printable
 
     console = Console(width=width, file=io.StringIO(), record=True, color_system=None, markup=False)
     console.print(Markdown(render(memo, "md")))
