@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from summarizer import config
-from summarizer.errors import ConfigError, SummarizerError, exit_codes
+from summarizer.errors import SummarizerError, exit_codes
 from summarizer.files import write_atomic, write_stdout
 
 if TYPE_CHECKING:
@@ -286,8 +286,6 @@ def batch(
 
     err = Console(stderr=True, markup=False)
     try:
-        if via not in ("live", "batch-api"):
-            raise ConfigError(f"unknown --via {via!r}", hint="use live or batch-api")
         cached = not no_cache and flags["replay"] is None and via == "live"
         options = config.resolve(**flags, cache=config.response_cache_dir() if cached else None)
         with _batch_progress(err, len(summarizer.articles_in(inputs))) as update:

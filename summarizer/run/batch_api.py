@@ -205,8 +205,7 @@ def run(
     try:
         with _locked(out_dir):
             rounds = _Rounds(out_dir, options, api, summarize, on_update, on_wait)
-            rounds.deadline = time.monotonic() + max_wait
-            return rounds.run(paths, poll_seconds, max_cost)
+            return rounds.run(paths, poll_seconds, max_cost, max_wait)
     finally:
         api.close()
 
@@ -232,9 +231,12 @@ class _Rounds:
         # What the batches this run sent could cost, at their estimates: a batch is paid
         # for when it is sent, long before its articles are finished and billed.
         self.committed = 0.0
-        self.deadline = math.inf  # when waiting for the batches stops (run() sets it)
+        self.deadline = math.inf  # when waiting for the batches stops
 
-    def run(self, paths: list[Path], poll: float, max_cost: float | None) -> list[Outcome]:
+    def run(
+        self, paths: list[Path], poll: float, max_cost: float | None, max_wait: float
+    ) -> list[Outcome]:
+        self.deadline = time.monotonic() + max_wait
         names = output_names(paths)
         todo = left_to_do(paths, names, self.out, self.ledger)
         for _ in range(MAX_ROUNDS):
