@@ -472,3 +472,21 @@ def test_matching_is_one_to_one_best_first_and_optional_items_are_no_miss() -> N
     counts, _ = _match([], [{"id": "g1"}, {"id": "g2", "optional": True}], lambda x, g: True,
                        lambda x, g: 1.0)  # fmt: skip
     assert (counts.tp, counts.fp, counts.fn) == (0, 0, 1)
+
+
+def test_an_empty_brief_misses_every_required_item_and_says_where_it_was_lost() -> None:
+    from summarizer.run.evaluate import _failed
+
+    gold = json.loads((DEVSET / f"{SEED.stem}.gold.json").read_text())
+    result = _failed(gold, article_source.load(SEED), "still invalid after 2 re-asks")
+    # The seed's gold: 5 parties, 7 positions and 5 demands (2 of each optional), 7 deal
+    # terms; of the 15 required items, the 5 with no actor are lost to background.
+    counts = {name: (c.tp, c.fp, c.fn) for name, c in result.sections.items()}
+    assert counts == {
+        "parties": (0, 0, 3),
+        "positions": (0, 0, 5),
+        "demands": (0, 0, 3),
+        "deal_terms": (0, 0, 7),
+    }
+    assert dict(result.lost) == {"background": 5, "kind": 0, "parties": 10, "actor": 0, "taken": 0}
+    assert result.real and result.error == "still invalid after 2 re-asks"
