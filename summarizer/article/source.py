@@ -164,43 +164,71 @@ def fetch(url: str, *, allow_private: bool = False) -> Article:
     whole download, a size cap, redirects followed by hand (at most :data:`MAX_REDIRECTS`),
     each one's address checked. Unless ``allow_private``, addresses on loopback, private,
     link-local or reserved networks are refused. The article records the final URL."""
+    import threading
+
     import httpx2
 
     deadline = time.monotonic() + FETCH_DEADLINE
-    headers = {"User-Agent": "summarizer (article brief)"}
-    try:
-        with httpx2.Client(timeout=FETCH_TIMEOUT, follow_redirects=False) as client:
-            for _ in range(MAX_REDIRECTS + 1):
-                if not allow_private:
-                    _refuse_private(url)
-                # The deadline holds across redirects: each hop gets only the time left.
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise _too_slow(url)
-                hop = httpx2.Timeout(min(FETCH_TIMEOUT, left))
-                with client.stream("GET", url, headers=headers, timeout=hop) as response:
-                    if response.is_redirect and "location" in response.headers:
-                        url = str(response.url.join(response.headers["location"]))
-                        continue
-                    body, kind = _download(response, url, deadline)
-                    break
-            else:
-                raise InputError(
-                    f"{redact(url)} redirects more than {MAX_REDIRECTS} times",
-                    hint="save the page and pass the file",
-                )
-    except httpx2.TransportError as exc:
+    where = [url]  # the address reached so far, for the messages
+    done: dict[str, Any] = {}
+    client = httpx2.Client(timeout=FETCH_TIMEOUT, follow_redirects=False)
+
+    def download() -> None:
+        try:
+            done["got"] = _get(client, where, allow_private, deadline)
+        except BaseException as exc:  # handed to the caller below
+            done["error"] = exc
+
+    # A server that sends its headers a byte at a time never trips a read timeout, so the
+    # deadline is kept here: past it, closing the client ends the download's next read.
+    worker = threading.Thread(target=download, name="fetch", daemon=True)
+    worker.start()
+    worker.join(max(deadline - time.monotonic(), 0.0) + 1.0)
+    client.close()
+    if worker.is_alive():
+        raise _too_slow(where[0])
+    if "error" in done:
+        exc = done["error"]
+        if not isinstance(exc, httpx2.TransportError):
+            raise exc
         if time.monotonic() >= deadline:  # a hop cut short by the time left
-            raise _too_slow(url) from None
+            raise _too_slow(where[0]) from None
         raise InputError(
-            f"cannot fetch {redact(url)} ({type(exc).__name__})",
+            f"cannot fetch {redact(where[0])} ({type(exc).__name__})",
             hint="check the address and the network, or save the page and pass the file",
         ) from None
+    body, kind = done["got"]
     # What the brief records: the final address without a password or a token in it.
-    shown = redact(url)
+    shown = redact(where[0])
     if "html" in kind or not kind:
         return from_html(body, shown, url=shown)
     return from_text(decode(body, shown), shown, url=shown)
+
+
+def _get(client: Any, where: list[str], allow_private: bool, deadline: float) -> tuple[bytes, str]:
+    """The body and content type at ``where[0]``, following its redirects by hand (each
+    address checked, each hop given only the time left); ``where[0]`` ends as the final
+    address."""
+    import httpx2
+
+    headers = {"User-Agent": "summarizer (article brief)"}
+    for _ in range(MAX_REDIRECTS + 1):
+        url = where[0]
+        if not allow_private:
+            _refuse_private(url)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _too_slow(url)
+        hop = httpx2.Timeout(min(FETCH_TIMEOUT, left))
+        with client.stream("GET", url, headers=headers, timeout=hop) as response:
+            if response.is_redirect and "location" in response.headers:
+                where[0] = str(response.url.join(response.headers["location"]))
+                continue
+            return _download(response, url, deadline)
+    raise InputError(
+        f"{redact(where[0])} redirects more than {MAX_REDIRECTS} times",
+        hint="save the page and pass the file",
+    )
 
 
 def _too_slow(url: str) -> InputError:

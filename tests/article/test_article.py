@@ -182,6 +182,15 @@ def site() -> object:
                 self.send_header("Location", f"/slow-go{len(self.path)}")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+            elif self.path == "/slow-headers":  # headers a byte at a time, never ending
+                try:
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                    for _ in range(600):
+                        self.wfile.write(b"a")
+                        self.wfile.flush()
+                        time.sleep(0.05)
+                except OSError:
+                    return
             elif self.path == "/trickle":  # one byte at a time, forever
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain")
@@ -394,3 +403,14 @@ def test_the_total_deadline_holds_across_redirects(
     with pytest.raises(InputError, match="took longer than 1s"):
         article_source.load(f"{site}/slow-go", allow_private_urls=True)
     assert time.monotonic() - started < 2.5  # each hop takes 0.4 s; five would take 2
+
+
+def test_headers_sent_a_byte_at_a_time_meet_the_total_deadline(
+    site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each byte comes well within the read timeout: only the total deadline stops it.
+    monkeypatch.setattr(article_source, "FETCH_DEADLINE", 1.0)
+    started = time.monotonic()
+    with pytest.raises(InputError, match="took longer than 1s"):
+        article_source.load(f"{site}/slow-headers", allow_private_urls=True)
+    assert time.monotonic() - started < 3  # the deadline and a second's grace
