@@ -20,7 +20,13 @@ from pydantic import BaseModel
 from summarizer import config
 from summarizer.errors import ModelOutputError, ModelUnavailableError, SummarizerError
 from summarizer.llm import batches, recording
-from summarizer.llm.transport import CallLog, GateTransport, MeterTransport, RetryTransport
+from summarizer.llm.transport import (
+    CallLog,
+    EchoBound,
+    GateTransport,
+    MeterTransport,
+    RetryTransport,
+)
 
 # Validation failures are sent back to the model this many times before giving up.
 MAX_REASKS = 2
@@ -113,7 +119,7 @@ def _transport(endpoint: Endpoint, tape: Tape, log: CallLog) -> _Call:
                 context=tape.context or {},
                 secrets=secrets,
             )
-    return _Call(MeterTransport(GateTransport(inner), log), retry, cache)
+    return _Call(MeterTransport(GateTransport(EchoBound(inner)), log), retry, cache)
 
 
 @dataclass(frozen=True)

@@ -328,6 +328,56 @@ def _tokens(value: object, request: httpx2.Request) -> int:
     return int(value)
 
 
+# The most of the model's own last answer a re-ask sends back to it: enough to see what it
+# wrote; an answer of megabytes (a loop) would otherwise go back whole, once per re-ask.
+MAX_ECHO_CHARS = 64 * 1024
+
+
+class EchoBound(httpx2.BaseTransport):
+    """Send an assistant message longer than :data:`MAX_ECHO_CHARS` (a re-ask echoing the
+    model's answer) as its start and end around a note of what was left out. Requests with
+    none are passed on as they are, byte for byte, so their recordings' keys hold."""
+
+    def __init__(self, inner: httpx2.BaseTransport) -> None:
+        self._inner = inner
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        return self._inner.handle_request(_bounded_echo(request))
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def _bounded_echo(request: httpx2.Request) -> httpx2.Request:
+    if request.method != "POST" or len(request.content) <= MAX_ECHO_CHARS:
+        return request
+    try:
+        body = json.loads(request.content)
+    except ValueError:
+        return request
+    messages = body.get("messages") if isinstance(body, dict) else None
+    long = [
+        m
+        for m in messages or []
+        if isinstance(m, dict)
+        and m.get("role") == "assistant"
+        and isinstance(m.get("content"), str)
+        and len(m["content"]) > MAX_ECHO_CHARS
+    ]
+    if not long:
+        return request
+    half = MAX_ECHO_CHARS // 2
+    for m in long:
+        text = m["content"]
+        m["content"] = (
+            f"{text[:half]}\n[... {len(text) - 2 * half:,} characters left out ...]\n{text[-half:]}"
+        )
+    headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+    return httpx2.Request(
+        request.method, request.url, headers=headers, json=body, extensions=request.extensions
+    )
+
+
 class MeterTransport(httpx2.BaseTransport):
     """Record status, time and token usage of each call into a :class:`CallLog`."""
 

@@ -516,3 +516,16 @@ def test_an_http_200_error_exits_5_from_the_cli_and_fails_each_batch_article(
     assert proc.returncode == 9, proc.stderr
     (line,) = [json.loads(x) for x in (out / "index.jsonl").read_text().splitlines()]
     assert line["status"] == "failed" and "quota exceeded" in line["error"]
+
+
+def test_a_re_ask_echoes_only_an_excerpt_of_a_long_answer() -> None:
+    # A 2 MB answer (under the 8 MB cap) that fails validation: the re-ask sends the model
+    # its start and end, not the whole of it.
+    from summarizer.llm.transport import MAX_ECHO_CHARS
+
+    with fault_server(("huge", {"bytes": 2 * 1024 * 1024}), "good") as (url, script):
+        brief = _run(url, strategy="single", timeout=30)
+    assert brief.summary and len(script.requests) == 2
+    echoed = [m["content"] for m in script.requests[1]["messages"] if m["role"] == "assistant"]
+    assert len(echoed) == 1 and MAX_ECHO_CHARS < len(echoed[0]) < MAX_ECHO_CHARS + 100
+    assert "characters left out" in echoed[0]
