@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -64,6 +65,8 @@ MIN_POLL = 1.0
 # How long a run waits for its batches before it stops (the same command waits on): the
 # Batch API's 24-hour completion window, and two hours to spare.
 MAX_WAIT = 26 * 3600.0
+# The largest batches.json read: thousands of batches' ids and keys are far smaller.
+_MAX_STATE_BYTES = 64 * 1024 * 1024
 # Characters of a request per prompt token, for the estimate before a batch is sent.
 _CHARS_PER_TOKEN = 4
 
@@ -90,6 +93,10 @@ class _State:
     @classmethod
     def load(cls, path: Path) -> _State:
         try:
+            st = path.stat()
+            # A plain file of a sane size only: /dev/zero or a FIFO would never end.
+            if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_STATE_BYTES:
+                raise ValueError("not a plain file of a sane size")
             data = json.loads(path.read_text(encoding="utf-8"))
             return cls(path, [_Sent(**s) for s in data["sent"]], dict(data["tries"]))
         except FileNotFoundError:

@@ -557,3 +557,23 @@ def test_a_result_line_longer_than_any_answer_is_passed_over_unheld() -> None:
 
     lines = io.BytesIO(b'{"a": 1}\n' + b"x" * 100 + b'\n{"b": 2}\n')
     assert list(batch_api._bounded_lines(lines, 20)) == [b'{"a": 1}\n', b"", b'{"b": 2}\n']
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_a_record_of_the_batches_that_is_no_plain_file_is_refused_unread(
+    kind: str, tmp_path: Path
+) -> None:
+    import os
+
+    from summarizer.errors import RecordingError
+
+    state = tmp_path / "out" / ".batch-api" / "batches.json"
+    state.parent.mkdir(parents=True)
+    if kind == "device":
+        state.symlink_to("/dev/zero")  # read whole, it never ends
+    else:
+        os.mkfifo(state)  # read, it waits for a writer for ever
+    with batch_server(from_recordings(RECORDED)) as server:
+        with pytest.raises(RecordingError, match="names the batches in flight"):
+            batch_api.run([str(_corpus(tmp_path))], tmp_path / "out", _options(server),
+                          poll_seconds=0)  # fmt: skip
