@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from summarizer.grounding.align import align
+from summarizer.grounding.align import _fold, align
 
 TEXT = "He said: “This is your last warning!” Then  he left—quickly."
 
@@ -41,3 +41,21 @@ def test_quotes_are_normalised_as_the_article_is() -> None:
     persian = text.index("می")
     for quote in ("می‌خواهم", "میخواهم", "می‌\u200dخواهم"):
         assert align(quote, text) == (persian, persian + len("می‌خواهم")), quote
+
+
+def test_a_quote_is_found_through_joiners_double_spaces_and_a_lengthening_letter() -> None:
+    # "İ" lengthens when lower-cased and U+200D is left out: the character-by-character
+    # fold, whose spans must still point into the text as written.
+    text = "İzmir  port talks\u200d  resumed, “today” — the guild said."
+    assert align('talks resumed, "today"', text) == (12, 35)  # the edge quote left out
+    assert align("İZMIR PORT", text) == (0, 11)
+    assert align("the guild said", text) == (39, 53)
+    assert align("resumed , today", text) is None
+    assert _fold(text)[0] == 'izmir port talks resumed, "today" - the guild said.'
+
+
+def test_within_is_searched_first_then_the_rest() -> None:
+    text = "The union rejected it. Later the union rejected it again."
+    assert align("the union rejected it", text) == (0, 21)
+    assert align("the union rejected it", text, within=(23, len(text))) == (29, 50)
+    assert align("rejected it again", text, within=(0, 22)) == (39, 56)
