@@ -577,3 +577,16 @@ def test_a_record_of_the_batches_that_is_no_plain_file_is_refused_unread(
         with pytest.raises(RecordingError, match="names the batches in flight"):
             batch_api.run([str(_corpus(tmp_path))], tmp_path / "out", _options(server),
                           poll_seconds=0)  # fmt: skip
+
+
+def test_a_download_cut_short_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from summarizer.errors import ModelUnavailableError
+
+    monkeypatch.setattr(batches, "MAX_OUTPUT_BYTES", 100)  # every output file is larger
+    out = tmp_path / "out"
+    with batch_server(from_recordings(RECORDED)) as server:
+        with pytest.raises(ModelUnavailableError, match="larger than 100 bytes"):
+            batch_api.run([str(_corpus(tmp_path))], out, _options(server), poll_seconds=0)
+    assert not list((out / ".batch-api").glob("*.jsonl"))  # nothing half-downloaded kept
