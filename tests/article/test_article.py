@@ -402,7 +402,8 @@ def test_the_total_deadline_holds_across_redirects(
     started = time.monotonic()
     with pytest.raises(InputError, match="took longer than 1s"):
         article_source.load(f"{site}/slow-go", allow_private_urls=True)
-    assert time.monotonic() - started < 2.5  # each hop takes 0.4 s; five would take 2
+    # Each hop takes 0.4 s; the old code went on to the redirect limit. Room for a busy CI.
+    assert time.monotonic() - started < 5
 
 
 def test_headers_sent_a_byte_at_a_time_meet_the_total_deadline(
@@ -413,4 +414,5 @@ def test_headers_sent_a_byte_at_a_time_meet_the_total_deadline(
     started = time.monotonic()
     with pytest.raises(InputError, match="took longer than 1s"):
         article_source.load(f"{site}/slow-headers", allow_private_urls=True)
-    assert time.monotonic() - started < 3  # the deadline and a second's grace
+    # The deadline and a second's grace, with room for a busy CI (the old code: 30 s).
+    assert time.monotonic() - started < 6
