@@ -78,11 +78,11 @@ def test_system_prompt_cache_is_saved_restored_and_remade_when_bad() -> None:
         assert local._prime(base, slots, "system-test.bin", system) == "restored"
 
 
-def _tool(*args: str, stderr: IO[str]) -> subprocess.Popen[str]:
-    """``summarizer ARGS`` on SmolLM2 in a process of its own, as a user runs it."""
+def _tool(*args: str, stderr: IO[str], max_tokens: int = 1500) -> subprocess.Popen[str]:
+    """``summarizer ARGS`` on SmolLM2 in a process of its own, as a user runs it. At 1500
+    tokens the small model writes on for seconds, so a signal finds it working."""
     command = [sys.executable, "-m", "summarizer", *args, "--model-path", str(_smollm2())]
-    # --max-tokens 1500: the small model writes on for seconds, so a signal finds it working.
-    flags = ["--timeout", "120", "--max-tokens", "1500"]  # the cache is a fresh HOME's
+    flags = ["--timeout", "120", "--max-tokens", str(max_tokens)]  # the cache: a fresh HOME
     return subprocess.Popen([*command, *flags], stderr=stderr, text=True, cwd=ROOT)
 
 
@@ -128,11 +128,17 @@ def test_a_batch_stopped_by_sigterm_keeps_its_index_whole(tmp_path: Path) -> Non
         (articles / f"a{i}.txt").write_text(SEED.read_text())
     with log.open("w") as err:
         batch = ["batch", str(articles), "--out", str(out), "--concurrency", "1", "--no-cache"]
-        tool = _tool(*batch, stderr=err)  # no cache: the copies would answer each other
+        # No cache: the copies would answer each other. 300 tokens: each article ends in
+        # seconds (as a failure, cut off), so the index soon has a line to keep.
+        tool = _tool(*batch, stderr=err, max_tokens=300)
         server = _its_server(tool)
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 180
         while not (out / "index.jsonl").is_file() and time.monotonic() < deadline:
-            time.sleep(0.1)  # one article through: the index has a line to keep
+            time.sleep(0.1)
+        if not (out / "index.jsonl").is_file():
+            tool.kill()
+            tool.wait()
+            pytest.fail("no article was indexed within 180 s: nothing to test")
         time.sleep(1)
         tool.send_signal(signal.SIGTERM)
         code = tool.wait(timeout=30)
