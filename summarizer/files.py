@@ -1,4 +1,5 @@
-"""Writing files all or nothing, where the user asked, as the user's other files are."""
+"""Writing files all or nothing, where the user asked, as the user's other files are; and
+which files are safe to read whole."""
 
 from __future__ import annotations
 
@@ -14,6 +15,14 @@ from summarizer.errors import OutputError
 # thread-safe): new files get the mode any other program would give them.
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
+
+
+def plain_file(path: Path, max_bytes: int, *, links: bool = True) -> bool:
+    """Whether ``path`` is a plain file of at most ``max_bytes``, safe to read whole: not a
+    FIFO (which would wait for a writer), a device (``/dev/zero`` never ends) or a folder;
+    not through a link unless ``links``. Raises OSError (FileNotFoundError) as ``stat``."""
+    st = path.stat() if links else path.lstat()
+    return stat.S_ISREG(st.st_mode) and st.st_size <= max_bytes
 
 
 def _unwritable(path: Path, exc: OSError) -> OutputError:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
 from summarizer.errors import ConfigError
+from summarizer.files import plain_file
 
 # Public list prices (USD per million tokens: input, output) at the time of writing; override
 # them with --prices FILE or SUMMARIZER_PRICES=FILE (a JSON object of the same shape).
@@ -35,8 +34,7 @@ def load(path: Path | None = None) -> dict[str, tuple[float, float]]:
         return table
     hint = 'write JSON like {"my-model": [0.5, 1.5]} (USD per million in, out)'
     try:
-        st = os.stat(raw)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_TABLE_BYTES:  # /dev/zero, a FIFO
+        if not plain_file(raw, MAX_TABLE_BYTES):  # /dev/zero, a FIFO
             raise ConfigError(
                 f"price table {raw} is not a plain file of at most {MAX_TABLE_BYTES:,} bytes",
                 hint=hint,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ import httpx2
 
 from summarizer import config
 from summarizer.errors import AnswerDeferred, ModelUnavailableError, RecordingError
-from summarizer.files import write_atomic
+from summarizer.files import plain_file, write_atomic
 from summarizer.llm.recording import PRIVATE_DIR, PRIVATE_FILE, canonical, key_of
 from summarizer.llm.transport import RetryTransport
 
@@ -92,11 +91,10 @@ class Book:
 
     def _read(self, path: Path) -> dict[str, Any] | None:
         try:
-            st = path.lstat()
+            plain = plain_file(path, _MAX_ENTRY_BYTES, links=False)  # never through a link
         except FileNotFoundError:
             return None
-        # Never through a link or from a FIFO; a plain file of a sane size only.
-        if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_ENTRY_BYTES:
+        if not plain:
             raise RecordingError(
                 f"{path} is not a plain file of at most {_MAX_ENTRY_BYTES:,} bytes",
                 hint="remove it; the next run asks for that answer again",

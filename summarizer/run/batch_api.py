@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -37,7 +36,7 @@ from summarizer.errors import (
     RecordingError,
     SummarizerError,
 )
-from summarizer.files import write_atomic
+from summarizer.files import plain_file, write_atomic
 from summarizer.llm import batches
 from summarizer.llm.batches import ENDED, BatchAPI, Book, Queued
 from summarizer.llm.transport import MAX_RESPONSE_BYTES
@@ -93,9 +92,8 @@ class _State:
     @classmethod
     def load(cls, path: Path) -> _State:
         try:
-            st = path.stat()
             # A plain file of a sane size only: /dev/zero or a FIFO would never end.
-            if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_STATE_BYTES:
+            if not plain_file(path, _MAX_STATE_BYTES):
                 raise ValueError("not a plain file of a sane size")
             data = json.loads(path.read_text(encoding="utf-8"))
             return cls(path, [_Sent(**s) for s in data["sent"]], dict(data["tries"]))

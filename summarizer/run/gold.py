@@ -10,14 +10,13 @@ optional attribution and modality).
 from __future__ import annotations
 
 import json
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from summarizer.errors import InputError
+from summarizer.files import plain_file
 
 # The largest gold file read: far above any annotation of one article.
 MAX_GOLD_BYTES = 4 * 1024 * 1024
@@ -78,10 +77,10 @@ def read(path: Path) -> dict[str, Any]:
     """The gold annotation in ``path`` as plain data, once its shape is checked; raises
     :class:`~summarizer.errors.InputError` naming the file and the first bad field."""
     try:
-        st = os.stat(path)
+        plain = plain_file(path, MAX_GOLD_BYTES)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_GOLD_BYTES:
+    if not plain:
         raise InputError(
             f"{path} is not a plain file of at most {MAX_GOLD_BYTES:,} bytes",
             hint="a gold set holds *.gold.json annotations and their articles",

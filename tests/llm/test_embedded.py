@@ -96,6 +96,15 @@ def _its_server(tool: subprocess.Popen[str]) -> int:
     pytest.fail("the tool never started its server")
 
 
+def _gone(server: int) -> None:
+    """Fail unless ``server`` has stopped within 10 s; never leave it running."""
+    try:
+        assert gone_within(server, 10)
+    finally:
+        if alive(server):
+            os.kill(server, signal.SIGKILL)
+
+
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL])
 def test_the_server_never_outlives_the_tool(stop: signal.Signals, tmp_path: Path) -> None:
     out, log = tmp_path / "brief.json", tmp_path / "stderr.txt"
@@ -106,11 +115,7 @@ def test_the_server_never_outlives_the_tool(stop: signal.Signals, tmp_path: Path
         assert tool.poll() is None, "the run ended before the signal: nothing was tested"
         tool.send_signal(stop)
         code = tool.wait(timeout=30)
-    try:
-        assert gone_within(server, 10)
-    finally:
-        if alive(server):
-            os.kill(server, signal.SIGKILL)
+    _gone(server)
     said = log.read_text()
     assert not out.exists() and list(tmp_path.iterdir()) == [log]  # nothing half-written
     if stop == signal.SIGKILL:
@@ -142,11 +147,7 @@ def test_a_batch_stopped_by_sigterm_keeps_its_index_whole(tmp_path: Path) -> Non
         time.sleep(1)
         tool.send_signal(signal.SIGTERM)
         code = tool.wait(timeout=30)
-    try:
-        assert gone_within(server, 10)
-    finally:
-        if alive(server):
-            os.kill(server, signal.SIGKILL)
+    _gone(server)
     assert code == 143, log.read_text()
     lines = (out / "index.jsonl").read_text().splitlines()
     assert 1 <= len(lines) < 3
