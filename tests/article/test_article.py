@@ -163,45 +163,39 @@ def site() -> object:
         def log_message(self, *args: object) -> None:
             return None
 
+        def _redirect(self, to: str) -> None:
+            self.send_response(302)
+            self.send_header("Location", to)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def _drip(self) -> None:
+            # One byte at a time, each well within a read timeout, for 30 s.
+            try:
+                for _ in range(600):
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except OSError:  # the client gave up, as it should
+                return
+
         def do_GET(self) -> None:
             if self.path.startswith("/go"):  # a redirect to the page
-                self.send_response(302)
-                self.send_header("Location", "/us-hamas-direct-talks.handmade.html")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self._redirect("/us-hamas-direct-talks.handmade.html")
             elif self.path == "/to-secret":  # a redirect to an address with credentials
                 port = self.server.server_address[1]
-                where = f"http://user:hunter2@127.0.0.1:{port}/missing.html?token=s3cret"
-                self.send_response(302)
-                self.send_header("Location", where)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self._redirect(f"http://user:hunter2@127.0.0.1:{port}/missing.html?token=s3cret")
             elif self.path.startswith("/slow-go"):  # a redirect, slowly, to itself
                 time.sleep(0.4)
-                self.send_response(302)
-                self.send_header("Location", f"/slow-go{len(self.path)}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self._redirect(f"/slow-go{len(self.path)}")
             elif self.path == "/slow-headers":  # headers a byte at a time, never ending
-                try:
-                    self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
-                    for _ in range(600):
-                        self.wfile.write(b"a")
-                        self.wfile.flush()
-                        time.sleep(0.05)
-                except OSError:
-                    return
-            elif self.path == "/trickle":  # one byte at a time, forever
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                self._drip()
+            elif self.path == "/trickle":  # the body one byte at a time
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain")
                 self.end_headers()
-                try:
-                    for _ in range(600):
-                        self.wfile.write(b"a")
-                        self.wfile.flush()
-                        time.sleep(0.05)
-                except OSError:
-                    return
+                self._drip()
             else:
                 super().do_GET()
 
