@@ -116,6 +116,12 @@ def status_of(text: str) -> Status:
 COUNTER = re.compile(rf"\b(?:{COUNTER_OFFER})", re.IGNORECASE)
 
 
+def counters(text: str) -> bool:
+    """Whether ``text`` reports a counter-offer made: "countered with", not "has not yet
+    countered" or "would counter"."""
+    return any(not _NOT_YET_SO.search(text[: m.start()]) for m in COUNTER.finditer(text))
+
+
 def default_status(article: Article) -> Status:
     """The status of a term whose sentence states none: "agreed" where the article reports
     an agreement anywhere, else "proposed". Kept on measurement: on the dev set's 23 real
@@ -130,9 +136,9 @@ def term_status(article: Article) -> Callable[[Sentence], Status]:
     """The status of a deal term stated in a sentence of ``article``: what its sentence
     states (:func:`stated`), else :func:`default_status`; "under negotiation" rather than
     "proposed" where another sentence reports a counter-offer, since what was proposed is
-    being bargained over."""
+    being bargained over; a counter-offer not (yet) made puts nothing under negotiation."""
     fallback = default_status(article)
-    countered = {s.id for s in article.sentences if COUNTER.search(s.text)}
+    countered = {s.id for s in article.sentences if counters(s.text)}
 
     def status(sentence: Sentence) -> Status:
         found = stated(sentence.text) or fallback

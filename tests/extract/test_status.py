@@ -23,3 +23,11 @@ def test_a_sentence_that_names_a_counter_is_not_its_own_counter_offer() -> None:
         "The company has not yet countered the raise of 5 percent.\n\nThe crews will start at dawn."
     )
     assert term_status(art)(art.sentence(1)) == "proposed"
+
+
+def test_a_counter_offer_not_yet_made_puts_no_other_term_under_negotiation() -> None:
+    art = from_text(
+        "The union proposed a raise of 5 percent.\n\n"
+        "The company has not yet countered the proposal."
+    )
+    assert term_status(art)(art.sentence(1)) == "proposed"
