@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from summarizer.article.text import from_text
 from summarizer.extract.status import term_status
 
@@ -25,9 +27,10 @@ def test_a_sentence_that_names_a_counter_is_not_its_own_counter_offer() -> None:
     assert term_status(art)(art.sentence(1)) == "proposed"
 
 
-def test_a_counter_offer_not_yet_made_puts_no_other_term_under_negotiation() -> None:
-    art = from_text(
-        "The union proposed a raise of 5 percent.\n\n"
-        "The company has not yet countered the proposal."
-    )
+@pytest.mark.parametrize(
+    "counter",
+    ["The company has not yet countered the proposal.", "The company said it would counter."],
+)
+def test_a_counter_offer_not_yet_made_puts_no_other_term_under_negotiation(counter: str) -> None:
+    art = from_text(f"The union proposed a raise of 5 percent.\n\n{counter}")
     assert term_status(art)(art.sentence(1)) == "proposed"
