@@ -99,12 +99,19 @@ def stated(text: str) -> Status | None:
     """The status ``text`` states of a deal term: the first rule with a word the sentence
     uses, not negated (a refused agreement is "disputed"); None where it uses none."""
     for status, rule in STATUS_RULES:
-        found = list(rule.finditer(text))
-        if any(not _NOT_YET_SO.search(text[: m.start()]) for m in found):
+        if _said_so(rule, text):
             return status
-        if status == "agreed" and any(_REFUSED.search(text[: m.start()]) for m in found):
+        if status == "agreed" and any(
+            _REFUSED.search(text[: m.start()]) for m in rule.finditer(text)
+        ):
             return "disputed"
     return None
+
+
+def _said_so(rule: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` uses a word of ``rule`` that no negation, goal or condition before it
+    undoes (:data:`_NOT_YET_SO`)."""
+    return any(not _NOT_YET_SO.search(text[: m.start()]) for m in rule.finditer(text))
 
 
 def status_of(text: str) -> Status:
@@ -119,7 +126,7 @@ COUNTER = re.compile(rf"\b(?:{COUNTER_OFFER})", re.IGNORECASE)
 def counters(text: str) -> bool:
     """Whether ``text`` reports a counter-offer made: "countered with", not "has not yet
     countered" or "would counter"."""
-    return any(not _NOT_YET_SO.search(text[: m.start()]) for m in COUNTER.finditer(text))
+    return _said_so(COUNTER, text)
 
 
 def default_status(article: Article) -> Status:
