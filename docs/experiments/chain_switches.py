@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import summarizer
-from summarizer.extract import kinds, parse, scored, sides
+from summarizer.extract import actors, kinds, parse, scored, sides
 from summarizer.run import fit
 from summarizer.run.evaluate import ArticleScore, Report
 
@@ -63,7 +63,7 @@ def country_spellings(side: sides.Side) -> list[str]:
     return out + [x for x in found or () if x not in out]
 
 
-_actor_of = scored.actor_of
+_actor_of = actors.actor_of
 
 
 def unlisted_subject(
@@ -72,7 +72,7 @@ def unlisted_subject(
     found = _actor_of(text, named, section, previous, patterns)
     if section != "positions" or found is None:
         return found
-    if scored._stance_side(text, patterns) or scored.subject_side(text, patterns):
+    if actors._stance_side(text, patterns) or actors.subject_side(text, patterns):
         return found
     holder = parse.holder(text)
     if len(holder.subjects) != 1 or holder.pronoun:
@@ -82,7 +82,7 @@ def unlisted_subject(
     inside = [t for t in doc if start <= t.idx < end]
     heads = [t for t in inside if not start <= t.head.idx < end or t.head.i == t.i]
     proper = bool(heads) and heads[0].pos_ == "PROPN"
-    spoken = scored._outside(text, (start, end))
+    spoken = sides.unquoted(text, (start, end))
     return None if proper and spoken and not sides.mentions(text[start:end], patterns) else found
 
 
@@ -104,7 +104,7 @@ ON: dict[str, Callable[[], Any]] = {
     ),
     # A pattern that matches nothing: no one is dropped.
     "unlisted speakers": lambda: patched((sides, "_SPEAKS_FOR", re.compile(r"(?!)"))),
-    "unlisted subject": lambda: patched((scored, "actor_of", unlisted_subject)),
+    "unlisted subject": lambda: patched((actors, "actor_of", unlisted_subject)),
 }
 
 

@@ -11,14 +11,9 @@ writing (``shared/notes/small-model-scoring.md``, re-measured in docs/quality.md
    which a server that caches prompts evaluates once;
 3. the kind is the model's choice relative to its habits in this article, weighed up by the
    sentence's cue words; a deal term's status is read off its sentence's words;
-4. the actor is the party the sentence names first outside quotation marks (else the one
-   named last before it); a demand is made by the subject of its verb and of its addressee,
-   by the parse (``parse.py``), else of a party named right after its verb; a deal term has
-   a proposer only where its sentence says someone put it forward, bound itself to it
-   ("signed", "pledged") or calls it a side's plan; one that says "the plan" or "it", or
-   names a plan, bill or offer and no side, goes on with the last proposer's. Someone the
-   article describes apart from the sides ("the county's sheriff", "patient groups")
-   speaking or asking in a sentence that names no side as the speaker gives no side an item.
+4. who holds, asks or proposes each item, and of whom, is read off its sentence's parse and
+   words (``actors.py``); someone the article describes apart from the sides ("the
+   county's sheriff", "patient groups") speaking or asking gives no side an item.
 
 Every item cites the sentence it was found in and states it in that sentence's words: the
 part of it that the parse finds states the item (``wording.py``), or each part of a list it
@@ -39,9 +34,8 @@ from pydantic import BaseModel, Field, ValidationInfo, model_validator
 from summarizer.article.text import Article, Sentence
 from summarizer.brief.models import Extraction, article_in
 from summarizer.errors import InputError
-from summarizer.extract import kinds, parse, prompts, wording
+from summarizer.extract import actors, kinds, parse, prompts, wording
 from summarizer.extract.asking import ask
-from summarizer.extract.cues import CUES, TAKES_A_STANCE
 from summarizer.extract.sides import (
     MAX_SIDES,
     Side,
@@ -51,16 +45,12 @@ from summarizer.extract.sides import (
     pattern,
     spellings,
     tidy,
+    unquoted,
     with_more_sides,
 )
-from summarizer.extract.status import COUNTER_OFFER, term_status
+from summarizer.extract.status import term_status
 from summarizer.extract.strategy import Extracted, Progress, Strategy
 from summarizer.grounding import checks as ground
-from summarizer.lexicon import (
-    DEAL_WORDS,
-    PROPOSAL_NOUNS,
-    alternation,
-)
 from summarizer.llm.client import Answer, Endpoint, Tape, choose
 from summarizer.llm.transport import CallLog
 
@@ -120,7 +110,7 @@ def _asked(sentence: str) -> list[str]:
 def _spoken(sentence: str, spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
     """``spans``, unless one is quoted: a speaker's words ("called on them \"to talk and to
     show restraint\"") phrase one appeal, not a list of the side's demands."""
-    return spans if all(_outside(sentence, span) for span in spans) else ()
+    return spans if all(unquoted(sentence, span) for span in spans) else ()
 
 
 def _listed(sentence: str) -> list[str]:
@@ -128,219 +118,6 @@ def _listed(sentence: str) -> list[str]:
     two or more terms it puts forward (:func:`summarizer.parse.terms_of`)."""
     spans = parse.listing(sentence) or parse.terms_of(sentence)
     return [wording.shortened(sentence[a:b]) for a, b in spans]
-
-
-# Verbs that put a term forward: its proposer is named with one of them. "Presented", not
-# "presence"; "tabled", not "the table".
-_PROPOSES = re.compile(
-    r"\b(?:(?:propos|offer|suggest|float|draft|submit|circulat)\w*|put(?:s|ting)? forward|"
-    r"tabl(?:es|ed|ing)\b|present(?:s|ed|ing)\b|call(?:s|ed)? for|introduc(?:e|es|ed|ing)\b|"
-    r"(?:draws?|drew|drawn|drawing) up|"
-    rf"(?:{COUNTER_OFFER})\w*)",
-    re.IGNORECASE,
-)
-
-
-# A proposing verb with a whole proposal as its object: "presented a four-point plan".
-_PUT_FORWARD = re.compile(
-    rf"(?:{_PROPOSES.pattern})\w*\s+(?:[\w-]+\s+){{0,3}}?"
-    r"(?:plan|proposal|offer|draft|framework|package|bill|settlement|text)\b",
-    re.IGNORECASE,
-)
-
-
-# A proposal named as someone's: "<owner>'s (revised) plan".
-_OWNED = re.compile(
-    r"['’]s?\s+(?:[\w$.,-]+\s+){0,3}?(?:plan|offer|proposal|draft|framework|bid|package|"
-    r"budget|version|counter-?offer|counter-?proposal|terms)\b",
-    re.IGNORECASE,
-)
-
-
-def _side_in(
-    text: str, spans: tuple[tuple[int, int], ...], patterns: dict[str, list[re.Pattern[str]]]
-) -> str | None:
-    """The first side named in any of ``spans`` of ``text`` (a verb's subject phrases)."""
-    return next((p for a, b in spans for p in mentions(text[a:b], patterns)), None)
-
-
-def subject_side(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
-    """The side named in the subject of ``text``'s main verb, if any."""
-    return _side_in(text, parse.holder(text).subjects, patterns)
-
-
-def _offered_by(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
-    """The side a sentence says puts a term forward (:func:`parse.puts_forward`)."""
-    return _side_in(text, parse.puts_forward(text) or (), patterns)
-
-
-def _asked_by_others(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> bool:
-    """Whether a demand's subject is someone the sentence describes apart from the sides
-    ("Patient groups urged both sides ..."), outside quotation marks, naming none of them."""
-    return any(
-        found.described
-        and _outside(text, found.makers[0])
-        and _side_in(text, found.makers[:1], patterns) is None
-        for found in parse.demands(text)
-    )
-
-
-def _stance_side(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
-    """The side that is the subject of the sentence's verb of stance, outside quotation
-    marks ("The coalition supports it; the group wants ...": the coalition)."""
-    verb = TAKES_A_STANCE.search(outside_quotes(text))
-    if verb is None:
-        return None
-    return _side_in(text, parse.subjects_at(text, verb.start()), patterns)
-
-
-def actor_of(
-    text: str,
-    named: list[str],
-    section: str,
-    previous: str | None,
-    patterns: dict[str, list[re.Pattern[str]]],
-) -> str | None:
-    """The party an item of ``section`` found in sentence ``text`` belongs to: the first
-    party the sentence names, else (a pronoun, "the plan") the last one named before it. A
-    deal term has a proposer only where the sentence says someone put it forward or bound
-    itself to it."""
-    if section == "positions":
-        # Whose position: the side in the main verb's subject ("Ada Morrow called the mayor's
-        # proposal ..."), the one named before for a pronoun ("he said that ... US bases"),
-        # else the first the sentence names.
-        subject = _stance_side(text, patterns) or subject_side(text, patterns)
-        if subject:
-            return subject
-        found = parse.holder(text)
-        if found.pronoun and previous is not None:
-            return previous
-        # "The city's mayor said she welcomed ...": someone the article tells apart from the
-        # sides speaks, outside any quotation, and names none of them: no side's position.
-        if found.described and not named and _outside(text, found.subjects[0]):
-            return None
-    if section != "deal_terms":
-        return named[0] if named else previous
-    return (
-        _owner(text, patterns) or _proposer(text, previous, patterns) or _committed(text, patterns)
-    )
-
-
-def _outside(text: str, span: tuple[int, int]) -> bool:
-    """Whether ``span`` of ``text`` is outside quotation marks."""
-    return outside_quotes(text)[span[0] : span[1]] == text[span[0] : span[1]]
-
-
-def _owner(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
-    """The side a proposal is named as ("the mayor's original plan", "the union's offer")."""
-    for owned in _OWNED.finditer(text):
-        owners = mentions(text[max(0, owned.start() - 60) : owned.start() + 2], patterns)
-        if owners:
-            return owners[-1]
-    return None
-
-
-def _proposer(
-    text: str, previous: str | None, patterns: dict[str, list[re.Pattern[str]]]
-) -> str | None:
-    """The side a sentence says put its term forward: the subject of a proposing verb, or
-    the agent after "proposed by"; the last side named before, for a pronoun."""
-    for verb in _PROPOSES.finditer(text):
-        # "X proposed ..." or "... proposed by X": the subject, or the agent after "by".
-        after = text[verb.end() :]
-        if re.match(r"\s+by\s", after):
-            agents = mentions(after[:60], patterns)
-            if agents:
-                return agents[0]
-        before = text[: verb.start()]
-        if re.search(r"\b(?:the|a|an|its|their|this|that)\s+$", before, re.IGNORECASE):
-            continue  # "the proposed agreement", "a draft": no one is said to propose yet
-        subjects = mentions(before, patterns)
-        return subjects[0] if subjects else previous
-    return None
-
-
-# Verbs of binding oneself to a term, or of bringing the sides to it; not the adjective in
-# "a Saudi-led coalition".
-_COMMITS = re.compile(
-    r"(?<!-)\b(?:signed|pledged|committed|promised|adopted|passed|approved|ratified|"
-    r"brokered|mediated|led)\b",
-    re.IGNORECASE,
-)
-
-
-def _committed(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
-    """The side a sentence says bound itself to its term ("she said the ministry had signed
-    a three-year accord"): the side named last before the verb, outside quotations, which
-    is its subject; none where no side is named before it ("both sides signed") or two are
-    its subject ("Estoria and Valdonia signed")."""
-    spoken = outside_quotes(text)
-    verb = _COMMITS.search(spoken)
-    named = mentions(spoken[: verb.start()], patterns) if verb else []
-    if not named:
-        return None
-    last = min(m.start() for p in patterns[named[-1]] if (m := p.search(spoken)))
-    if len(named) > 1 and re.search(r"\s(?:and|&)\s+(?:the\s+)?$", spoken[:last]):
-        return None
-    return named[-1]
-
-
-# A term stated of "the plan" or "it" belongs to the proposal the article last credited to
-# a side ("The mediator circulated a proposal. It calls for ...").
-_ANAPHORA = re.compile(
-    r"^(?:(?:according to|under) )?"
-    r"(?:it|the (?:plan|proposal|offer|draft|framework|package|bill))\b",
-    re.IGNORECASE,
-)
-
-
-_PROPOSAL = re.compile(rf"\b{alternation(PROPOSAL_NOUNS)}s?\b", re.IGNORECASE)
-# A proposal that is one side's until the other takes it: not a deal, which is both sides'.
-_ONES_PROPOSAL = re.compile(rf"\b{alternation(PROPOSAL_NOUNS - DEAL_WORDS)}s?\b", re.IGNORECASE)
-
-
-def _of_the_proposal(spoken: str, named: list[str]) -> bool:
-    """Whether a term's sentence is about a proposal and no side: it names a plan, a bill
-    or an offer and none of the parties ("A clause of the draft gives ..."), so the
-    term is that proposal's, whoever the article last said put one forward."""
-    return not named and bool(_ONES_PROPOSAL.search(spoken))
-
-
-def _plan_states(article: Article, sentence: Sentence) -> bool:
-    """Whether ``sentence`` states a proposal's terms: its subject is the proposal ("The
-    offer would extend the lease"), or "it" where the sentence before names one ("... a
-    written proposal. It calls for ...")."""
-    subject = parse.proposal_speaks(sentence.text)
-    if subject != "it":
-        return subject is not None
-    before = article.sentence(sentence.id - 1).text if sentence.id > 1 else ""
-    return bool(_PROPOSAL.search(before))
-
-
-def target_of(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> str | None:
-    """The party a demand is made of: one named right after the demand's verb ("urged the
-    ministry", "an ultimatum to the rebels"), else none."""
-    cue = CUES["demands"].search(text)
-    if cue is None:
-        return None
-    named = mentions(text[cue.end() : cue.end() + 40], patterns)
-    return named[0] if named else None
-
-
-def roles_of(
-    text: str, patterns: dict[str, list[re.Pattern[str]]]
-) -> tuple[str | None, str | None]:
-    """Who makes a demand of whom, by the parse (:func:`summarizer.parse.demands`): the side
-    named in a demand verb's subject, and the other side named in its addressee; either is
-    None where the sentence's grammar names no side there."""
-    maker: str | None = None
-    target: str | None = None
-    for found in parse.demands(text):
-        said = [p for a, b in found.makers for p in mentions(text[a:b], patterns)]
-        maker = maker or (said[0] if said else None)
-        asked = [p for a, b in found.targets for p in mentions(text[a:b], patterns)]
-        target = target or next((p for p in asked if p != maker), None)
-    return maker, target
 
 
 # The brief's own limits on each list (schema.Extraction).
@@ -418,12 +195,12 @@ def assemble(
             index=index,
             total=len(judged),
             named=len(named),
-            subject_named=subject_side(spoken, patterns) is not None,
+            subject_named=actors.subject_side(spoken, patterns) is not None,
         )
-        stated = _plan_states(article, j.sentence)
+        stated = actors.plan_states(article, j.sentence)
         sections = _sections(decide(seen), stated, j.sentence.text, patterns)
         for section in sections:
-            actor = actor_of(j.sentence.text, named, section, previous, patterns)
+            actor = actors.actor_of(j.sentence.text, named, section, previous, patterns)
             # Each item's text is its sentence until worded at the end (wording.worded).
             if section == "positions" and actor is not None:
                 out[section].append(
@@ -435,17 +212,17 @@ def assemble(
             elif section == "deal_terms":
                 # "The plan would ...", "It calls for ...", "A clause of the draft gives
                 # ...": the proposal last credited.
-                if actor is None and (
-                    stated or _ANAPHORA.search(j.sentence.text) or _of_the_proposal(spoken, named)
+                if actor is None and actors.of_the_last_proposal(
+                    j.sentence.text, spoken, named, stated
                 ):
                     actor = proposer
                 proposer = actor or proposer
                 out[section] += _terms(j.sentence, actor, status(j.sentence))
         # "Envoys presented a plan." stated no term of it, but "Under the plan, ..." does.
-        if "deal_terms" not in sections and _PUT_FORWARD.search(j.sentence.text):
-            proposer = _proposer(j.sentence.text, None, patterns) or proposer
+        if "deal_terms" not in sections:
+            proposer = actors.puts_forward(j.sentence.text, patterns) or proposer
         # "He", "the plan" in the next sentence stand for the subject's side, else the first named.
-        previous = subject_side(spoken, patterns) or (named[0] if named else previous)
+        previous = actors.subject_side(spoken, patterns) or (named[0] if named else previous)
     return _capped(wording.worded(out, article), judged)
 
 
@@ -456,7 +233,7 @@ def _sections(
     states is its term ("The offer would extend the lease"), and so is what a side puts
     forward ("The club has offered a four-year deal worth $60 million"), whatever the
     model's letters."""
-    if (decided and stated) or _offered_by(text, patterns):
+    if (decided and stated) or actors.offered_by(text, patterns):
         return ["deal_terms"]
     return decided
 
@@ -467,23 +244,16 @@ def _demands(
     previous: str | None,
     patterns: dict[str, list[re.Pattern[str]]],
 ) -> list[dict[str, Any]]:
-    """The demands a sentence states: by the subject of its verb of asking, else a side it
-    names, else the side last spoken of; of the side the parse finds asked; one for each of
-    two things asked for ("a raise and a cap on class sizes")."""
+    """The demands a sentence states, made by and of the sides :func:`actors.demand_roles`
+    finds; one for each of two things asked for ("a raise and a cap on class sizes")."""
     text = sentence.text
-    # The side a demand is made of is never the one making it.
-    maker, target = roles_of(text, patterns)
-    target = target or target_of(outside_quotes(text), patterns)
-    makers: list[str | None] = [maker] if maker and maker != target else []
-    # "Patient groups urged both sides ...": someone apart from the sides asks.
-    if not makers and _asked_by_others(text, patterns):
+    roles = actors.demand_roles(text, named, previous, patterns)
+    if roles is None:
         return []
-    makers = makers or [p for p in named if p != target] or [previous]
-    if makers[0] is None or makers[0] == target:
-        return []
+    maker, target = roles
     asked = _asked(text)
     return [
-        {"by": makers[0], "of": target, "what": what, "evidence": [sentence.id],
+        {"by": maker, "of": target, "what": what, "evidence": [sentence.id],
          "worded": bool(asked)}
         for what in asked or [text]
     ]  # fmt: skip

@@ -325,6 +325,11 @@ def outside_quotes(text: str) -> str:
     return out
 
 
+def unquoted(text: str, span: tuple[int, int]) -> bool:
+    """Whether ``span`` of ``text`` is outside quotation marks (:func:`outside_quotes`)."""
+    return outside_quotes(text)[span[0] : span[1]] == text[span[0] : span[1]]
+
+
 # A run of capitalised words, with the small words names contain ("Council of Southern
 # States", "Khalil al-Hayya").
 _NAME = re.compile(r"(?<![\w'’-])[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|for|de|al-\w+)){0,5}")

@@ -238,53 +238,6 @@ def test_status_is_read_off_the_sentence(sentence: str, status: str) -> None:
     assert status_of(sentence) == status
 
 
-@pytest.mark.parametrize(
-    ("sentence", "proposer"),
-    [
-        ("The union tabled a four-day week.", "union"),
-        ("Back at the table, the union and the club set a four-day week.", None),
-        ("In the presence of the union, the club set a four-day week.", None),
-        ("The club presented a four-day week.", "club"),
-    ],
-)
-def test_a_deal_terms_proposer_needs_a_verb_of_proposing(
-    sentence: str, proposer: str | None
-) -> None:
-    patterns = {p: [pattern(p)] for p in ("union", "club")}
-    named = mentions(sentence, patterns)
-    assert scored.actor_of(sentence, named, "deal_terms", None, patterns) == proposer
-
-
-@pytest.mark.parametrize(
-    ("sentence", "previous", "holder"),
-    [
-        # The subject holds the position, not the side its complement names first.
-        ("After the club's offer, the union called the four-day week a trick.", None, "union"),
-        ('"The club cannot afford it," said the union\'s chair.', None, "union"),
-        # A pronoun subject stands for the side named before.
-        ("He said the club's four-day week was a trick.", "union", "union"),
-        # No side in the subject and no pronoun: the first the sentence names.
-        ("Talks stalled as the club rejected the union's plan.", None, "club"),
-        # "The union" and "the chair" stand for someone named before.
-        ("The chair said the offer was fair.", "union", "union"),
-        # Someone described apart from the sides, who names none of them: no side's.
-        ("The county's sheriff said she welcomed the talks.", "union", None),
-        ("Lawyers for both teams said the date had slipped.", "club", None),
-        # A described speaker quoted on a side, or inside a quotation, keeps the old ways.
-        ("Two aides said the club had rejected the plan.", None, "club"),
-        # The side that takes the stance, not the one the sentence goes on to.
-        ("The union supports it; the club wants a vote first.", None, "union"),
-        ('"Our members said no," he said.', "union", "union"),
-    ],
-)
-def test_a_positions_holder_is_the_subject_of_its_main_verb(
-    sentence: str, previous: str | None, holder: str | None
-) -> None:
-    patterns = {p: [pattern(p)] for p in ("union", "club")}
-    named = mentions(sentence, patterns)
-    assert scored.actor_of(sentence, named, "positions", previous, patterns) == holder
-
-
 def test_a_term_whose_sentence_gives_no_status_takes_the_articles() -> None:
     signed = from_text("Deal\n\nBoth sides signed the accord. It sets a quota of 40 tonnes.")
     unsigned = from_text("Deal\n\nThe ministry had not agreed. It sets a quota of 40 tonnes.")
