@@ -209,7 +209,11 @@ def spellings(side: Side) -> list[str]:
         out.append(f"the {head}")
     if len(words) > 1 and words[0][:1].isupper() and len(words[0]) >= 4:
         out.append(words[0])
-    for person in side.speakers:
+    # News writing names a person in full once, then by surname ("Ada Voss said ... Voss
+    # added"): a side that is a person goes by their surname, as its people do; not a
+    # group the model calls a person ("striking workers").
+    person_side = side.kind == "person" and _is_person(name)
+    for person in side.speakers + ([name] if person_side else []):
         out.append(person.strip())
         parts = person.split()
         if len(parts) > 1 and len(parts[-1]) > 2:
@@ -624,7 +628,15 @@ def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
     merged = _owned_merged(_repeats_merged(listed))
     out = _bodies_apart(article, _people_placed(article, merged))
     patterns = {i: [pattern(x) for x in spellings(s)] for i, s in enumerate(out)}
-    for name in candidates(article, out):
+    found = candidates(article, out)
+    # The bodies about to be listed, which a person's title may name before they are.
+    bodies = [
+        pattern(x)
+        for n in found
+        if not _is_person(n)
+        for x in spellings(Side(name=n, kind="organisation"))
+    ]
+    for name in found:
         if len(out) >= MAX_SIDES:
             break
         if _only_a_place(article, Side(name=name, kind="other")):
@@ -636,11 +648,12 @@ def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
             continue
         described = _described(name, article)
         owner = _side_of(described, patterns)
-        speaks_for = bool(_SPEAKS_FOR.search(described[0]))
         if owner is None:
-            # A spokesman or an envoy speaks for a side the article does not tie them to:
-            # not a side of their own.
-            if not speaks_for:
+            # A spokesman or an envoy of no body the article names ("an aide said") is not
+            # a side of their own; one of a body the list lacks ("Syrian President X", "X,
+            # a spokesman for the Port Authority") stands for that body.
+            lacked = _names_a_body(described[0], {**patterns, -1: bodies})
+            if not _SPEAKS_FOR.search(described[0]) or lacked:
                 out.append(Side(name=name, kind="person"))
         elif len(out[owner].speakers) < MAX_PEOPLE:
             out[owner] = out[owner].model_copy(update={"speakers": [*out[owner].speakers, name]})
@@ -653,6 +666,20 @@ _SPEAKS_FOR = re.compile(
     r"representative of|lawyer|attorney|agent|chief|executive|director|chair(?:man|woman)?",
     re.IGNORECASE,
 )
+
+
+def _names_a_body(described: str, patterns: dict[int, list[re.Pattern[str]]]) -> bool:
+    """Whether a person's title or apposition (:func:`_described`) names a body by a
+    capitalised word that is no title ("US", "Syrian", "Port Authority") and names none of
+    the listed sides: one the list lacks."""
+    if mentions(described, patterns):
+        return False
+    # Each run of capitalised words, less the titles it holds ("Prime Minister").
+    runs = (
+        _named_on(run.split())
+        for run in re.findall(r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*", described)
+    )
+    return any(run and _untitled(" ".join([*run, "X"])) != "X" for run in runs)
 
 
 def _described(name: str, article: Article) -> tuple[str, str]:

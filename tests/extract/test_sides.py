@@ -59,6 +59,43 @@ def test_a_person_whose_title_names_a_side_joins_it_and_a_spokesperson_of_none_i
     assert not any("Petra Lind" in side.speakers for side in out)
 
 
+def test_a_minister_of_a_body_the_list_lacks_stands_for_it_as_a_side_of_their_own() -> None:
+    art = from_text(
+        "Dam talks\n\n"
+        "Ilse Brun, Corvia's foreign minister, said the dam must not be built. "
+        "Jo Marsh, a spokeswoman, said the site was closed."
+    )
+    found = {s.name: s for s in with_more_sides(art, [Side(name="Ostrand", kind="state")])}
+    # "Corvia" names a body no listed side is: she stands for it.
+    assert found["Ilse Brun"].kind == "person"
+    # "a spokeswoman" names no body: still no side of her own.
+    assert "Jo Marsh" not in found
+
+
+def test_a_minister_of_a_body_found_later_is_not_a_side_of_their_own() -> None:
+    # The body her title names is found too, after her: she is not a side apart from it.
+    art = from_text(
+        "Dam talks\n\n"
+        "The Prime Minister of Ostrand Ilse Brun said the dam must not be built. "
+        "Ilse Brun said the talks were over. "
+        "The Ostrand Water Board rejected the plan."
+    )
+    found = [s.name for s in with_more_sides(art, [Side(name="Velmora", kind="state")])]
+    assert "Ilse Brun" not in found
+
+
+def test_a_side_that_is_a_person_goes_by_their_surname_and_a_body_does_not() -> None:
+    person = Side(name="Ada Morrow", kind="person")
+    body = Side(name="Harbour Pilots", kind="organisation")
+    assert "Morrow" in spellings(person)
+    assert "Pilots" not in spellings(body)
+    # A group the model calls a person has no surname.
+    assert "workers" not in spellings(Side(name="Striking workers", kind="person"))
+    patterns = {"morrow": [pattern(x) for x in spellings(person)]}
+    assert mentions("Morrow said the city should pay.", patterns) == ["morrow"]
+    assert mentions("Tomorrow the city will pay.", patterns) == []
+
+
 def test_an_adjective_of_a_side_does_not_cover_another_body() -> None:
     art = from_text(
         "Steel row\n\n"
