@@ -9,6 +9,9 @@ over the real articles.
   list ("Secretary of State X", "Prime Minister Y") is a side of their own, not dropped.
 - ``parsed acting``: a name also acts where the parse makes it the subject of a verb, beside
   the patterns of ``sides._acts`` ("X said", "said X").
+
+Its figures in docs/quality.md were measured at 0b66b1c, before the night stop shipped the rules
+of ``speaker_switches.py``; run at that commit to reproduce them.
 """
 
 from __future__ import annotations
