@@ -622,7 +622,7 @@ def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
     A body the model listed as a side's person and the article shows acting is a side of
     its own. A person whose title names a side ("UN envoy Lena Hart", "Corvia's Ilse
     Brun, a senior Corvian official") is one of its people; anyone else is a side of their
-    own."""
+    own, but for a spokesman, minister or envoy of no body the article names."""
     # A place is no side, whoever lists it, unless the model gives it people.
     listed = [s for s in sides if s.speakers or not _only_a_place(article, s)]
     merged = _owned_merged(_repeats_merged(listed))
@@ -652,8 +652,8 @@ def with_more_sides(article: Article, sides: list[Side]) -> list[Side]:
             # A spokesman or an envoy of no body the article names ("an aide said") is not
             # a side of their own; one of a body the list lacks ("Syrian President X", "X,
             # a spokesman for the Port Authority") stands for that body.
-            lacked = _names_a_body(described[0], {**patterns, -1: bodies})
-            if not _SPEAKS_FOR.search(described[0]) or lacked:
+            title = described[0]
+            if not _SPEAKS_FOR.search(title) or _names_a_body(title, {**patterns, -1: bodies}):
                 out.append(Side(name=name, kind="person"))
         elif len(out[owner].speakers) < MAX_PEOPLE:
             out[owner] = out[owner].model_copy(update={"speakers": [*out[owner].speakers, name]})
