@@ -29,10 +29,12 @@ Measured, not shipped:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, cast
+
+from chain_switches import patched  # beside this script: run as a script, not imported
 
 import summarizer
 from summarizer.extract import actors, parse, scored, sides
@@ -88,18 +90,6 @@ _spellings = sides.spellings
 def without_surnames(side: sides.Side) -> list[str]:
     """The spellings before the stop: a person side's kind played no part."""
     return _spellings(side.model_copy(update={"kind": "other"}) if side.kind == "person" else side)
-
-
-@contextmanager
-def patched(*changes: tuple[Any, str, Any]) -> Iterator[None]:
-    saved = [(module, name, getattr(module, name)) for module, name, _ in changes]
-    for module, name, value in changes:
-        setattr(module, name, value)
-    try:
-        yield
-    finally:
-        for module, name, value in saved:
-            setattr(module, name, value)
 
 
 # Each shipped rule off, as it was before the stop.
