@@ -31,17 +31,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import ExitStack
-from pathlib import Path
 from typing import Any, cast
 
-from chain_switches import patched  # beside this script: run as a script, not imported
+from chain_switches import figures, patched  # beside this script: run as a script
+from party_switches import scores as every_article
 
-import summarizer
 from summarizer.extract import actors, parse, scored, sides
 from summarizer.run import fit
-from summarizer.run.evaluate import ArticleScore, Report, evaluate
-
-SETS = (("fixtures/devset", "fixtures/recorded"), ("fixtures/fresh", "fixtures/recorded-fresh"))
+from summarizer.run.evaluate import ArticleScore, Report
 
 
 def head_of(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
@@ -117,7 +114,6 @@ DESIGNS = (
 
 def scores(on: tuple[str, ...]) -> list[ArticleScore]:
     """Every article's score with the rules ``on`` and the rest as before the stop."""
-    found: list[ArticleScore] = []
     with ExitStack() as stack:
         for name, off in OFF.items():
             if name not in on:
@@ -125,25 +121,8 @@ def scores(on: tuple[str, ...]) -> list[ArticleScore]:
         for name in on:
             if name in ON:
                 stack.enter_context(ON[name]())
-        for gold, recorded in SETS:
-            options = summarizer.resolve(replay=Path(recorded))
-
-            def summarize(path: Path, options: summarizer.Options = options) -> summarizer.Brief:
-                return summarizer.summarize(path, options)
-
-            found += evaluate(Path(gold), summarize).articles
+        found = every_article()
     return found
-
-
-def figures(scores: list[ArticleScore]) -> str:
-    d = Report([a for a in scores if a.real]).to_dict(subsets=False)
-    s = d["sections"]
-    return (
-        f"overall {d['overall']['f1']:.3f} | parties R {s['parties']['recall']:.3f} "
-        f"P {s['parties']['precision']:.3f} | positions {s['positions']['f1']:.3f} "
-        f"demands {s['demands']['f1']:.3f} deal terms {s['deal_terms']['f1']:.3f} | "
-        f"target {d['target_accuracy']} | lost {d['lost']}"
-    )
 
 
 def main() -> None:
