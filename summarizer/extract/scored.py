@@ -121,7 +121,7 @@ def _listed(sentence: str) -> list[str]:
 
 
 # The brief's own limits on each list (schema.Extraction).
-_CAPS = {
+CAPS = {
     name: next(
         m.max_length for m in Extraction.model_fields[name].metadata if hasattr(m, "max_length")
     )
@@ -166,9 +166,16 @@ def learned(sentence: kinds.Sentence) -> list[str]:
 
 
 def assemble(
-    article: Article, sides: Sides, judged: list[Judged], decide: Decide = learned
+    article: Article,
+    sides: Sides,
+    judged: list[Judged],
+    decide: Decide = learned,
+    *,
+    capped: bool = True,
 ) -> dict[str, Any]:
-    """The extraction as plain data, from the parties and each sentence's answers.
+    """The extraction as plain data, from the parties and each sentence's answers; with
+    ``capped`` off, every item is kept past the brief's limits (the fit labels sentences so,
+    :mod:`summarizer.run.fit`).
 
     A plain function of its inputs, so a test can build a brief from hand-made answers with
     no model at all."""
@@ -223,7 +230,8 @@ def assemble(
             proposer = actors.puts_forward(j.sentence.text, patterns) or proposer
         # "He", "the plan" in the next sentence stand for the subject's side, else the first named.
         previous = actors.subject_side(spoken, patterns) or (named[0] if named else previous)
-    return _capped(wording.worded(out, article), judged)
+    worded = wording.worded(out, article)
+    return _capped(worded, judged) if capped else worded
 
 
 def _sections(
@@ -274,7 +282,7 @@ def _capped(out: dict[str, Any], judged: list[Judged]) -> dict[str, Any]:
     were not background are kept, in the article's order."""
     sure = {j.sentence.id: 1 - j.kinds["A"] for j in judged}
     for section in ground.SECTIONS:
-        cap = _CAPS[section]
+        cap = CAPS[section]
         if len(out[section]) > cap:
             kept = sorted(out[section], key=lambda x: -sure[x["evidence"][0]])[:cap]
             out[section] = [x for x in out[section] if x in kept]

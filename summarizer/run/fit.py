@@ -106,15 +106,27 @@ def _labels(
     art: Article, gold: dict[str, Any], answer: Any, judged: list[scored.Judged]
 ) -> list[dict[str, int]]:
     """Each sentence's labels: for each kind, whether the brief gains a right item by taking
-    the sentence as that kind. Every sentence is taken as every kind, and the items that
-    match a gold item mark their sentence; so a sentence the gold cites but whose item gets
-    the wrong side is labelled no, as the brief scores it."""
-    every = Extraction.model_validate(
-        scored.assemble(art, answer.value, judged, lambda s: list(kinds.SECTIONS))
-    )
-    hits = matched_items(brief_of(art, every, answer.model), gold, art)
-    cited = {name: {i for x in items for i in x.evidence} for name, items in hits.items()}
-    return [{name: int(j.sentence.id in cited[name]) for name in kinds.SECTIONS} for j in judged]
+    the sentence as that kind. One sentence at a time is taken as every kind, the others as
+    the hand rules take them (so what a sentence carries to the next, such as a proposal's
+    proposer, is what the brief carries), every item kept past the brief's limits; the
+    sentence's items that match a gold item mark it. A sentence the gold cites but whose item
+    gets the wrong side is labelled no, as the brief scores it. (Every sentence taken as every
+    kind at once, as before, let the limits drop the items of the sentences the model was
+    least sure of, the very ones the labels are for.)"""
+    out = []
+    for index, j in enumerate(judged):
+
+        def decide(s: kinds.Sentence, index: int = index) -> list[str]:
+            return list(kinds.SECTIONS) if s.index == index else kinds.rules(s)
+
+        assembled = scored.assemble(art, answer.value, judged, decide, capped=False)
+        for name in kinds.SECTIONS:
+            mine = [x for x in assembled[name] if x["evidence"] == [j.sentence.id]]
+            assembled[name] = mine[: scored.CAPS[name]]
+        extraction = Extraction.model_validate(assembled)
+        hits = matched_items(brief_of(art, extraction, answer.model), gold, art)
+        out.append({name: int(bool(hits[name])) for name in kinds.SECTIONS})
+    return out
 
 
 def readings(gold_dir: Path, options: Options) -> list[Reading]:

@@ -256,6 +256,9 @@ def test_sections_keep_at_most_the_briefs_limit_the_surest_first() -> None:
     out = scored.assemble(many, sides, judged, rules)
     assert [p["evidence"][0] for p in out["positions"]] == list(range(1, 13))
     Extraction.model_validate(out, context={"article": many})
+    # Uncapped (how the fit labels sentences), every item is kept.
+    uncapped = scored.assemble(many, sides, judged, rules, capped=False)
+    assert [p["evidence"][0] for p in uncapped["positions"]] == list(range(1, 16))
 
 
 def test_a_pronoun_stands_for_the_side_in_the_last_subject_not_the_first_named() -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 import summarizer
+from summarizer.article.text import from_text
 from summarizer.extract import kinds
+from summarizer.extract.scored import Judged, Sides
+from summarizer.extract.sides import Side
 from summarizer.run import fit
 from summarizer.run.evaluate import ArticleScore
 from tests.conftest import ROOT, replayed
@@ -132,3 +136,30 @@ def test_each_design_is_reported_with_its_cross_validated_figure(design: str) ->
     data = json.loads(fit.shipped_path().read_text(encoding="utf-8"))
     gain, low, high = data["designs"][design]["gain"]
     assert 0 < data["designs"][design]["overall_f1"] < 1 and low <= gain <= high
+
+
+def test_a_sentence_is_labelled_by_its_own_item_even_past_the_briefs_limits() -> None:
+    # Fifteen positions of one side, the model least sure of the last: taken all at once,
+    # the brief's limit of twelve would drop the last one's item before it could be matched.
+    said = [f"The guild said point {n} matters." for n in range(1, 15)]
+    art = from_text(" ".join([*said, "The guild said the harbour fees must fall."]))
+    judged = [
+        Judged(sentence=s, kinds={"A": 0.01 * s.id, "B": 0.8, "C": 0.1, "D": 0.1})
+        for s in art.sentences
+    ]
+    answer = SimpleNamespace(
+        value=Sides(parties=[Side(name="guild", kind="union")], summary="s"), model="m"
+    )
+    gold: dict[str, Any] = {
+        "article": "made-up.txt",
+        "parties": [{"id": "guild", "name": "guild", "aliases": []}],
+        "positions": [
+            {"holder": "guild", "stance": "harbour fees must fall", "evidence": "harbour fees"}
+        ],
+        "demands": [],
+        "deal_terms": [],
+    }
+    labels = fit._labels(art, gold, answer, judged)
+    assert labels[14] == {"positions": 1, "demands": 0, "deal_terms": 0}
+    # A sentence the gold cites for no item is labelled no, whatever it is taken as.
+    assert labels[13] == {"positions": 0, "demands": 0, "deal_terms": 0}
