@@ -2,7 +2,7 @@
 stop of 2026-12-07 and not kept (docs/quality.md, section "late-night stop"); taken at the
 commit that fixed the fit's labels.
 
-``python docs/experiments/kind_addons.py`` (about 25 minutes, replayed):
+``python docs/experiments/kind_addons.py`` (about 35 minutes, replayed):
 
 - ``learned add-on``: the hand rules' kinds, plus each kind the learned model (fitted
   without the article, :func:`summarizer.run.fit.fold_models`) gives a probability of at
@@ -20,6 +20,8 @@ commit that fixed the fit's labels.
   (:func:`summarizer.extract.parse.demands`, :func:`~summarizer.extract.parse.asks_to_act`),
   else the sentence's demand is a position; the hand rules' two background cuts chosen
   beside it.
+- ``both``: the learned add-on for positions (never, 0.6, 0.7) with demands that need asking
+  (off or on) and the uncued background cut (0.1, 0.15, 0.2), all chosen together.
 
 Each prints the held-out gain over the hand rules with a 95% bootstrap interval over the 23
 real articles.
@@ -162,9 +164,38 @@ def speech_cues() -> None:
     print(f"  gain {gain:+.3f} [{low:+.3f}, {high:+.3f}]")
 
 
+def both(rows: list[fit.Reading]) -> None:
+    models = fit.fold_models(rows)
+
+    def decide(r: fit.Reading, model: kinds.KindsModel, key: tuple[Any, ...]) -> fit.Decide:
+        uncued, needed, at = key
+        ask = asking(kinds.Cuts(0.25, uncued), needed)
+        add = added(r, model, at, ("positions",))
+        # The add-on's positions only: its other kinds are the hand rules', cut as they cut.
+        return lambda s: [
+            k for k in kinds.SECTIONS if k in ask(s) or (k == "positions" and k in add(s))
+        ]
+
+    keys = [
+        (uncued, needed, at)
+        for needed in (False, True)
+        for uncued in (0.1, 0.15, 0.2)
+        for at in (None, 0.6, 0.7)
+    ]
+    pairs = list(zip(rows, models, strict=True))
+    grid = fit.Grid(rows, {key: [fit.brief_score(r, decide(r, m, key)) for r, m in pairs]
+                           for key in keys})  # fmt: skip
+    hand = [a for a, r in zip(grid.scores[keys[0]], rows, strict=True) if r.real]
+    for key, found in grid.scores.items():
+        print(f"  {key}: {figures([a for a, r in zip(found, rows, strict=True) if r.real])}")
+    gain, low, high = fit.bootstrap(hand, grid.held_out())
+    print(f"both: chosen on all {grid.best()}; gain {gain:+.3f} [{low:+.3f}, {high:+.3f}]")
+
+
 if __name__ == "__main__":
     speech_cues()
     every = every_reading()
     learned_addon(every)
     relative_cut(every)
     demands_need_asking(every)
+    both(every)
