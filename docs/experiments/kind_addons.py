@@ -75,9 +75,15 @@ def every_reading() -> list[fit.Reading]:
 
 
 def judged(label: str, rows: list[fit.Reading], settings: dict[Any, fit.Decide]) -> None:
-    """Each setting's briefs; the one chosen for each real article on the others; the gain
+    """Each setting's briefs, one decision for every article: see :func:`reported`."""
+    reported(label, fit.Grid(rows, {k: [fit.brief_score(r, d) for r in rows]
+                                    for k, d in settings.items()}))  # fmt: skip
+
+
+def reported(label: str, grid: fit.Grid[Any]) -> None:
+    """Each setting's figures; the one chosen for each real article on the others; the gain
     over the first setting (the hand rules)."""
-    grid = fit.Grid(rows, {k: [fit.brief_score(r, d) for r in rows] for k, d in settings.items()})
+    rows = grid.rows
     hand = [a for a, r in zip(next(iter(grid.scores.values())), rows, strict=True) if r.real]
     for key, found in grid.scores.items():
         print(f"  {key}: {figures([a for a, r in zip(found, rows, strict=True) if r.real])}")
@@ -140,11 +146,8 @@ def learned_addon(rows: list[fit.Reading]) -> None:
         grid = fit.Grid(
             rows, {at: [fit.brief_score(r, added(r, m, at, only)) for r, m in pairs] for at in ADDS}
         )
-        hand = [a for a, r in zip(grid.scores[None], rows, strict=True) if r.real]
-        gain, low, high = fit.bootstrap(hand, grid.held_out())
-        print(f"learned add-on for {' + '.join(only)}: chosen on all {grid.best()}")
+        reported(f"learned add-on for {' + '.join(only)}", grid)
         print(f"  held out {figures(grid.held_out())}")
-        print(f"  gain {gain:+.3f} [{low:+.3f}, {high:+.3f}]")
 
 
 def speech_cues() -> None:
@@ -185,11 +188,7 @@ def both(rows: list[fit.Reading]) -> None:
     pairs = list(zip(rows, models, strict=True))
     grid = fit.Grid(rows, {key: [fit.brief_score(r, decide(r, m, key)) for r, m in pairs]
                            for key in keys})  # fmt: skip
-    hand = [a for a, r in zip(grid.scores[keys[0]], rows, strict=True) if r.real]
-    for key, found in grid.scores.items():
-        print(f"  {key}: {figures([a for a, r in zip(found, rows, strict=True) if r.real])}")
-    gain, low, high = fit.bootstrap(hand, grid.held_out())
-    print(f"both: chosen on all {grid.best()}; gain {gain:+.3f} [{low:+.3f}, {high:+.3f}]")
+    reported("both", grid)
 
 
 if __name__ == "__main__":
