@@ -108,7 +108,7 @@ _PERSON = re.compile(r"[A-Z][\w'’-]+(?:\s+(?:al-|bin\s|de\s)?[A-Z][\w'’-]+){
 def _is_person(name: str) -> bool:
     """Whether ``name`` is a person's full name ("Abu Bakr al-Qirbi"), not a body's
     ("Harbour Pilots Association") or a single word."""
-    return bool(_PERSON.fullmatch(name)) and not _ORG_HEAD.search(name)
+    return bool(_PERSON.fullmatch(name)) and not _HAS_ORG_HEAD.search(name)
 
 
 # A description before a proper name, as news writing puts it: "Environmental group Blue
@@ -183,6 +183,9 @@ _ORG_HEAD = re.compile(
     r"chamber|institute|foundation|regulator|tribunal|cabinet|cooperative|trust",
     re.IGNORECASE,
 )
+# A body's head noun as a whole word of a name: "the World Bank" and "the Pilots' Union"
+# are bodies; "Tony Banks", "Courtney Frontera" and "Ada Boardman" are people.
+_HAS_ORG_HEAD = re.compile(rf"\b(?:{_ORG_HEAD.pattern})\b", re.IGNORECASE)
 
 
 def _bare_name(side: Side) -> str:
@@ -417,7 +420,7 @@ def _name_in(run: str, first: bool) -> str:
     # "Aaron Miller of the Wilson Center": the person.
     name = " ".join(words)
     if (person := re.match(r"((?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+) of ", name)) and not (
-        _ORG_HEAD.search(person.group(1))
+        _HAS_ORG_HEAD.search(person.group(1))
     ):
         name = person.group(1)
     return re.sub(r"['’]s?$", "", name).rstrip(".,")
@@ -515,7 +518,7 @@ _BODY_WORD = re.compile(r"\s+(?:party|movement)$", re.IGNORECASE)
 
 def _is_body(name: str) -> bool:
     """Whether ``name`` names a body ("City Council", "the Green Harbour party"), not a person."""
-    return bool(_ORG_HEAD.search(name) or _BODY_WORD.search(name))
+    return bool(_HAS_ORG_HEAD.search(name) or _BODY_WORD.search(name))
 
 
 def _bodies_apart(article: Article, sides: list[Side]) -> list[Side]:

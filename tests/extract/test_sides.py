@@ -96,6 +96,14 @@ def test_a_side_that_is_a_person_goes_by_their_surname_and_a_body_does_not() -> 
     assert mentions("Tomorrow the city will pay.", patterns) == []
 
 
+def test_a_persons_surname_that_holds_a_bodys_head_noun_is_still_a_surname() -> None:
+    # "Banks" holds "bank", "Boardman" holds "board": neither makes the name a body's.
+    for name, surname in (("Tony Banks", "Banks"), ("Ada Boardman", "Boardman")):
+        assert surname in spellings(Side(name=name, kind="person"))
+    # A body's head noun as a word of its own still makes a body, with no surname.
+    assert "Bank" not in spellings(Side(name="Corvia Bank", kind="person"))
+
+
 def test_an_adjective_of_a_side_does_not_cover_another_body() -> None:
     art = from_text(
         "Steel row\n\n"
