@@ -7,6 +7,11 @@ appended (each kind with a sentence that has no cue word); on every sentence of 
 articles, the area under the ROC curve of 1 - P(background) for "the sentence holds a
 required gold item", and how often the most probable of B-D is a kind the gold gives it.
 
+``python docs/experiments/model_questions.py order`` (about 17 minutes): the same seven articles
+asked with the letters swapped (A for a deal term, D for background, B and C likewise; the
+options in the same order), to see how much of the model's answer is the letter; and the
+two orderings' probabilities averaged.
+
 ``python docs/experiments/model_questions.py who`` (about 5 minutes): for each required gold
 item whose actor the brief lists, the model asked who holds, asks or proposes what its
 sentence states, answering with a name (matched to the brief's parties by their spellings),
@@ -16,6 +21,7 @@ against the actor rules' pick.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -65,9 +71,22 @@ def _post(client: httpx.Client, base: str, messages: list[dict[str, str]], **ext
     return client.post(f"{base}/chat/completions", json=body).json()["choices"][0]
 
 
-def _letters(client: httpx.Client, base: str, system: str, art: Article, sid: int) -> dict:
+SWAP = {"A": "D", "B": "C", "C": "B", "D": "A"}
+
+
+def swapped(text: str) -> str:
+    """``text`` with the kind letters swapped (:data:`SWAP`): "A)" and "is A" become "D)"
+    and "is D"."""
+    return re.sub(r"\b([ABCD])(?=\))|(?<=is )([ABCD])\b", lambda m: SWAP[m.group(0)], text)
+
+
+def _letters(
+    client: httpx.Client, base: str, system: str, art: Article, sid: int, swap: bool = False
+) -> dict:
     text = art.sentence(sid).text
-    ask = prompts._environment().get_template("scored_kind.j2").render(id=sid, text=text)
+    # The letters are swapped in the question, never in the sentence it quotes.
+    ask = prompts._environment().get_template("scored_kind.j2").render(id=sid, text="\0")
+    ask = (swapped(ask) if swap else ask).replace("\0", text)
     messages = [
         {"role": "system", "content": system},
         {"role": "user", "content": f"{art.numbered()}\n\n{ask.strip()}"},
@@ -78,7 +97,7 @@ def _letters(client: httpx.Client, base: str, system: str, art: Article, sid: in
         if (letter := top["token"].strip()) in found:
             found[letter] += math.exp(top["logprob"])
     total = sum(found.values()) or 1.0
-    return {k: v / total for k, v in found.items()}
+    return {(SWAP[k] if swap else k): v / total for k, v in found.items()}
 
 
 def _gold_sentences(gold: dict[str, Any], art: Article) -> list[tuple[str, dict, int]]:
@@ -96,9 +115,24 @@ def _gold_sentences(gold: dict[str, Any], art: Article) -> list[tuple[str, dict,
 
 
 def examples(base: str) -> None:
-    client = httpx.Client(timeout=300)
     shipped = prompts.scored_system()
-    systems = {"shipped": shipped, "more examples": f"{shipped.rstrip()}\n{EXAMPLES}"}
+    _compare(base, {"shipped": shipped, "more examples": f"{shipped.rstrip()}\n{EXAMPLES}"})
+
+
+def order(base: str) -> None:
+    shipped = prompts.scored_system()
+    rows = _compare(base, {"shipped": shipped, "swapped": swapped(shipped)})
+    averaged = [
+        (kinds, {k: (p[k] + q[k]) / 2 for k in p})
+        for (kinds, p), (_, q) in zip(rows["shipped"], rows["swapped"], strict=True)
+    ]
+    _report("averaged", averaged)
+
+
+def _compare(base: str, systems: dict[str, str]) -> dict[str, list[tuple[set[str], dict]]]:
+    """Each sentence of :data:`ARTICLES` asked the kind question under each system message
+    (the question's letters swapped where the message's are); the figures of each."""
+    client = httpx.Client(timeout=300)
     rows: dict[str, list[tuple[set[str], dict]]] = {name: [] for name in systems}
     for gold, path in ev.load_gold(Path("fixtures/devset")):
         if not gold["article"].startswith(ARTICLES):
@@ -109,15 +143,26 @@ def examples(base: str) -> None:
             for s in art.sentences:
                 if s.text != art.title:
                     kinds = {section for section, _, sid in items if sid == s.id}
-                    rows[name].append((kinds, _letters(client, base, system, art, s.id)))
+                    swap = name == "swapped"
+                    found = _letters(client, base, system, art, s.id, swap)
+                    rows[name].append((kinds, found))
     for name, found in rows.items():
-        auc = roc_auc_score([bool(k) for k, _ in found], [1 - p["A"] for _, p in found])
-        right = [
-            max("BCD", key=lambda x: p[x]) in {LETTERS[k] for k in kinds}
-            for kinds, p in found
-            if kinds
-        ]
-        print(f"{name}: {len(found)} sentences, AUC {auc:.3f}, kind {sum(right) / len(right):.3f}")
+        _report(name, found)
+    return rows
+
+
+def _report(name: str, found: list[tuple[set[str], dict]]) -> None:
+    """The area under the ROC curve of 1 - P(background) for holding a gold item, and how
+    often the most probable of B-D is a kind the gold gives the sentence."""
+    auc = roc_auc_score([bool(k) for k, _ in found], [1 - p["A"] for _, p in found])
+    right = [
+        max("BCD", key=lambda x: p[x]) in {LETTERS[k] for k in kinds} for kinds, p in found if kinds
+    ]
+    mean = sum(p["A"] for _, p in found) / len(found)
+    print(
+        f"{name}: {len(found)} sentences, AUC {auc:.3f}, kind {sum(right) / len(right):.3f}, "
+        f"mean P(background) {mean:.3f}"
+    )
 
 
 def who(base: str) -> None:
@@ -165,6 +210,6 @@ def who(base: str) -> None:
 
 
 if __name__ == "__main__":
-    run = {"examples": examples, "who": who}[sys.argv[1]]
+    run = {"examples": examples, "order": order, "who": who}[sys.argv[1]]
     with embedded.serve(embedded.default_model_path(), "local") as url:
         run(url)
