@@ -30,6 +30,8 @@ real articles.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
@@ -150,15 +152,22 @@ def learned_addon(rows: list[fit.Reading]) -> None:
         print(f"  held out {figures(grid.held_out())}")
 
 
-def speech_cues() -> None:
-    base = every_article()
+@contextmanager
+def speech_as_cues() -> Iterator[None]:
+    """The verbs that report speech cue a position, while inside."""
     shipped = cues.CUES["positions"]
     speech = alternation(SPEECH_FORMS)
     cues.CUES["positions"] = re.compile(rf"{shipped.pattern}|\b{speech}\b", re.IGNORECASE)
     try:
-        alt = every_article()
+        yield
     finally:
         cues.CUES["positions"] = shipped
+
+
+def speech_cues() -> None:
+    base = every_article()
+    with speech_as_cues():
+        alt = every_article()
     real = [a for a in base if a.real]
     # A Grid asks of its rows only whether each is real, which a score says too.
     grid = fit.Grid(cast("list[fit.Reading]", base), {False: base, True: alt})

@@ -26,13 +26,12 @@ from typing import Any, cast
 
 from chain_switches import ON as CHAIN
 from chain_switches import figures, patched, readings  # beside this script: run as a script
-from kind_addons import added, asking, every_reading, judged
+from kind_addons import added, asking, every_reading, judged, speech_as_cues
 from party_switches import scores as every_article
 from spacy.tokens import Token
 from speaker_switches import ON as SPEAKERS
 
-from summarizer.extract import actors, cues, kinds, parse, scored, sides, status
-from summarizer.lexicon import SPEECH_FORMS, alternation
+from summarizer.extract import actors, kinds, parse, scored, sides, status
 from summarizer.run import fit
 from summarizer.run.evaluate import ArticleScore, Report
 
@@ -142,18 +141,6 @@ def subject_cue() -> None:
     judged("a side as subject is a cue", every_reading(), settings)
 
 
-class _SpeechCues:
-    """The speech verbs cue a position (``kind_addons.speech_cues``)."""
-
-    def __enter__(self) -> None:
-        self.saved = cues.CUES["positions"]
-        speech = alternation(SPEECH_FORMS)
-        cues.CUES["positions"] = re.compile(rf"{self.saved.pattern}|\b{speech}\b", re.I)
-
-    def __exit__(self, *_: object) -> None:
-        cues.CUES["positions"] = self.saved
-
-
 @contextmanager
 def _bundle(switches: list[Callable[[], AbstractContextManager[Any]]]) -> Iterator[None]:
     with ExitStack() as stack:
@@ -169,7 +156,7 @@ def bundles() -> None:
     for name, switches in (
         ("none", []),
         ("actor rules", actor_rules),
-        ("actor rules + speech cues", [*actor_rules, _SpeechCues]),
+        ("actor rules + speech cues", [*actor_rules, speech_as_cues]),
     ):
         with _bundle(switches):
             rows = readings()
