@@ -32,6 +32,7 @@ from sklearn.metrics import roc_auc_score
 import summarizer
 from summarizer.article.text import Article
 from summarizer.extract import actors, prompts
+from summarizer.extract.kinds import KIND_NAMES
 from summarizer.extract.sides import Side, mentions, outside_quotes, pattern, spellings
 from summarizer.llm import embedded
 from summarizer.run import evaluate as ev
@@ -57,8 +58,9 @@ EXAMPLES = (
     'library by spring." is C; "The agreement gives the island two extra ferries a week." is '
     'D; "Both sides agreed to a ceasefire starting at midnight." is D.'
 )
-LETTERS = {"positions": "B", "demands": "C", "deal_terms": "D"}
-ACTORS = {"positions": "holder", "demands": "by", "deal_terms": "proposed_by"}
+# Each section's letter in the kind question, and the gold key of its actor: the project's own.
+LETTERS = {section: letter for letter, section in KIND_NAMES.items()}
+ACTORS = {section: keys[0] for section, keys in ev._ACTORS.items()}
 WHO = {
     "positions": "Whose position or view does sentence {id} state?",
     "demands": "Who makes the demand in sentence {id}?",
