@@ -37,18 +37,25 @@ class Side(BaseModel):
 
 # Titles and roles the model writes before a person's name ("Mayor Ana Ruiz"); an article
 # names the person without them as often as with them.
-_TITLE = re.compile(
-    r"^(?:(?:former|deputy|vice|acting|interim|senior|chief|foreign|prime|state|general|"
-    r"justice|defen[cs]e|finance|trade|labou?r|union|council|party|board|team)\s+)*"
-    r"(?:president|prime minister|minister(?: of [\w ]+?)?|secretary(?:[- ]general| of [\w ]+?)?|"
+_TITLES = (
+    r"president|prime minister|minister(?: of [\w ]+?)?|secretary(?:[- ]general| of [\w ]+?)?|"
     r"mayor|governor|senator|sen\.|representative|rep\.|congress(?:wo)?man|ambassador|envoy|"
     r"general|gen\.|colonel|col\.|chair(?:man|woman|person)?|spokes(?:person|man|woman)|"
     r"king|queen|prince|sheikh|dr\.|mr\.|mrs\.|ms\.|director|commissioner|chancellor|premier|"
     r"leader|speaker|head|commander|agent|coach|chief executive|ceo|negotiator|mediator|"
     r"(?:majority|minority) leader|councilmember|council member|councillor|councilman|"
-    r"lieutenant|lt\.|major|captain|capt\.|sergeant|undersecretary)\s+",
+    r"lieutenant|lt\.|major|captain|capt\.|sergeant|undersecretary|admiral|officer|justice|"
+    r"judge|lord|lady|sir|dame"
+)
+_TITLE = re.compile(
+    r"^(?:(?:former|deputy|vice|acting|interim|senior|chief|foreign|prime|state|general|"
+    r"justice|defen[cs]e|finance|trade|labou?r|union|council|party|board|team)\s+)*"
+    rf"(?:{_TITLES})\s+",
     re.IGNORECASE,
 )
+# A title inside what the model lists for a person, with the name after it: "Canadian
+# Public Safety Minister Ada Lind", "U.N. Ambassador Ada Lind", "Major-General Ada Lind".
+_TITLE_WITHIN = re.compile(rf"(?<![\w'’])(?i:{_TITLES})[\s-]+(?=[A-Z])")
 # Generic heads of a side's name: "the Velmoran government" is mentioned as "Velmoran".
 _HEAD = re.compile(
     r"\s+(?:government|administration|officials|authorities|forces|troops|military|group|"
@@ -61,6 +68,17 @@ def _untitled(person: str) -> str:
     bare = person.strip()
     while (stripped := _TITLE.sub("", bare, count=1)) != bare and stripped:
         bare = stripped
+    return bare
+
+
+def _person_named(said: str) -> str:
+    """The person in ``said``: without the leading titles of :func:`_untitled`, and from the
+    last title before a name of two words or more ("Foreign Affairs Minister Ada Lind" is
+    Ada Lind; "Ada Lind" alone is no name for "President Lind")."""
+    bare = _untitled(said)
+    for found in reversed(list(_TITLE_WITHIN.finditer(bare))):
+        if len(bare[found.end() :].split()) > 1:
+            return _untitled(bare[found.end() :])
     return bare
 
 
@@ -147,7 +165,7 @@ def tidy(side: Side, text: str) -> Side:
     for said in side.speakers:
         # "Ana Ruiz, the fisheries minister": the name, not the description after it.
         person = _named_after_description(said.split(",")[0], text)
-        found = _as_written(_untitled(person), text) or _as_written(person, text) or ""
+        found = _as_written(_person_named(person), text) or _as_written(person, text) or ""
         named = _person_in(found)
         if named and named.casefold() not in {p.casefold() for p in people}:
             people.append(named)
@@ -413,7 +431,7 @@ def _name_in(run: str, first: bool) -> str:
     if first and words and re.search(_OPENER, words[0]):
         words = words[1:]
     # "Undersecretary for Education Mr. Toccafondi": the name after the last title.
-    words = re.split(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+", _untitled(" ".join(_named_on(words))))
+    words = re.split(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+", _person_named(" ".join(_named_on(words))))
     words = _named_on(words[-1].split())
     while words and not words[-1][:1].isupper():
         words = words[:-1]
@@ -610,7 +628,11 @@ def _people_placed(article: Article, sides: list[Side]) -> list[Side]:
             key = person.casefold()
             if key in placed:
                 continue
-            owner = _side_of(_described(person, article), patterns)
+            named = _sides_named(_described(person, article), patterns)
+            # A title that names several sides ("US spokesman" for "US forces" and "United
+            # States") picks the first of them that lists the person.
+            listing = [j for j in named if key in {p.casefold() for p in sides[j].speakers}]
+            owner = named[0] if len(named) == 1 else next(iter(listing), None)
             placed[key] = i if owner is None else owner
     everyone = list(dict.fromkeys(p for side in sides for p in side.speakers))
 
@@ -706,12 +728,21 @@ def _described(name: str, article: Article) -> tuple[str, str]:
     return "", ""
 
 
-def _side_of(described: tuple[str, str], patterns: dict[int, list[re.Pattern[str]]]) -> int | None:
-    """The one side named in a person's title or apposition (:func:`_described`), else the
-    side the sentence before names first where the title says "its" or "their"; or
-    ``None``."""
+def _sides_named(
+    described: tuple[str, str], patterns: dict[int, list[re.Pattern[str]]]
+) -> list[int]:
+    """The sides named in a person's title or apposition (:func:`_described`), in the order
+    it names them; else the first side the sentence before names, where the title says
+    "its" or "their"."""
     words, before = described
-    named = set(mentions(words, patterns))
+    named = mentions(words, patterns)
     if not named and before:
-        return next(iter(mentions(outside_quotes(before), patterns)), None)
-    return named.pop() if len(named) == 1 else None
+        return mentions(outside_quotes(before), patterns)[:1]
+    return named
+
+
+def _side_of(described: tuple[str, str], patterns: dict[int, list[re.Pattern[str]]]) -> int | None:
+    """The one side named in a person's title or apposition (:func:`_sides_named`), or
+    ``None``."""
+    named = _sides_named(described, patterns)
+    return named[0] if len(named) == 1 else None

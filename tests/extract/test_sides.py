@@ -209,6 +209,31 @@ def test_the_person_in_what_the_model_lists_as_a_sides_person() -> None:
     assert tidy(side, text).speakers == ["Adela Marsh", "Green Harbour party"]
 
 
+def test_a_sides_person_is_named_after_the_last_title_in_what_the_model_lists() -> None:
+    text = (
+        "Corvian Public Safety Minister Ilse Brun met port spokesman Major-General Tomas "
+        "Vell. Mr. Justice Ada Lind ruled. John Major and Orla Fenn spoke."
+    )
+    side = Side(
+        name="Corvia",
+        kind="state",
+        speakers=[
+            "Corvian Public Safety Minister Ilse Brun",  # a title inside a capitalised run
+            "port spokesman Major-General Tomas Vell",  # a rank joined by a hyphen
+            "Mr. Justice Ada Lind",  # a judge's title
+            "John Major",  # a surname that is also a title: no name after it
+            "Orla Fenn",  # no title at all
+        ],
+    )
+    assert tidy(side, text).speakers == [
+        "Ilse Brun",
+        "Tomas Vell",
+        "Ada Lind",
+        "John Major",
+        "Orla Fenn",
+    ]
+
+
 def test_a_side_the_model_names_as_part_of_another_joins_it_and_a_title_before_a_comma_counts() -> (
     None
 ):
@@ -361,6 +386,25 @@ def test_a_person_listed_under_two_sides_or_the_wrong_one_joins_the_side_their_t
     # Placed by what the article calls them; one it calls nothing stays where first listed.
     assert by_name["pickers' union"] == ["Mira Olsen"]
     assert by_name["Valley Growers"] == ["Karl Wend", "Jo Pratt"]
+
+
+def test_a_title_that_names_two_sides_files_the_person_under_the_first_that_lists_them() -> None:
+    article = from_text(
+        "Harbour patrols\n\n"
+        "Corvian forces patrolled the harbour until March. "
+        "Velmoran spokesman Tomas Vell said the patrols would go on. "
+        "Orla Fenn, a Corvian envoy, said they would not."
+    )
+    listed = [
+        Side(name="Corvian forces", kind="government", speakers=["Tomas Vell"]),
+        Side(name="Velmoran forces", kind="government", speakers=["Tomas Vell"]),
+        Side(name="Velmoran navy", kind="government", speakers=["Tomas Vell", "Orla Fenn"]),
+    ]
+    by_name = {side.name: side.speakers for side in with_more_sides(article, listed)}
+    # "Velmoran" names both Velmoran sides; the first of them that lists him has him.
+    assert by_name["Velmoran forces"] == ["Tomas Vell"]
+    assert by_name["Corvian forces"] == ["Orla Fenn"]  # one side named: that side
+    assert by_name["Velmoran navy"] == []
 
 
 def test_a_person_listed_as_a_side_of_their_own_is_no_other_sides_speaker() -> None:

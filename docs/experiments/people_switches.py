@@ -1,0 +1,135 @@
+"""Two rules that file a side's people by the article's words, judged as run/fit.py judges a
+design (docs/quality.md): each is switched off in turn, against the rules as they ship.
+
+``PYTHONPATH=docs/experiments python docs/experiments/people_switches.py`` (about two
+minutes, replayed): every dev and fresh article is summarised with the rule off and on; the
+rule is chosen for each real article on the other articles, and the held-out gain of having it
+has a 95% bootstrap interval over the real articles.
+
+- ``titles within``: a person's name is what follows the last title in what the model lists
+  ("Canadian Public Safety Minister Ada Lind" is Ada Lind), with judges', peers' and officers'
+  titles among the titles; off, only leading titles go ("Minister Ada Lind").
+- ``first listing``: a person whose title names several sides ("US spokesman" for "US
+  forces" and "United States") goes to the first of them that lists them; off, to the first
+  side that lists them at all.
+
+Its third part, ``strangers apart``, is a rule not shipped, judged the other way round: on,
+a person whom no sentence names together with the side the model gave them is a side of
+their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import cast
+
+from party_switches import scores
+
+from summarizer.article.text import Article
+from summarizer.extract import sides
+from summarizer.run import fit
+from summarizer.run.evaluate import ArticleScore, Report
+
+# The title words the ``titles within`` rule added to ``sides._TITLES``.
+_ADDED = "|admiral|officer|justice|judge|lord|lady|sir|dame"
+
+
+def strangers_apart(article: Article, listed: list[sides.Side]) -> list[sides.Side]:
+    """``listed`` with each person no sentence names beside their side's own name made a
+    side of their own."""
+    out = list(listed)
+    for i, side in enumerate(listed):
+        own = [
+            sides.pattern(x) for x in sides.spellings(sides.Side(name=side.name, kind=side.kind))
+        ]
+        kept = []
+        for person in side.speakers:
+            surname = person.split()[-1]
+            together = any(
+                surname in s.text and any(p.search(s.text.replace(person, " ")) for p in own)
+                for s in article.sentences
+            )
+            alone = not together and sides._is_person(person)
+            if alone and person.casefold() != side.name.casefold() and len(out) < sides.MAX_SIDES:
+                out.append(sides.Side(name=person, kind="person"))
+            else:
+                kept.append(person)
+        out[i] = out[i].model_copy(update={"speakers": kept})
+    return out
+
+
+@contextmanager
+def strangers() -> Iterator[None]:
+    saved = sides._bodies_apart
+
+    def apart(article: Article, listed: list[sides.Side]) -> list[sides.Side]:
+        return strangers_apart(article, saved(article, listed))
+
+    sides._bodies_apart = apart
+    try:
+        yield
+    finally:
+        sides._bodies_apart = saved
+
+
+@contextmanager
+def off(name: str) -> Iterator[None]:
+    saved = sides._TITLE, sides._TITLE_WITHIN, sides._sides_named
+    named = sides._sides_named
+    if name == "titles within":
+        sides._TITLE = re.compile(sides._TITLE.pattern.replace(_ADDED, ""), re.IGNORECASE)
+        sides._TITLE_WITHIN = re.compile(r"(?!)")  # matches nothing: leading titles only
+    elif name == "first listing":
+
+        def one_only(
+            described: tuple[str, str], patterns: dict[int, list[re.Pattern[str]]]
+        ) -> list[int]:
+            found = named(described, patterns)
+            return found if len(found) == 1 else []
+
+        sides._sides_named = one_only
+    try:
+        yield
+    finally:
+        sides._TITLE, sides._TITLE_WITHIN, sides._sides_named = saved
+
+
+def judged(name: str, without: list[ArticleScore], with_: list[ArticleScore]) -> None:
+    """Print the design's figures off and on and its held-out gain."""
+    real = [a for a in without if a.real]
+    grid = fit.Grid(cast("list[fit.Reading]", without), {False: without, True: with_})
+    held = grid.held_out()
+    on = sum(grid.best(i) for i, a in enumerate(without) if a.real)
+    gain, low, high = fit.bootstrap(real, held)
+    for label, rows in (("off", without), ("on", with_)):
+        report = Report([a for a in rows if a.real])
+        sections = ", ".join(
+            f"{s} {report.section(s).f1:.3f}"
+            for s in ("parties", "positions", "demands", "deal_terms")
+        )
+        print(
+            f"{name} {label}: real {report.overall().f1:.3f} ({sections}; party recall "
+            f"{report.section('parties').recall:.3f})"
+        )
+    moved = [
+        f"{a.article} {Report([a]).overall().f1:.3f} -> {Report([b]).overall().f1:.3f}"
+        for a, b in zip(without, with_, strict=True)
+        if Report([a]).overall().f1 != Report([b]).overall().f1
+    ]
+    print(f"  moved: {'; '.join(moved) or 'nothing'}")
+    print(f"  on in {on} of {len(real)} folds; held out {gain:+.3f} [{low:+.3f}, {high:+.3f}]")
+
+
+def main() -> None:
+    shipped = scores()
+    for name in ("titles within", "first listing"):
+        with off(name):
+            judged(name, scores(), shipped)
+    with strangers():
+        judged("strangers apart", shipped, scores())
+
+
+if __name__ == "__main__":
+    main()
