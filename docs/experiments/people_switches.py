@@ -9,6 +9,9 @@ has a 95% bootstrap interval over the real articles.
 - ``titles within``: a person's name is what follows the last title in what the model lists
   ("Canadian Public Safety Minister Ada Lind" is Ada Lind), with judges', peers' and officers'
   titles among the titles; off, only leading titles go ("Minister Ada Lind").
+- ``names folded``: a name written without its accents or its article ("Chavez", "Rashid")
+  is the person a side lists ("Hugo Chávez", "Omar al-Rashid"), no new side, and a side's
+  spellings include its names without accents; off, names compare as written.
 - ``first listing``: a person whose title names several sides ("US spokesman" for "US
   forces" and "United States") goes to the first of them that lists them; off, to the first
   side that lists them at all.
@@ -77,10 +80,14 @@ def strangers() -> Iterator[None]:
 @contextmanager
 def off(name: str) -> Iterator[None]:
     saved = sides._TITLE, sides._TITLE_WITHIN, sides._sides_named
+    folding = sides._unaccented, sides._PARTICLE
     named = sides._sides_named
     if name == "titles within":
         sides._TITLE = re.compile(sides._TITLE.pattern.replace(_ADDED, ""), re.IGNORECASE)
         sides._TITLE_WITHIN = re.compile(r"(?!)")  # matches nothing: leading titles only
+    elif name == "names folded":
+        sides._unaccented = str
+        sides._PARTICLE = re.compile(r"(?!)")
     elif name == "first listing":
 
         def one_only(
@@ -94,6 +101,7 @@ def off(name: str) -> Iterator[None]:
         yield
     finally:
         sides._TITLE, sides._TITLE_WITHIN, sides._sides_named = saved
+        sides._unaccented, sides._PARTICLE = folding
 
 
 def judged(name: str, without: list[ArticleScore], with_: list[ArticleScore]) -> None:
@@ -124,7 +132,7 @@ def judged(name: str, without: list[ArticleScore], with_: list[ArticleScore]) ->
 
 def main() -> None:
     shipped = scores()
-    for name in ("titles within", "first listing"):
+    for name in ("titles within", "names folded", "first listing"):
         with off(name):
             judged(name, scores(), shipped)
     with strangers():

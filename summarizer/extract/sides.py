@@ -10,6 +10,7 @@ article's capitalised names and the verbs that follow them; a person whose title
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import TypeVar
@@ -239,6 +240,8 @@ def spellings(side: Side) -> list[str]:
         parts = person.split()
         if len(parts) > 1 and len(parts[-1]) > 2:
             out.append(parts[-1])
+    # "Chavez" for "Chávez": news writing drops accents as often as it keeps them.
+    out += [_unaccented(x) for x in out]
     return [s for s in dict.fromkeys(out) if s]
 
 
@@ -474,14 +477,32 @@ def _covered(name: str, spelt: list[re.Pattern[str]], whole: set[str]) -> bool:
 def _known(article: Article, sides: list[Side]) -> set[str]:
     """What already names one of ``sides`` (casefolded): its names and people, and the
     short forms the article may use for them."""
-    known = {p.casefold() for s in sides for p in (s.name, *s.speakers, *metonyms(s, article))}
+    known = {p for s in sides for p in (s.name, *s.speakers, *metonyms(s, article))}
     # "Kim" for "Kim Min-seo": any word of a side's person; "Herons" for "the
     # Harbour Herons": the last word of a side's name.
-    known |= {w.casefold() for s in sides for p in s.speakers for w in p.split()}
-    known |= {s.name.split()[-1].casefold() for s in sides if s.name.split()}
+    known |= {w for s in sides for p in s.speakers for w in p.split()}
+    known |= {s.name.split()[-1] for s in sides if s.name.split()}
     # "KFU" for "Kavala Farmers Union rebels": the initials of a side's capitalised words.
-    known |= {"".join(w[0] for w in s.name.split() if w[:1].isupper()).casefold() for s in sides}
-    return known
+    known |= {"".join(w[0] for w in s.name.split() if w[:1].isupper()) for s in sides}
+    return {_key(k) for k in known}
+
+
+# The article a name's word may carry: "al-Rashid" is "Rashid" on second mention.
+_PARTICLE = re.compile(r"\b(?:al|el|ad|ar|as|at|an)-", re.IGNORECASE)
+
+
+def _key(name: str) -> str:
+    """``name`` as compared with the names already found: without case, accents or the
+    article a word carries ("Hugo Chavez" is "Hugo Chávez", "Rashid" is "al-Rashid")."""
+    return _unaccented(_PARTICLE.sub("", name)).casefold()
+
+
+def _unaccented(name: str) -> str:
+    """``name`` without its accents ("Chávez" is "Chavez")."""
+    plain = unicodedata.normalize("NFKD", name)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in plain if not unicodedata.combining(ch))
+    )
 
 
 def _named(article: Article) -> Iterator[tuple[str, bool]]:
@@ -521,7 +542,7 @@ def candidates(article: Article, sides: list[Side]) -> list[str]:
         if (
             len(name) < 3
             or _untitled(f"{name} X") == "X"  # a title alone ("Foreign Minister")
-            or name.casefold() in known
+            or _key(name) in known
             or (single and words[name] < 2)
             or _covered(name, compiled, whole)
         ):

@@ -298,6 +298,23 @@ def test_a_side_listed_with_its_short_form_is_not_found_again_without_it() -> No
     assert candidates(art, [union]) == []
 
 
+def test_a_person_written_without_accents_or_article_is_no_new_side() -> None:
+    art = from_text(
+        "Port talks\n\n"
+        "Envoy Tomás Ferrán met the dockers on Monday. Tomas Ferran said the talks were slow. "
+        "Omar al-Rashid spoke for the pilots. Rashid said they would strike. "
+        "Lena Ferrer said the port was open. Lena Ferrer added that ships still sailed."
+    )
+    listed = [
+        Side(name="Corvia", kind="state", speakers=["Tomás Ferrán"]),
+        Side(name="pilots", kind="union", speakers=["Omar al-Rashid"]),
+    ]
+    # Another person with a like name is still found.
+    assert candidates(art, listed) == ["Lena Ferrer"]
+    corvia = [pattern(x) for x in spellings(listed[0])]
+    assert mentions("Ferran said the talks were slow.", {"corvia": corvia}) == ["corvia"]
+
+
 def test_a_name_with_its_short_form_in_brackets_still_has_its_head_noun() -> None:
     union = Side(name="National Teachers' Union (NTU)", kind="union")
     assert {"NTU", "the Union", "National Teachers' Union"} <= set(spellings(union))
