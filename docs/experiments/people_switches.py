@@ -35,9 +35,6 @@ from summarizer.extract import sides
 from summarizer.run import fit
 from summarizer.run.evaluate import ArticleScore, Report
 
-# The title words the ``titles within`` rule added to ``sides._TITLES``.
-_ADDED = "|admiral|officer|justice|judge|lord|lady|sir|dame"
-
 
 def strangers_apart(article: Article, listed: list[sides.Side]) -> list[sides.Side]:
     """``listed`` with each person no sentence names beside their side's own name made a
@@ -79,11 +76,10 @@ def strangers() -> Iterator[None]:
 
 @contextmanager
 def off(name: str) -> Iterator[None]:
-    saved = sides._TITLE, sides._TITLE_WITHIN, sides._sides_named
+    saved = sides._TITLE_WITHIN, sides._sides_named
     folding = sides._unaccented, sides._PARTICLE
     named = sides._sides_named
     if name == "titles within":
-        sides._TITLE = re.compile(sides._TITLE.pattern.replace(_ADDED, ""), re.IGNORECASE)
         sides._TITLE_WITHIN = re.compile(r"(?!)")  # matches nothing: leading titles only
     elif name == "names folded":
         sides._unaccented = str
@@ -100,7 +96,7 @@ def off(name: str) -> Iterator[None]:
     try:
         yield
     finally:
-        sides._TITLE, sides._TITLE_WITHIN, sides._sides_named = saved
+        sides._TITLE_WITHIN, sides._sides_named = saved
         sides._unaccented, sides._PARTICLE = folding
 
 

@@ -45,8 +45,7 @@ _TITLES = (
     r"king|queen|prince|sheikh|dr\.|mr\.|mrs\.|ms\.|director|commissioner|chancellor|premier|"
     r"leader|speaker|head|commander|agent|coach|chief executive|ceo|negotiator|mediator|"
     r"(?:majority|minority) leader|councilmember|council member|councillor|councilman|"
-    r"lieutenant|lt\.|major|captain|capt\.|sergeant|undersecretary|admiral|officer|justice|"
-    r"judge|lord|lady|sir|dame"
+    r"lieutenant|lt\.|major|captain|capt\.|sergeant|undersecretary"
 )
 _TITLE = re.compile(
     r"^(?:(?:former|deputy|vice|acting|interim|senior|chief|foreign|prime|state|general|"
@@ -56,7 +55,11 @@ _TITLE = re.compile(
 )
 # A title inside what the model lists for a person, with the name after it: "Canadian
 # Public Safety Minister Ada Lind", "U.N. Ambassador Ada Lind", "Major-General Ada Lind".
-_TITLE_WITHIN = re.compile(rf"(?<![\w'’])(?i:{_TITLES})[\s-]+(?=[A-Z])")
+# Judges', peers' and officers' titles count only here, before a full name: "Justice Ada
+# Lind", but not "the Justice and Development Party".
+_TITLE_WITHIN = re.compile(
+    rf"(?<![\w'’])(?i:{_TITLES}|admiral|officer|justice|judge|lord|lady|sir|dame)[\s-]+(?=[A-Z])"
+)
 # Generic heads of a side's name: "the Velmoran government" is mentioned as "Velmoran".
 _HEAD = re.compile(
     r"\s+(?:government|administration|officials|authorities|forces|troops|military|group|"

@@ -232,6 +232,9 @@ def test_a_sides_person_is_named_after_the_last_title_in_what_the_model_lists() 
         "John Major",
         "Orla Fenn",
     ]
+    # A judge's title counts only before a full name: a body's name keeps its first word.
+    art = from_text("Vote\n\nThe Justice Party said it would vote against the bill.")
+    assert candidates(art, []) == ["Justice Party"]
 
 
 def test_a_side_the_model_names_as_part_of_another_joins_it_and_a_title_before_a_comma_counts() -> (
