@@ -1,7 +1,7 @@
 """Two rules that file a side's people by the article's words, judged as run/fit.py judges a
 design (docs/quality.md): each is switched off in turn, against the rules as they ship.
 
-``PYTHONPATH=docs/experiments python docs/experiments/people_switches.py`` (about two
+``PYTHONPATH=docs/experiments python docs/experiments/people_switches.py`` (about four
 minutes, replayed): every dev and fresh article is summarised with the rule off and on; the
 rule is chosen for each real article on the other articles, and the held-out gain of having it
 has a 95% bootstrap interval over the real articles.
@@ -25,7 +25,8 @@ Its last parts are rules not shipped, judged the other way round:
   Korea), but for a word that begins sentences ("Then Voss said").
 - ``more speech verbs``: a name also acts where it "replied", "explained", "claimed",
   "declared", "commented", "remarked", "asserted", "acknowledged", "admitted", "maintained"
-  or "countered".
+  or "countered"; and the same with "lawmaker", "legislator", "MP" and "MEP" as titles
+  (``... + lawmaker``).
 """
 
 from __future__ import annotations
@@ -139,6 +140,22 @@ def more_speech() -> Iterator[None]:
         sides._ACTS = saved
 
 
+_MORE_TITLES = "|undersecretary|lawmaker|legislator|mp|mep"
+
+
+@contextmanager
+def lawmaker() -> Iterator[None]:
+    saved = sides._TITLE, sides._TITLE_WITHIN
+    sides._TITLE = re.compile(
+        saved[0].pattern.replace("|undersecretary", _MORE_TITLES), re.IGNORECASE
+    )
+    sides._TITLE_WITHIN = re.compile(saved[1].pattern.replace("|undersecretary", _MORE_TITLES))
+    try:
+        yield
+    finally:
+        sides._TITLE, sides._TITLE_WITHIN = saved
+
+
 @contextmanager
 def off(name: str) -> Iterator[None]:
     saved = sides._TITLE_WITHIN, sides._sides_named
@@ -202,6 +219,8 @@ def main() -> None:
         judged("surname alone", shipped, scores())
     with more_speech():
         judged("more speech verbs", shipped, scores())
+        with lawmaker():
+            judged("more speech verbs + lawmaker", shipped, scores())
 
 
 if __name__ == "__main__":
