@@ -503,6 +503,7 @@ def _key(name: str) -> str:
 def _unaccented(name: str) -> str:
     """``name`` without its accents ("Chávez" is "Chavez")."""
     plain = unicodedata.normalize("NFKD", name)
+    # Composed again: a Hangul syllable decomposes into letters that are no accents.
     return unicodedata.normalize(
         "NFC", "".join(ch for ch in plain if not unicodedata.combining(ch))
     )
