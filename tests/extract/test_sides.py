@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from summarizer.article.text import from_text
 from summarizer.extract.sides import (
     Side,
+    _person_named,
     candidates,
     mentions,
     metonyms,
@@ -406,6 +410,39 @@ def test_a_person_listed_under_two_sides_or_the_wrong_one_joins_the_side_their_t
     # Placed by what the article calls them; one it calls nothing stays where first listed.
     assert by_name["pickers' union"] == ["Mira Olsen"]
     assert by_name["Valley Growers"] == ["Karl Wend", "Jo Pratt"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Minister",
+                "Major-General",
+                "Justice",
+                "Lord",
+                "Ada",
+                "Lind",
+                "of",
+                "the",
+                "US",
+                "spokesman",
+                "Corvian",
+                "Mr.",
+                "Sir",
+                "Party",
+                "and",
+                "Vell",
+            ]
+        ),
+        min_size=1,
+        max_size=7,
+    ).map(" ".join)
+)
+def test_the_person_named_is_always_the_end_of_what_was_listed(said: str) -> None:
+    # Whatever titles it strips, it invents no words and never strips a name to nothing.
+    named = _person_named(said)
+    assert named and said.endswith(named)
 
 
 def test_a_title_that_names_two_sides_files_the_person_under_the_first_that_lists_them() -> None:
