@@ -27,6 +27,8 @@ Its last parts are rules not shipped, judged the other way round:
   "declared", "commented", "remarked", "asserted", "acknowledged", "admitted", "maintained"
   or "countered"; and the same with "lawmaker", "legislator", "MP" and "MEP" as titles
   (``... + lawmaker``).
+- ``country names``: ``chain_switches.py``'s rule (a country is also its people's adjective,
+  from the countryinfo package: ``pip install countryinfo``), re-measured on these rules.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import cast
 
+import chain_switches
 from party_switches import scores
 
 from summarizer.article.text import Article
@@ -221,6 +224,8 @@ def main() -> None:
         judged("more speech verbs", shipped, scores())
         with lawmaker():
             judged("more speech verbs + lawmaker", shipped, scores())
+    with chain_switches.ON["country names"]():
+        judged("country names", shipped, scores())
 
 
 if __name__ == "__main__":
