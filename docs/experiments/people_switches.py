@@ -1,5 +1,6 @@
-"""Two rules that file a side's people by the article's words, judged as run/fit.py judges a
-design (docs/quality.md): each is switched off in turn, against the rules as they ship.
+"""The rules that file a side's people by the article's words, judged as run/fit.py judges a
+design (docs/quality.md): each shipped one is switched off in turn, against the rules as they
+ship.
 
 ``PYTHONPATH=docs/experiments python docs/experiments/people_switches.py`` (about four
 minutes, replayed): every dev and fresh article is summarised with the rule off and on; the
@@ -34,9 +35,9 @@ Its last parts are rules not shipped, judged the other way round:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import cast
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any, cast
 
 import chain_switches
 from party_switches import scores
@@ -71,18 +72,9 @@ def strangers_apart(article: Article, listed: list[sides.Side]) -> list[sides.Si
     return out
 
 
-@contextmanager
-def strangers() -> Iterator[None]:
-    saved = sides._bodies_apart
-
-    def apart(article: Article, listed: list[sides.Side]) -> list[sides.Side]:
-        return strangers_apart(article, saved(article, listed))
-
-    sides._bodies_apart = apart
-    try:
-        yield
-    finally:
-        sides._bodies_apart = saved
+def _then_strangers(shipped: Callable[..., list[sides.Side]]) -> Callable[..., list[sides.Side]]:
+    """``sides._bodies_apart`` as shipped, then :func:`strangers_apart`."""
+    return lambda article, listed: strangers_apart(article, shipped(article, listed))
 
 
 # What a one-word proper spelling's expression starts with (``sides.pattern``).
@@ -114,75 +106,60 @@ def surname_mentions(text: str, patterns: dict[str, list[re.Pattern[str]]]) -> l
     return sorted(first, key=lambda pid: first[pid])
 
 
-@contextmanager
-def surname_alone() -> Iterator[None]:
-    users = (sides, actors, scored)
-    saved = [m.mentions for m in users]
-    for m in users:
-        m.mentions = surname_mentions
-    try:
-        yield
-    finally:
-        for m, was in zip(users, saved, strict=True):
-            m.mentions = was
-
-
 _MORE_SPEECH = (
     r"repl(?:y|ies|ied)|explain\w*|claim\w*|declar\w+|comment\w*|remark\w*|assert\w*|"
     r"acknowledg\w+|admit\w*|maintain\w*|counter\w*|"
 )
 
 
-@contextmanager
-def more_speech() -> Iterator[None]:
-    saved = sides._ACTS
-    sides._ACTS = saved.replace(r"urg\w+|", r"urg\w+|" + _MORE_SPEECH, 1)
-    try:
-        yield
-    finally:
-        sides._ACTS = saved
-
-
 _MORE_TITLES = "|undersecretary|lawmaker|legislator|mp|mep"
 
 
-@contextmanager
-def lawmaker() -> Iterator[None]:
-    saved = sides._TITLE, sides._TITLE_WITHIN
-    sides._TITLE = re.compile(
-        saved[0].pattern.replace("|undersecretary", _MORE_TITLES), re.IGNORECASE
-    )
-    sides._TITLE_WITHIN = re.compile(saved[1].pattern.replace("|undersecretary", _MORE_TITLES))
-    try:
-        yield
-    finally:
-        sides._TITLE, sides._TITLE_WITHIN = saved
+def _one_only(shipped: Callable[..., list[int]]) -> Callable[..., list[int]]:
+    """``sides._sides_named`` as it was: a title that names several sides names none."""
+
+    def one_only(described: tuple[str, str], patterns: dict[int, Any]) -> list[int]:
+        found = shipped(described, patterns)
+        return found if len(found) == 1 else []
+
+    return one_only
 
 
-@contextmanager
-def off(name: str) -> Iterator[None]:
-    saved = sides._TITLE_WITHIN, sides._sides_named
-    folding = sides._unaccented, sides._PARTICLE
-    named = sides._sides_named
-    if name == "titles within":
-        sides._TITLE_WITHIN = re.compile(r"(?!)")  # matches nothing: leading titles only
-    elif name == "names folded":
-        sides._unaccented = str
-        sides._PARTICLE = re.compile(r"(?!)")
-    elif name == "first listing":
+def _more_speech() -> tuple[Any, str, Any]:
+    return (sides, "_ACTS", sides._ACTS.replace(r"urg\w+|", r"urg\w+|" + _MORE_SPEECH, 1))
 
-        def one_only(
-            described: tuple[str, str], patterns: dict[int, list[re.Pattern[str]]]
-        ) -> list[int]:
-            found = named(described, patterns)
-            return found if len(found) == 1 else []
 
-        sides._sides_named = one_only
-    try:
-        yield
-    finally:
-        sides._TITLE_WITHIN, sides._sides_named = saved
-        sides._unaccented, sides._PARTICLE = folding
+def _more_titles() -> list[tuple[Any, str, Any]]:
+    title = sides._TITLE.pattern.replace("|undersecretary", _MORE_TITLES)
+    within = sides._TITLE_WITHIN.pattern.replace("|undersecretary", _MORE_TITLES)
+    return [
+        (sides, "_TITLE", re.compile(title, re.IGNORECASE)),
+        (sides, "_TITLE_WITHIN", re.compile(within)),
+    ]
+
+
+Switch = Callable[[], AbstractContextManager[None]]
+patched = chain_switches.patched
+# Each shipped rule, switched off: it matches nothing, or it is as it was before.
+OFF: dict[str, Switch] = {
+    "titles within": lambda: patched((sides, "_TITLE_WITHIN", re.compile(r"(?!)"))),
+    "names folded": lambda: patched(
+        (sides, "_unaccented", str), (sides, "_PARTICLE", re.compile(r"(?!)"))
+    ),
+    "first listing": lambda: patched((sides, "_sides_named", _one_only(sides._sides_named))),
+}
+# Each rule not shipped, switched on.
+ON: dict[str, Switch] = {
+    "strangers apart": lambda: patched(
+        (sides, "_bodies_apart", _then_strangers(sides._bodies_apart))
+    ),
+    "surname alone": lambda: patched(
+        *((module, "mentions", surname_mentions) for module in (sides, actors, scored))
+    ),
+    "more speech verbs": lambda: patched(_more_speech()),
+    "more speech verbs + lawmaker": lambda: patched(_more_speech(), *_more_titles()),
+    "country names": chain_switches.ON["country names"],
+}
 
 
 def judged(name: str, without: list[ArticleScore], with_: list[ArticleScore]) -> None:
@@ -213,19 +190,12 @@ def judged(name: str, without: list[ArticleScore], with_: list[ArticleScore]) ->
 
 def main() -> None:
     shipped = scores()
-    for name in ("titles within", "names folded", "first listing"):
-        with off(name):
+    for name, off in OFF.items():
+        with off():
             judged(name, scores(), shipped)
-    with strangers():
-        judged("strangers apart", shipped, scores())
-    with surname_alone():
-        judged("surname alone", shipped, scores())
-    with more_speech():
-        judged("more speech verbs", shipped, scores())
-        with lawmaker():
-            judged("more speech verbs + lawmaker", shipped, scores())
-    with chain_switches.ON["country names"]():
-        judged("country names", shipped, scores())
+    for name, on in ON.items():
+        with on():
+            judged(name, shipped, scores())
 
 
 if __name__ == "__main__":
