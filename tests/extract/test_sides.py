@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.article.text import from_text
+from summarizer.article.text import Article, from_text
 from summarizer.extract.sides import (
     Side,
     _person_named,
@@ -34,6 +34,11 @@ MODEL_SAID = [
     Side(name="Arlen Port Authority", kind="organisation"),
     Side(name="Dockers' Union", kind="union"),
 ]
+
+
+def _people_by_side(article: Article, listed: list[Side]) -> dict[str, list[str]]:
+    """Each side's people after :func:`with_more_sides`, by the side's name."""
+    return {side.name: side.speakers for side in with_more_sides(article, listed)}
 
 
 def test_bodies_and_people_the_article_shows_acting_are_candidates() -> None:
@@ -406,7 +411,7 @@ def test_a_person_listed_under_two_sides_or_the_wrong_one_joins_the_side_their_t
         ),
         Side(name="pickers' union", kind="union", speakers=["Karl Wend", "Jo Pratt"]),
     ]
-    by_name = {side.name: side.speakers for side in with_more_sides(article, listed)}
+    by_name = _people_by_side(article, listed)
     # Placed by what the article calls them; one it calls nothing stays where first listed.
     assert by_name["pickers' union"] == ["Mira Olsen"]
     assert by_name["Valley Growers"] == ["Karl Wend", "Jo Pratt"]
@@ -457,7 +462,7 @@ def test_a_title_that_names_two_sides_files_the_person_under_the_first_that_list
         Side(name="Velmoran forces", kind="government", speakers=["Tomas Vell"]),
         Side(name="Velmoran navy", kind="government", speakers=["Tomas Vell", "Orla Fenn"]),
     ]
-    by_name = {side.name: side.speakers for side in with_more_sides(article, listed)}
+    by_name = _people_by_side(article, listed)
     # "Velmoran" names both Velmoran sides; the first of them that lists him has him.
     assert by_name["Velmoran forces"] == ["Tomas Vell"]
     assert by_name["Corvian forces"] == ["Orla Fenn"]  # one side named: that side
@@ -476,7 +481,7 @@ def test_a_person_listed_as_a_side_of_their_own_is_no_other_sides_speaker() -> N
         Side(name="pickers' union", kind="union"),
         Side(name="Tove Lind", kind="person"),
     ]
-    by_name = {side.name: side.speakers for side in with_more_sides(article, listed)}
+    by_name = _people_by_side(article, listed)
     assert by_name["Valley Growers"] == ["Karl Wend"]
     assert "Tove Lind" not in by_name["pickers' union"]
 
