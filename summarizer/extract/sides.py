@@ -219,6 +219,14 @@ def spellings(side: Side) -> list[str]:
     """The words a sentence may use for ``side``: its name (without a leading article or a
     generic head such as "government"), its short forms, its people, and their surnames."""
     name = _bare_name(side)
+    out = [*_name_forms(name), *_people_forms(side, name)]
+    # "Chavez" for "Chávez": news writing drops accents as often as it keeps them.
+    out += [_unaccented(x) for x in out]
+    return [s for s in dict.fromkeys(out) if s]
+
+
+def _name_forms(name: str) -> list[str]:
+    """A body's name and the short forms an article may use for it."""
     out = [name, _HEAD.sub("", name)]
     # "Workers' Party (WP)": the name and its short form, each a spelling of its own.
     if bracketed := re.fullmatch(r"(.+?)\s*\((\w[\w.]*)\)", name):
@@ -234,18 +242,22 @@ def spellings(side: Side) -> list[str]:
         out.append(f"the {head}")
     if len(words) > 1 and words[0][:1].isupper() and len(words[0]) >= 4:
         out.append(words[0])
+    return out
+
+
+def _people_forms(side: Side, name: str) -> list[str]:
+    """The names of ``side``'s people, and their surnames."""
     # News writing names a person in full once, then by surname ("Ada Voss said ... Voss
     # added"): a side that is a person goes by their surname, as its people do; not a
     # group the model calls a person ("striking workers").
     person_side = side.kind == "person" and _is_person(name)
+    out = []
     for person in side.speakers + ([name] if person_side else []):
         out.append(person.strip())
         parts = person.split()
         if len(parts) > 1 and len(parts[-1]) > 2:
             out.append(parts[-1])
-    # "Chavez" for "Chávez": news writing drops accents as often as it keeps them.
-    out += [_unaccented(x) for x in out]
-    return [s for s in dict.fromkeys(out) if s]
+    return out
 
 
 # Capitals that news writing uses for their governments ("Washington rejected the
