@@ -38,7 +38,7 @@ DEMAND_LEMMAS = frozenset(
 # Nouns that carry a demand to its addressee ("an ultimatum to X", "a call on Y").
 DEMAND_NOUNS = frozenset("ultimatum demand call appeal request plea".split())
 # Verbs whose object is a deal's term, by lemma: "proposed keeping the headquarters",
-# "recommends a ratio", "agreed to a truce".
+# "recommends a cap", "agreed to a truce".
 TERM_LEMMAS = frozenset(
     "propose offer include recommend suggest seek provide agree accept reject sign table "
     "present approve back float outline".split()

@@ -125,7 +125,7 @@ def actor_of(
 
 
 def _owner(text: str, patterns: Patterns) -> str | None:
-    """The side a proposal is named as ("the mayor's original plan", "the union's offer")."""
+    """The side a proposal is named as ("the mayor's original plan", "the guild's offer")."""
     for owned in _OWNED.finditer(text):
         owners = mentions(text[max(0, owned.start() - 60) : owned.start() + 2], patterns)
         if owners:

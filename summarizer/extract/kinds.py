@@ -59,7 +59,7 @@ def rule_kinds(
     probs: dict[str, float], text: str, usual: dict[str, float], cuts: Cuts = HAND
 ) -> list[str]:
     """The kinds the hand rules give a sentence."""
-    # "urged the board to open talks": a request that someone act is a demand.
+    # "urged the guild to resume talks": a request that someone act is a demand.
     if parse.asks_to_act(text):
         return (
             ["positions", "demands"]

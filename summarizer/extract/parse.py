@@ -134,9 +134,9 @@ def demands(text: str) -> tuple[Demand, ...]:
 @lru_cache(maxsize=256)
 def asks_to_act(text: str) -> bool:
     """Whether ``text`` reports a request that someone act: a demand verb with an addressee
-    and what it asks of them as a clause after it ("urged the board to open talks", "called
-    on Tervala to show restraint", "asked them to respond by Monday"). Not a demand verb
-    alone ("asking for help"), nor one whose object is a thing ("demanded a ceasefire")."""
+    and what it asks of them as a clause after it ("urged the guild to resume talks", "called
+    on Tervala to show restraint", "asked them to answer by Friday"). Not a demand verb
+    alone ("asking for support"), nor one whose object is a thing ("demanded a truce")."""
     for verb in _parsed(text):
         if verb.pos_ != "VERB" or verb.lemma_ not in DEMAND_LEMMAS:
             continue
@@ -207,7 +207,7 @@ class Holder:
 
     subjects: tuple[tuple[int, int], ...]
     pronoun: bool
-    # A common noun described ("the city's mayor", "officials from both camps"): someone
+    # A common noun described ("the county's sheriff", "residents of both towns"): someone
     # the sentence tells apart from the sides, where "the union" stands for one named before.
     described: bool = False
 
@@ -273,7 +273,7 @@ _CONTENT = frozenset({"NOUN", "VERB", "NUM"})
 def _first_part(doc: Doc, start: int, end: int) -> int | None:
     """Where the first part of a listing begins, in ``doc[start:end]`` (the words before
     its first comma): the phrase that the second part is coordinated with. A verb phrase
-    ("holding elections within three months") starts at its verb; a noun phrase ("a 7.5
+    ("reopening the port within two weeks") starts at its verb; a noun phrase ("a 7.5
     percent raise over three years") at the left edge of its highest noun, climbing from its
     last word through prepositions and nouns but never past a verb."""
     second = doc[end + 1] if end + 1 < len(doc) else None
@@ -460,7 +460,7 @@ def gist(text: str, section: str) -> tuple[int, int] | None:
         return None
     verb = roots[0]
     # What was said keeps its own subject, unless that is the speaker again ("she said
-    # she will veto it"): "the cuts are needed", "the airline's proposal fails". Speech in
+    # she will veto it"): "the levy is needed", "the airline's proposal fails". Speech in
     # speech ("X said it opposes ..., its head told reporters") is read to its end.
     own_subject = False
     while verb.lemma_ in SPEECH_LEMMAS:

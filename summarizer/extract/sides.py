@@ -98,7 +98,7 @@ def _as_written(name: str, text: str) -> str | None:
     return found.group(0) if found else None
 
 
-# Words each written with a capital, but for the particles of names ("Abu Bakr al-Qirbi",
+# Words each written with a capital, but for the particles of names ("Abu Salim al-Harbi",
 # "Ursula von der Leyen").
 _NAMED = re.compile(
     r"(?:[A-Z][\w'’.-]*|al-\w+|bin|bint|ibn|de|da|del|der|di|du|la|le|van|von|y)"
@@ -444,11 +444,11 @@ def _name_in(run: str, first: bool) -> str:
     """A candidate name from a capitalised run: titles, sentence-opening words and a
     trailing possessive removed."""
     words = run.split()
-    # A sentence's first word is capitalised whatever it is: "Previously Canada", "It's
+    # A sentence's first word is capitalised whatever it is: "Previously Ostrand", "It's
     # God", "Responding Bush" are not names.
     if first and words and re.search(_OPENER, words[0]):
         words = words[1:]
-    # "Undersecretary for Education Mr. Toccafondi": the name after the last title.
+    # "Undersecretary for Fisheries Mr. Halvorsen": the name after the last title.
     words = re.split(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+", _person_named(" ".join(_named_on(words))))
     words = _named_on(words[-1].split())
     while words and not words[-1][:1].isupper():
@@ -462,7 +462,7 @@ def _name_in(run: str, first: bool) -> str:
     return re.sub(r"['’]s?$", "", name).rstrip(".,")
 
 
-# Heads of a state's own organs: "the US State Department" is the US.
+# Heads of a state's own organs: "the Ostrand Foreign Ministry" is Ostrand.
 _ORGAN = re.compile(
     r"department|ministry|office|agency|parliament|senate|congress|assembly|cabinet|court|"
     r"tribunal|government|administration|army|navy|police|embassy|council",
@@ -475,7 +475,7 @@ def _covered(name: str, spelt: list[re.Pattern[str]], whole: set[str]) -> bool:
     after a side ("the Marenland Fishermen's Federation"), after an inflection of it ("the
     Velmoran Steel Federation") or after a word taken from a side's name ("Ferry" in "the
     Island Ferry Workers' Guild") is a body of its own, unless it is the side's own organ
-    ("the US State Department") or its possessive ("Corvia's National Assembly")."""
+    ("the Ostrand Foreign Ministry") or its possessive ("Corvia's National Assembly")."""
     hits = [m for p in spelt if (m := p.search(name))]
     words = name.split()
     if not (len(words) > 1 and _ORG_HEAD.fullmatch(words[-1])):
@@ -508,7 +508,7 @@ _PARTICLE = re.compile(r"\b(?:al|el|ad|ar|as|at|an)-", re.IGNORECASE)
 
 def _key(name: str) -> str:
     """``name`` as compared with the names already found: without case, accents or the
-    article a word carries ("Hugo Chavez" is "Hugo Chávez", "Rashid" is "al-Rashid")."""
+    article a word carries ("Jose Nunez" is "José Núñez", "Rashid" is "al-Rashid")."""
     return _unaccented(_PARTICLE.sub("", name)).casefold()
 
 
@@ -531,7 +531,7 @@ def _named(article: Article) -> Iterator[tuple[str, bool]]:
 
 
 def _by_longest_name(article: Article, found: list[str]) -> list[str]:
-    """``found`` once each, those the article shows acting; "Kim" after "Kim In-seok" is one
+    """``found`` once each, those the article shows acting; "Kim" after "Kim Min-seo" is one
     person, by the longest name the article gives them, who acts under any of their names."""
     unique = list(dict.fromkeys(found))
     longest = {n: max((m for m in unique if n in m.split() or n in m), key=len) for n in unique}

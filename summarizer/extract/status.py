@@ -56,7 +56,7 @@ _STATUS_PATTERNS: tuple[tuple[Status, str], ...] = (
     ),
     (
         "agreed",
-        # "signed", not "significant", "signal" or "a signing bonus".
+        # "signed", not "significant", "signal" or "a signing ceremony".
         r"\b(?:agree[sd]?|sign(?:s|ed)?|"
         r"signing (?:of|the|a|an)|"
         # "pledged" the verb; "a pledge" says nothing of whether it was made.
@@ -84,7 +84,7 @@ _NOT_YET_SO = re.compile(
     rf"\b(?:{alternation(NEGATORS)}|no|fail(?:s|ed)? to|without|yet to)\W+(?:\w+\W+){{0,2}}$"
     # "asked both sides to agree", "a deal to be signed": a goal, not a fact.
     r"|\bto\s+(?:be\s+)?$"
-    # "if the mayor agreed", "until a deal is reached", "would consider accepting": a
+    # "if the governor agreed", "until a deal is reached", "might consider accepting": a
     # condition or a possibility, not a fact.
     r"|\b(?:if|unless|whether|until)\W+(?:\w+\W+){0,3}$|\bwould\W+(?:\w+\W+)?$",
     re.I,

@@ -505,7 +505,7 @@ def test_a_side_the_model_lists_twice_is_one_side_with_the_people_of_both() -> N
 
 def test_a_one_word_proper_name_is_found_as_written_a_longer_name_in_any_case() -> None:
     city = pattern("City")
-    assert city.search("The City signed.") and not city.search("the city's reserve fund")
+    assert city.search("The City signed.") and not city.search("the city's parking fund")
     assert pattern("City Council").search("the city council voted")
     assert pattern("the Council").search("the council voted")
 
@@ -547,7 +547,7 @@ def test_a_side_listed_with_and_without_a_generic_head_is_one_side() -> None:
 def test_a_name_loses_the_description_the_article_puts_before_it() -> None:
     text = (
         "Rights watchdog Civic Eye said the vote was flawed. Civic Eye wants a recount. "
-        "The Union of Rationalist Atheists agreed."
+        "The Union of Coastal Fishermen agreed."
     )
     side = tidy(
         Side(
@@ -558,8 +558,8 @@ def test_a_name_loses_the_description_the_article_puts_before_it() -> None:
         text,
     )
     assert (side.name, side.speakers) == ("Civic Eye", ["Civic Eye"])
-    union = Side(name="Union of Rationalist Atheists", kind="organisation")
-    assert tidy(union, text).name == "Union of Rationalist Atheists"
+    union = Side(name="Union of Coastal Fishermen", kind="organisation")
+    assert tidy(union, text).name == "Union of Coastal Fishermen"
 
 
 def test_a_cooperative_or_a_trust_is_found_by_its_head_noun() -> None:
