@@ -41,3 +41,47 @@ def test_no_source_or_prompt_carries_a_dev_article() -> None:
         for line in copied(path.read_text(encoding="utf-8"), articles)
     }
     assert not found, sorted(found)
+
+
+# A name: two or more capitalised words (with the particles names hold), or an Arabic
+# surname with its article ("al-Rashid").
+_NAME = re.compile(
+    r"\b[A-Z][\w'’-]+(?:\s+(?:al-|bin\s|de\s|of\s)?[A-Z][\w'’-]+)+|\b(?:al|el)-[A-Z]\w+"
+)
+# Names that are general knowledge, not an article's: states, world bodies, titles.
+GENERAL = frozenset(
+    {
+        "City Council", "European Union", "Foreign Minister", "Prime Minister", "Saudi Arabia",
+        "United Kingdom", "United Nations", "United States", "World Bank",
+    }
+)  # fmt: skip
+
+
+def named(text: str, names: set[str]) -> set[str]:
+    """The ``names`` that ``text`` uses as whole words, but for :data:`GENERAL` ones."""
+    return {
+        n
+        for n in names - GENERAL
+        # The plain search first: the expression only for the few names it finds.
+        if len(n) >= 6 and n in text and re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text)
+    }
+
+
+def test_a_name_of_an_article_is_found_and_a_general_one_is_not() -> None:
+    names = {m.group(0) for m in _NAME.finditer("Ada Voss of the United Nations met al-Rashid.")}
+    code = '# "Ada Voss" and "al-Rashid" are people; the "United Nations" is a body.'
+    assert named(code, names) == {"Ada Voss", "al-Rashid"}
+    assert named("# Adam Vosskuhl", names) == set()
+
+
+def test_no_source_or_prompt_names_a_person_or_body_of_a_dev_article() -> None:
+    names: set[str] = set()
+    for path in (ROOT / "fixtures" / "devset").glob("*.txt"):
+        names |= {m.group(0) for m in _NAME.finditer(path.read_text(encoding="utf-8"))}
+    files = [*(ROOT / "summarizer").rglob("*.py"), *(ROOT / "prompts").rglob("*.*")]
+    found = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in files
+        for name in named(path.read_text(encoding="utf-8"), names)
+    }
+    assert not found, sorted(found)

@@ -128,7 +128,7 @@ _PERSON = re.compile(r"[A-Z][\w'’-]+(?:\s+(?:al-|bin\s|de\s)?[A-Z][\w'’-]+){
 
 
 def _is_person(name: str) -> bool:
-    """Whether ``name`` is a person's full name ("Abu Bakr al-Qirbi"), not a body's
+    """Whether ``name`` is a person's full name ("Abu Salim al-Harbi"), not a body's
     ("Harbour Pilots Association") or a single word."""
     return bool(_PERSON.fullmatch(name)) and not _HAS_ORG_HEAD.search(name)
 
@@ -374,7 +374,7 @@ def unquoted(text: str, span: tuple[int, int]) -> bool:
 
 
 # A run of capitalised words, with the small words names contain ("Council of Southern
-# States", "Khalil al-Hayya").
+# States", "Omar al-Rashid").
 _NAME = re.compile(r"(?<![\w'’-])[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|for|de|al-\w+)){0,5}")
 # Capitalised words that begin sentences or name dates, not sides.
 _NOT_NAMES = frozenset(

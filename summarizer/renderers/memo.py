@@ -211,7 +211,7 @@ _DATELINE = re.compile(
 
 
 def _dateline(brief: Brief) -> tuple[int, int] | None:
-    """(month, day) from a news dateline ("PORT HALDEN, March 21 - ...") near the top."""
+    """(month, day) from a news dateline ("NEW CARVELL, May 4 - ...") near the top."""
     for sentence in brief.sentences[:4]:
         if m := _DATELINE.match(sentence.text):
             return _MONTHS.index(m.group(1).lower()) + 1, int(m.group(2))
