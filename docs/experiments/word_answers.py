@@ -14,6 +14,10 @@ a word carries it in itself.
 ``... word_answers.py yes`` (about 10 minutes): the same sentences asked only whether they
 report what a side thinks, wants, asks or offers, answered yes or no: the area under the ROC
 curve of P(yes), against the shipped question's 1 - P(background).
+
+``... word_answers.py sides`` (about 10 minutes): the shipped letter question with the brief's
+sides (replayed) named in it ("The sides: Ostrand; the Pilots' Guild."), so that a sentence
+about no side reads as background.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import httpx
 from model_questions import ARTICLES, _gold_sentences, _letters, _post, _report
 from sklearn.metrics import roc_auc_score
 
+import summarizer
 from summarizer.article.text import Article
 from summarizer.extract import prompts
 from summarizer.llm import embedded
@@ -103,6 +108,47 @@ def yes(base: str) -> None:
     print(f"yes or no: {len(held)} sentences, AUC {roc_auc_score(held, score):.3f}")
 
 
+def _sided(
+    client: httpx.Client, base: str, art: Article, sid: int, sides: list[str]
+) -> dict[str, float]:
+    """The shipped letter question with the brief's sides named before it."""
+    ask = (
+        prompts._environment()
+        .get_template("scored_kind.j2")
+        .render(id=sid, text=art.sentence(sid).text)
+    )
+    first, rest = ask.strip().split("\n", 1)
+    named = f"The sides: {'; '.join(sides)}."
+    messages = [
+        {"role": "system", "content": prompts.scored_system()},
+        {"role": "user", "content": f"{art.numbered()}\n\n{first}\n{named}\n{rest}"},
+    ]
+    choice: Any = _post(client, base, messages, max_tokens=1, logprobs=True, top_logprobs=20)
+    found = dict.fromkeys("ABCD", 0.0)
+    for top in choice["logprobs"]["content"][0]["top_logprobs"]:
+        if (letter := top["token"].strip()) in found:
+            found[letter] += math.exp(top["logprob"])
+    total = sum(found.values()) or 1.0
+    return {k: v / total for k, v in found.items()}
+
+
+def sided(base: str) -> None:
+    client = httpx.Client(timeout=300)
+    options = summarizer.resolve(replay=Path("fixtures/recorded"))
+    rows: list[tuple[set[str], dict[str, float]]] = []
+    for gold, path in ev.load_gold(Path("fixtures/devset")):
+        if not gold["article"].startswith(ARTICLES):
+            continue
+        art = ev.load_article(path)
+        sides = [p.name for p in summarizer.summarize(path, options).parties]
+        items = _gold_sentences(gold, art)
+        for s in art.sentences:
+            if s.text != art.title:
+                kinds = {section for section, _, sid in items if sid == s.id}
+                rows.append((kinds, _sided(client, base, art, s.id, sides)))
+    _report("letters, sides named", rows)
+
+
 def main(base: str) -> None:
     client = httpx.Client(timeout=300)
     rows: dict[str, list[tuple[set[str], dict[str, float]]]] = {"letters": [], "words": []}
@@ -128,6 +174,6 @@ def main(base: str) -> None:
 
 
 if __name__ == "__main__":
-    run = yes if sys.argv[1:] == ["yes"] else main
+    run = {"yes": yes, "sides": sided}.get(sys.argv[-1], main)
     with embedded.serve(embedded.default_model_path(), "local") as url:
         run(url)
