@@ -30,15 +30,22 @@ def test_a_copied_line_is_found_and_a_written_one_is_not() -> None:
     assert copied(code, article) == [code.splitlines()[0]]
 
 
-def test_no_source_or_prompt_carries_a_dev_article() -> None:
-    articles: set[tuple[str, ...]] = set()
-    for path in (ROOT / "fixtures" / "devset").glob("*.txt"):
-        articles |= _runs(path.read_text(encoding="utf-8"))
+def _dev_articles() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in (ROOT / "fixtures" / "devset").glob("*.txt")]
+
+
+def _sources() -> dict[str, str]:
+    """Each source and prompt file's text, by its path in the repository."""
     files = [*(ROOT / "summarizer").rglob("*.py"), *(ROOT / "prompts").rglob("*.*")]
+    return {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in files}
+
+
+def test_no_source_or_prompt_carries_a_dev_article() -> None:
+    articles = {run for text in _dev_articles() for run in _runs(text)}
     found = {
-        f"{path.relative_to(ROOT)}: {line[:100]}"
-        for path in files
-        for line in copied(path.read_text(encoding="utf-8"), articles)
+        f"{path}: {line[:100]}"
+        for path, text in _sources().items()
+        for line in copied(text, articles)
     }
     assert not found, sorted(found)
 
@@ -75,13 +82,6 @@ def test_a_name_of_an_article_is_found_and_a_general_one_is_not() -> None:
 
 
 def test_no_source_or_prompt_names_a_person_or_body_of_a_dev_article() -> None:
-    names: set[str] = set()
-    for path in (ROOT / "fixtures" / "devset").glob("*.txt"):
-        names |= {m.group(0) for m in _NAME.finditer(path.read_text(encoding="utf-8"))}
-    files = [*(ROOT / "summarizer").rglob("*.py"), *(ROOT / "prompts").rglob("*.*")]
-    found = {
-        f"{path.relative_to(ROOT)}: {name}"
-        for path in files
-        for name in named(path.read_text(encoding="utf-8"), names)
-    }
+    names = {m.group(0) for text in _dev_articles() for m in _NAME.finditer(text)}
+    found = {f"{path}: {name}" for path, text in _sources().items() for name in named(text, names)}
     assert not found, sorted(found)
