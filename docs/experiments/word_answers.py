@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,26 +48,33 @@ QUESTION = (
 )
 
 
-def _words(client: httpx.Client, base: str, art: Article, sid: int) -> dict[str, float]:
-    """The probability of each kind's word as the first token of the answer, by letter."""
+def _first_token(client: httpx.Client, base: str, art: Article, question: str) -> Any:
+    """The top log-probabilities of the answer's first token, to ``question`` asked after
+    the numbered article under the shipped system message."""
     messages = [
         {"role": "system", "content": prompts.scored_system()},
-        {
-            "role": "user",
-            "content": f"{art.numbered()}\n\n"
-            + QUESTION.format(id=sid, text=art.sentence(sid).text),
-        },
+        {"role": "user", "content": f"{art.numbered()}\n\n{question}"},
     ]
     choice: Any = _post(client, base, messages, max_tokens=1, logprobs=True, top_logprobs=20)
+    return choice["logprobs"]["content"][0]["top_logprobs"]
+
+
+def _shares(found: dict[str, float]) -> dict[str, float]:
+    total = sum(found.values()) or 1.0
+    return {k: v / total for k, v in found.items()}
+
+
+def _words(client: httpx.Client, base: str, art: Article, sid: int) -> dict[str, float]:
+    """The probability of each kind's word as the first token of the answer, by letter."""
+    question = QUESTION.format(id=sid, text=art.sentence(sid).text)
     found = dict.fromkeys("ABCD", 0.0)
-    for top in choice["logprobs"]["content"][0]["top_logprobs"]:
+    for top in _first_token(client, base, art, question):
         token = top["token"].strip().casefold()
         for word, letter in WORDS.items():
             # The word's first token: "back" of "background", or the whole word.
             if len(token) >= 3 and word.startswith(token):
                 found[letter] += math.exp(top["logprob"])
-    total = sum(found.values()) or 1.0
-    return {k: v / total for k, v in found.items()}
+    return _shares(found)
 
 
 YES_NO = (
@@ -78,34 +86,12 @@ YES_NO = (
 
 def _yes(client: httpx.Client, base: str, art: Article, sid: int) -> float:
     """P(yes) against P(no) as the first token of the answer."""
-    messages = [
-        {"role": "system", "content": prompts.scored_system()},
-        {
-            "role": "user",
-            "content": f"{art.numbered()}\n\n" + YES_NO.format(id=sid, text=art.sentence(sid).text),
-        },
-    ]
-    choice: Any = _post(client, base, messages, max_tokens=1, logprobs=True, top_logprobs=20)
+    question = YES_NO.format(id=sid, text=art.sentence(sid).text)
     found = {"yes": 0.0, "no": 0.0}
-    for top in choice["logprobs"]["content"][0]["top_logprobs"]:
+    for top in _first_token(client, base, art, question):
         if (token := top["token"].strip().casefold()) in found:
             found[token] += math.exp(top["logprob"])
-    return found["yes"] / (sum(found.values()) or 1.0)
-
-
-def yes(base: str) -> None:
-    client = httpx.Client(timeout=300)
-    held, score = [], []
-    for gold, path in ev.load_gold(Path("fixtures/devset")):
-        if not gold["article"].startswith(ARTICLES):
-            continue
-        art = ev.load_article(path)
-        items = {sid for _, _, sid in _gold_sentences(gold, art)}
-        for s in art.sentences:
-            if s.text != art.title:
-                held.append(s.id in items)
-                score.append(_yes(client, base, art, s.id))
-    print(f"yes or no: {len(held)} sentences, AUC {roc_auc_score(held, score):.3f}")
+    return _shares(found)["yes"]
 
 
 def _sided(
@@ -118,34 +104,43 @@ def _sided(
         .render(id=sid, text=art.sentence(sid).text)
     )
     first, rest = ask.strip().split("\n", 1)
-    named = f"The sides: {'; '.join(sides)}."
-    messages = [
-        {"role": "system", "content": prompts.scored_system()},
-        {"role": "user", "content": f"{art.numbered()}\n\n{first}\n{named}\n{rest}"},
-    ]
-    choice: Any = _post(client, base, messages, max_tokens=1, logprobs=True, top_logprobs=20)
+    question = f"{first}\nThe sides: {'; '.join(sides)}.\n{rest}"
     found = dict.fromkeys("ABCD", 0.0)
-    for top in choice["logprobs"]["content"][0]["top_logprobs"]:
+    for top in _first_token(client, base, art, question):
         if (letter := top["token"].strip()) in found:
             found[letter] += math.exp(top["logprob"])
-    total = sum(found.values()) or 1.0
-    return {k: v / total for k, v in found.items()}
+    return _shares(found)
+
+
+def _asked() -> Iterator[tuple[Path, Article, int, set[str]]]:
+    """Each sentence asked of the seven articles but the headline: the article's path, the
+    article, the sentence's id and the kinds of the required gold items it holds."""
+    for gold, path in ev.load_gold(Path("fixtures/devset")):
+        if not gold["article"].startswith(ARTICLES):
+            continue
+        art = ev.load_article(path)
+        items = _gold_sentences(gold, art)
+        for s in art.sentences:
+            if s.text != art.title:
+                yield path, art, s.id, {section for section, _, sid in items if sid == s.id}
+
+
+def yes(base: str) -> None:
+    client = httpx.Client(timeout=300)
+    rows = [(bool(kinds), _yes(client, base, art, sid)) for _, art, sid, kinds in _asked()]
+    held, score = [h for h, _ in rows], [p for _, p in rows]
+    print(f"yes or no: {len(rows)} sentences, AUC {roc_auc_score(held, score):.3f}")
 
 
 def sided(base: str) -> None:
     client = httpx.Client(timeout=300)
     options = summarizer.resolve(replay=Path("fixtures/recorded"))
+    sides: dict[Path, list[str]] = {}
     rows: list[tuple[set[str], dict[str, float]]] = []
-    for gold, path in ev.load_gold(Path("fixtures/devset")):
-        if not gold["article"].startswith(ARTICLES):
-            continue
-        art = ev.load_article(path)
-        sides = [p.name for p in summarizer.summarize(path, options).parties]
-        items = _gold_sentences(gold, art)
-        for s in art.sentences:
-            if s.text != art.title:
-                kinds = {section for section, _, sid in items if sid == s.id}
-                rows.append((kinds, _sided(client, base, art, s.id, sides)))
+    for path, art, sid, kinds in _asked():
+        if path not in sides:
+            sides[path] = [p.name for p in summarizer.summarize(path, options).parties]
+        rows.append((kinds, _sided(client, base, art, sid, sides[path])))
     _report("letters, sides named", rows)
 
 
@@ -153,17 +148,9 @@ def main(base: str) -> None:
     client = httpx.Client(timeout=300)
     rows: dict[str, list[tuple[set[str], dict[str, float]]]] = {"letters": [], "words": []}
     shipped = prompts.scored_system()
-    for gold, path in ev.load_gold(Path("fixtures/devset")):
-        if not gold["article"].startswith(ARTICLES):
-            continue
-        art = ev.load_article(path)
-        items = _gold_sentences(gold, art)
-        for s in art.sentences:
-            if s.text == art.title:
-                continue
-            kinds = {section for section, _, sid in items if sid == s.id}
-            rows["letters"].append((kinds, _letters(client, base, shipped, art, s.id)))
-            rows["words"].append((kinds, _words(client, base, art, s.id)))
+    for _, art, sid, kinds in _asked():
+        rows["letters"].append((kinds, _letters(client, base, shipped, art, sid)))
+        rows["words"].append((kinds, _words(client, base, art, sid)))
     for name, found in rows.items():
         _report(name, found)
     averaged = [
